@@ -1,0 +1,33 @@
+"""The HTTP edge: the only package that imports Starlette.
+
+``create_app(sim)`` serves the Graph API and the ``/_sim/`` control surface of one
+simulator; the same app runs in-process (respx, ASGI transport) and under uvicorn.
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.routing import BaseRoute, Route
+
+from simulator.api import control, objects
+from simulator.api.graph import graph_endpoint, not_found, send_message
+from simulator.harness import Simulator
+
+
+def graph_routes() -> list[BaseRoute]:
+    """The Graph API routes wasim implements (the README's table is checked against it)."""
+    return [
+        Route("/{version}/{object_id}/messages", graph_endpoint(send_message),
+              methods=["POST"]),
+        *objects.routes(),
+    ]
+
+
+def create_app(sim: Simulator) -> Starlette:
+    """The Starlette app serving ``sim``."""
+    routes: list[BaseRoute] = [*control.routes(), *graph_routes(),
+                               Route("/{path:path}", not_found,
+                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+    app = Starlette(routes=routes)
+    app.state.sim = sim
+    return app

@@ -1,0 +1,256 @@
+"""The only writer of simulator state: sends, inbound messages and status changes.
+
+Each operation applies the rules of ``simulator.rules`` in the platform's order, records
+what happened in the :class:`~simulator.state.World`, schedules follow-up work on the
+clock and hands webhook bodies to ``emit``. It knows nothing of HTTP.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from simulator.clock import Clock, Job, Schedule
+from simulator.errors import (
+    INVALID_PARAMETER,
+    INVALID_VALUE,
+    MARKETING_OPT_OUT,
+    GraphError,
+    by_code,
+)
+from simulator.ids import IdGenerator
+from simulator.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
+from simulator.rules import payloads, templates, window
+from simulator.rules.categories import pricing_category
+from simulator.rules.pricing import pmp_pricing
+from simulator.state import BusinessAccount, World
+from simulator.webhooks import inbound_value, status_value, unix
+
+Emit = Callable[..., object]
+"""``emit(waba_id, field, value, entry_time=False)``: hand a webhook ``value`` to the
+harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks)."""
+
+STATUS_ORDER = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
+
+
+class Backend:
+    """Applies the platform's rules to a world.
+
+    Args:
+        world: The state to read and write.
+        clock: The one clock.
+        ids: The id generator.
+        schedule: Where delayed work goes.
+        emit: Receives every webhook value.
+    """
+
+    def __init__(self, world: World, clock: Clock, ids: IdGenerator, schedule: Schedule,
+                 emit: Emit) -> None:
+        self.world = world
+        self.clock = clock
+        self.ids = ids
+        self.schedule = schedule
+        self.emit = emit
+
+    # --- lookups -------------------------------------------------------------------
+
+    def phone(self, phone_number_id: str) -> tuple[BusinessAccount, PhoneNumber]:
+        """The account and number of ``phone_number_id`` (Graph 100/33 when unknown)."""
+        account = self.world.account_of_phone(phone_number_id)
+        if account is None:
+            raise unknown_object(phone_number_id)
+        return account, account.phone_numbers[phone_number_id]
+
+    def contact(self, account: BusinessAccount, wa_id: str, name: str | None = None) -> Contact:
+        """The account's contact for ``wa_id``, created (with a fresh BSUID) when new."""
+        contact = account.contacts.get(wa_id)
+        if contact is None:
+            contact = Contact(wa_id, name or "", self.ids.bsuid())
+            account.contacts[wa_id] = contact
+        elif name:
+            contact.name = name
+        return contact
+
+    def _resolve(self, account: BusinessAccount, request: payloads.SendRequest) -> Contact:
+        if request.to is not None:
+            return self.contact(account, request.to)
+        found = account.contact_by_user_id(str(request.recipient))
+        if found is None:
+            raise INVALID_VALUE(
+                f"Parameter recipient is not a business-scoped user id known to this "
+                f"business: {request.recipient!r}"
+            )
+        return found
+
+    # --- sending -------------------------------------------------------------------
+
+    def send(self, phone_number_id: str, body: Any, api_version: str = "") -> dict[str, Any]:
+        """``POST /{phone-number-id}/messages``: validate, apply the rules, record, answer."""
+        account, phone = self.phone(phone_number_id)
+        request = payloads.parse_request(body)
+        if isinstance(request, payloads.ReadRequest):
+            return self.mark_read(phone_number_id, request)
+        contact = self._resolve(account, request)
+        now = self.clock.now()
+        category = name = language = None
+        if request.type == "template":
+            template = templates.check_status(
+                account.find_template(request.content["name"],
+                                      request.content["language"]["code"]),
+                request.content["name"], request.content["language"]["code"])
+            templates.check_parameters(template, request.content.get("components", []))
+            category, name, language = template.category, template.name, template.language
+        in_window = window.is_open(self.world.last_inbound(phone.id, contact.wa_id), now)
+        failure = window.violation(request.type, self.world.last_inbound(phone.id,
+                                                                          contact.wa_id), now)
+        if failure is not None and self.world.settings.window_violation_mode == "sync":
+            raise failure
+        if (failure is None and category is not None and contact.opted_out_marketing
+                and pricing_category(category) == "marketing"):
+            failure = MARKETING_OPT_OUT()
+        message = OutboundMessage(
+            id=self.ids.wamid(), phone_number_id=phone.id, waba_id=account.waba_id,
+            to=contact.wa_id, input=request.input, type=request.type, body=body,
+            created_at=now, in_window=in_window, category=category, template_name=name,
+            template_language=language, api_version=api_version,
+            pricing=pmp_pricing(request.type, category, in_window),
+            biz_opaque_callback_data=request.biz_opaque_callback_data,
+        )
+        self.world.messages[message.id] = message
+        if failure is not None:
+            self._schedule(message.id, "failed", now, failure.webhook_error())
+        else:
+            self._schedule(message.id, "sent", now)
+        return self._accepted(message, contact)
+
+    @staticmethod
+    def _accepted(message: OutboundMessage, contact: Contact) -> dict[str, Any]:
+        """The success body of §3; ``message_status`` only on template sends."""
+        sent: dict[str, Any] = {"id": message.id}
+        if message.type == "template":
+            sent["message_status"] = "accepted"
+        return {"messaging_product": "whatsapp",
+                "contacts": [{"input": message.input, "wa_id": contact.wa_id}],
+                "messages": [sent]}
+
+    def mark_read(self, phone_number_id: str, request: payloads.ReadRequest) -> dict[str, Any]:
+        """Mark an inbound message read (and show typing): ``{"success": true}`` (§3)."""
+        for inbound in reversed(self.world.inbound):
+            if inbound.id == request.message_id and inbound.phone_number_id == phone_number_id:
+                return {"success": True}
+        raise INVALID_PARAMETER(
+            f"message_id {request.message_id!r} is not a message this number received"
+        )
+
+    # --- statuses ------------------------------------------------------------------
+
+    def _schedule(self, message_id: str, status: str, due: datetime,
+                  error: dict[str, Any] | None = None) -> None:
+        data: dict[str, Any] = {"message_id": message_id, "status": status}
+        if error is not None:
+            data["error"] = error
+        self.schedule.add(due, "status", data)
+
+    def _after(self, seconds: float | None) -> datetime | None:
+        return None if seconds is None else self.clock.now() + timedelta(seconds=seconds)
+
+    def run_status_job(self, job: Job) -> None:
+        """Reach the status a job carries, then schedule the next one by the progression."""
+        message = self.world.messages.get(job.data["message_id"])
+        if message is None:
+            return
+        status = job.data["status"]
+        settings = self.world.settings
+        if status == "delivered" and settings.read_after == 0:
+            status = "read"  # delivered and read together: only `read` is sent (§5.2)
+        error = job.data.get("error")
+        self.reach(message, status, [error] if error else None)
+        if status == "sent" and message.type != "reaction":
+            due = self._after(settings.delivered_after)
+            if due is not None:
+                self._schedule(message.id, "delivered", due)
+        elif status == "delivered":
+            due = self._after(settings.read_after)
+            if due is not None:
+                self._schedule(message.id, "read", due)
+
+    def reach(self, message: OutboundMessage, status: str,
+              errors: list[dict[str, Any]] | None = None) -> None:
+        """Record ``status`` on ``message`` and emit its webhook (§5.2 pricing rules)."""
+        if STATUS_ORDER[status] <= STATUS_ORDER[message.status] or message.status == "failed":
+            return
+        priced_before = any(s.pricing is not None and s.status in ("delivered", "read")
+                            for s in message.statuses)
+        pricing = None
+        if status == "sent" or (status in ("delivered", "read") and not priced_before):
+            pricing = message.pricing
+        if status == "failed":
+            pricing = None
+            message.error = errors[0] if errors else None
+        event = StatusEvent(status, self.clock.now(), pricing, None, errors)
+        message.statuses.append(event)
+        account, phone = self.phone(message.phone_number_id)
+        contact = self.contact(account, message.to)
+        self.emit(account.waba_id, "messages", status_value(phone, contact, message, event))
+
+    def force_status(self, message_id: str, status: str, error_code: int | None = None,
+                     details: str | None = None) -> OutboundMessage:
+        """Move a message to ``status`` now (control surface); a failure needs a code."""
+        message = self.world.messages.get(message_id)
+        if message is None:
+            raise INVALID_PARAMETER(f"no recorded message has id {message_id!r}")
+        if status not in STATUS_ORDER or status == "accepted":
+            raise INVALID_PARAMETER(
+                f"status must be one of sent, delivered, read, played, failed; got {status!r}"
+            )
+        if message.status == "failed" or STATUS_ORDER[status] <= STATUS_ORDER[message.status]:
+            raise INVALID_PARAMETER(
+                f"message {message_id} is already {message.status}; statuses only move forward"
+            )
+        self.schedule.remove(lambda j: j.kind == "status"
+                             and j.data.get("message_id") == message_id)
+        errors = None
+        if status == "failed":
+            error: GraphError = by_code(error_code or 131000, details)
+            errors = [error.webhook_error()]
+        self.reach(message, status, errors)
+        return message
+
+    # --- inbound -------------------------------------------------------------------
+
+    def receive(self, phone_number_id: str, wa_id: str, message_type: str,
+                content: Any, *, name: str | None = None,
+                extra: dict[str, Any] | None = None) -> InboundMessage:
+        """A customer's message arrives: refresh the window (§1.2) and emit the webhook."""
+        account, phone = self.phone(phone_number_id)
+        normalized = payloads.normalize_phone(wa_id)
+        if normalized is None:
+            raise INVALID_VALUE(f"Parameter from is not a valid WhatsApp phone number: {wa_id!r}")
+        contact = self.contact(account, normalized, name)
+        now = self.clock.now()
+        message: dict[str, Any] = {"from": contact.wa_id, "id": self.ids.wamid(),
+                                   "timestamp": unix(now), "type": message_type}
+        message.update(extra or {})
+        message[message_type] = content
+        inbound = InboundMessage(message["id"], phone.id, contact.wa_id, message_type,
+                                 message, now)
+        self.world.inbound.append(inbound)
+        if window.opens_window(message_type,
+                               reaction_opens=self.world.settings.reaction_opens_window):
+            self.world.windows[(phone.id, contact.wa_id)] = now
+        sender = None if message_type == "system" else contact
+        self.emit(account.waba_id, "messages", inbound_value(phone, sender, message))
+        return inbound
+
+
+def unknown_object(object_id: str, method: str = "post") -> GraphError:
+    """Graph's answer for an id that is not there (code 100, subcode 33)."""
+    return INVALID_PARAMETER(
+        message=(
+            f"Unsupported {method} request. Object with ID '{object_id}' does not exist, "
+            "cannot be loaded due to missing permissions, or does not support this operation."
+        ),
+        details="",
+        subcode=33,
+    )

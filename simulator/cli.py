@@ -1,0 +1,130 @@
+"""``wasim``: the command line (style.md §17).
+
+``wasim serve`` starts the fake Graph API on 127.0.0.1 with the embedded default world
+(or ``--fixtures FILE``) and prints what a client needs to connect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+import yaml
+
+from simulator import __version__
+from simulator.config import Options
+from simulator.errors import GraphError
+from simulator.harness import Simulator
+from simulator.yamlsrc import SourceError
+
+DEFAULT_PORT = 8787
+API_VERSION = "v23.0"
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), yaml.safe_load(raw) if raw else ""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wasim", description="A local WhatsApp Business Platform (Cloud API) simulator.")
+    parser.add_argument("--version", action="version", version=f"wasim {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the fake Graph API over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
+                       help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    serve.add_argument("--fixtures", metavar="FILE", help="world YAML file to load")
+    serve.add_argument("--seed", help="make generated ids repeatable")
+    serve.add_argument("--webhook-url", metavar="URL", help="where webhooks are POSTed")
+    serve.add_argument("--app-secret", help="key of X-Hub-Signature-256")
+    serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
+                       default=[], help="a world setting, e.g. window_violation_mode=sync")
+    return parser
+
+
+def build_simulator(args: argparse.Namespace) -> Simulator:
+    from simulator.delivery import WebhookPoster
+
+    options = Options(world=args.fixtures, seed=args.seed, webhook_url=args.webhook_url,
+                      app_secret=args.app_secret, settings=dict(args.set))
+    sim = Simulator(options)
+    sim.sink = WebhookPoster(sim)
+    return sim
+
+
+def banner(sim: Simulator, url: str, out: TextIO) -> None:
+    """What a client needs to connect, ready to paste."""
+    world = sim.world
+    phone = world.first_phone()
+    token = next(iter(world.tokens))
+    lines = [
+        f"wasim {__version__}: WhatsApp Cloud API simulator listening on {url}",
+        f"  base URL      {url}/{API_VERSION}",
+        f"  access token  {token}",
+        f"  WABA id       {world.first_account().waba_id}",
+        f"  phone number  {phone.id} (display {phone.display_phone_number}, "
+        f"{phone.verified_name})",
+        f"  app secret    {world.app_secret}",
+        f"  verify token  {world.verify_token}",
+        f"  webhooks      {world.webhook_url or 'not sent (use --webhook-url)'}",
+        f"  control API   {url}/_sim/health",
+        f"  try: curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
+        f" -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"type\":\"template\","
+        f"\"template\":{{\"name\":\"hello_world\",\"language\":{{\"code\":\"en_US\"}}}}}}' "
+        f"{url}/{API_VERSION}/{phone.id}/messages",
+        "Press Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from simulator.server import bind, ticking_app, uvicorn_config
+
+    sim = build_simulator(args)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"wasim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
+    server = uvicorn.Server(uvicorn_config(ticking_app(sim)))
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        sock.close()
+        if sim.sink is not None:
+            sim.sink.close()  # type: ignore[attr-defined]
+    print("wasim: stopped", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``wasim`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "serve":
+            return serve(args)
+    except SourceError as exc:
+        print(f"wasim: {exc}", file=sys.stderr)
+        return 2
+    except GraphError as exc:
+        print(f"wasim: {exc.details or exc.message}", file=sys.stderr)
+        return 2
+    parser.error(f"unknown command {args.command!r}")
+    return 2

@@ -1,0 +1,195 @@
+"""The mutable state of a simulated platform: a :class:`World` of business accounts.
+
+A world belongs to one ``Simulator`` instance, never to a module global, so two simulators
+in a process (parallel tests) never share anything. ``backend`` is its only writer.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
+
+from simulator.clock import parse_instant
+from simulator.errors import INVALID_PARAMETER
+from simulator.models import (
+    Contact,
+    InboundMessage,
+    OutboundMessage,
+    PhoneNumber,
+    Template,
+    Token,
+)
+
+WINDOW_MODES = ("async", "sync")
+_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after"})
+
+
+@dataclass(slots=True)
+class WorldSettings:
+    """Rule switches of a world; each UNCERTAIN fact of platform-rules.md is one of these.
+
+    Args:
+        window_violation_mode: ``async`` (200 + failed webhook, §1.3 default) or ``sync``
+            (HTTP 400 with 131047).
+        category_era: ``current``, ``2022`` or ``legacy`` (§2.1).
+        reaction_opens_window: Whether a customer's reaction opens the window (§1.2,
+            UNCERTAIN, default yes).
+        rate_limit_http_status: HTTP status of 130429/131056 (§4.1, UNCERTAIN, default 400).
+        delivered_after: Simulated seconds from ``sent`` to ``delivered`` (``None``: manual).
+        read_after: Simulated seconds from ``delivered`` to ``read`` (``None``: manual,
+            the default: customers read when the test says so).
+    """
+
+    window_violation_mode: str = "async"
+    category_era: str = "current"
+    reaction_opens_window: bool = True
+    rate_limit_http_status: int = 400
+    delivered_after: float | None = 0.0
+    read_after: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def update(self, values: dict[str, Any]) -> None:
+        """Apply known settings; an unknown name or a bad type is a 100 error."""
+        known = {f.name: f for f in fields(self)}
+        for name, value in values.items():
+            if name not in known:
+                raise INVALID_PARAMETER(
+                    f"unknown setting {name!r}; known settings: {', '.join(sorted(known))}"
+                )
+            current = getattr(self, name)
+            expected: tuple[type, ...] = (type(current),)
+            if isinstance(current, float) or name in _OPTIONAL_NUMBERS:
+                expected = (int, float, type(None)) if name in _OPTIONAL_NUMBERS else (int, float)
+            if isinstance(current, bool) != isinstance(value, bool) or not isinstance(
+                value, expected
+            ):
+                raise INVALID_PARAMETER(
+                    f"setting {name!r} takes a {type(current).__name__}, got {value!r}"
+                )
+            setattr(self, name, value)
+        if self.window_violation_mode not in WINDOW_MODES:
+            raise INVALID_PARAMETER("window_violation_mode must be 'async' or 'sync'")
+
+
+@dataclass(slots=True)
+class BusinessAccount:
+    """One WhatsApp Business Account: its numbers, contacts and templates."""
+
+    waba_id: str
+    name: str
+    phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
+    contacts: dict[str, Contact] = field(default_factory=dict)
+    templates: dict[str, Template] = field(default_factory=dict)
+
+    def find_template(self, name: str, language: str) -> Template | None:
+        for template in self.templates.values():
+            if template.name == name and template.language == language:
+                return template
+        return None
+
+    def contact_by_user_id(self, user_id: str) -> Contact | None:
+        for contact in self.contacts.values():
+            if contact.user_id == user_id:
+                return contact
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "waba_id": self.waba_id,
+            "name": self.name,
+            "phone_numbers": [p.to_dict() for p in self.phone_numbers.values()],
+            "contacts": [c.to_dict() for c in self.contacts.values()],
+            "templates": [t.to_dict() for t in self.templates.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> BusinessAccount:
+        account = cls(d["waba_id"], d["name"])
+        account.phone_numbers = {
+            p["id"]: PhoneNumber.from_dict(p) for p in d.get("phone_numbers", [])
+        }
+        account.contacts = {c["wa_id"]: Contact.from_dict(c) for c in d.get("contacts", [])}
+        account.templates = {t["id"]: Template.from_dict(t) for t in d.get("templates", [])}
+        return account
+
+
+@dataclass(slots=True)
+class World:
+    """Everything the simulated platform knows, keyed for the lookups the rules make."""
+
+    accounts: dict[str, BusinessAccount] = field(default_factory=dict)
+    tokens: dict[str, Token] = field(default_factory=dict)
+    app_secret: str = ""
+    verify_token: str = ""
+    webhook_url: str | None = None
+    settings: WorldSettings = field(default_factory=WorldSettings)
+    messages: dict[str, OutboundMessage] = field(default_factory=dict)
+    inbound: list[InboundMessage] = field(default_factory=list)
+    windows: dict[tuple[str, str], datetime] = field(default_factory=dict)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def account_of_phone(self, phone_number_id: str) -> BusinessAccount | None:
+        for account in self.accounts.values():
+            if phone_number_id in account.phone_numbers:
+                return account
+        return None
+
+    def phone(self, phone_number_id: str) -> PhoneNumber | None:
+        account = self.account_of_phone(phone_number_id)
+        return account.phone_numbers[phone_number_id] if account else None
+
+    def last_inbound(self, phone_number_id: str, wa_id: str) -> datetime | None:
+        return self.windows.get((phone_number_id, wa_id))
+
+    def first_account(self) -> BusinessAccount:
+        return next(iter(self.accounts.values()))
+
+    def first_phone(self) -> PhoneNumber:
+        return next(iter(self.first_account().phone_numbers.values()))
+
+    def copy(self) -> World:
+        return copy.deepcopy(self)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accounts": [a.to_dict() for a in self.accounts.values()],
+            "tokens": [t.to_dict() for t in self.tokens.values()],
+            "app_secret": self.app_secret,
+            "verify_token": self.verify_token,
+            "webhook_url": self.webhook_url,
+            "settings": self.settings.to_dict(),
+            "messages": [m.to_dict() for m in self.messages.values()],
+            "inbound": [m.to_dict() for m in self.inbound],
+            "windows": [
+                {"phone_number_id": p, "wa_id": w, "last_inbound": at.isoformat()}
+                for (p, w), at in self.windows.items()
+            ],
+            "extra": self.extra,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> World:
+        world = cls()
+        world.accounts = {
+            a["waba_id"]: BusinessAccount.from_dict(a) for a in d.get("accounts", [])
+        }
+        world.tokens = {t["value"]: Token.from_dict(t) for t in d.get("tokens", [])}
+        world.app_secret = d.get("app_secret", "")
+        world.verify_token = d.get("verify_token", "")
+        world.webhook_url = d.get("webhook_url")
+        world.settings = WorldSettings()
+        world.settings.update(d.get("settings", {}))
+        world.messages = {
+            m["id"]: OutboundMessage.from_dict(m) for m in d.get("messages", [])
+        }
+        world.inbound = [InboundMessage.from_dict(m) for m in d.get("inbound", [])]
+        world.windows = {
+            (w["phone_number_id"], w["wa_id"]): parse_instant(w["last_inbound"])
+            for w in d.get("windows", [])
+        }
+        world.extra = dict(d.get("extra", {}))
+        return world

@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from simulator import Simulator
+from simulator.api import create_app
+from simulator.transport import sync_client
+
+pytest_plugins = ["pytester"]
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC_DIR = ROOT.parent / "shared" / "reference" / "meta-openapi"
+START = "2026-01-05T09:00:00Z"
+TOKEN = "wasim-token"
+PHONE_ID = "106540352242922"
+WABA_ID = "102290129340398"
+ANA = "16505551234"
+MESSAGES = f"/v23.0/{PHONE_ID}/messages"
+
+
+def text_message(to: str = ANA, body: str = "hello", **extra: Any) -> dict[str, Any]:
+    return {"messaging_product": "whatsapp", "to": to, "type": "text",
+            "text": {"body": body}, **extra}
+
+
+def template_message(name: str = "shipping_update", language: str = "en_US",
+                     body: list[str] | None = None, to: str = ANA,
+                     components: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    template: dict[str, Any] = {"name": name, "language": {"code": language}}
+    if components is None and body is not None:
+        components = [{"type": "body",
+                       "parameters": [{"type": "text", "text": v} for v in body]}]
+    if components is not None:
+        template["components"] = components
+    return {"messaging_product": "whatsapp", "to": to, "type": "template",
+            "template": template}
+
+
+@pytest.fixture
+def sim() -> Simulator:
+    return Simulator(now=START, seed=7)
+
+
+@pytest.fixture
+def client(sim: Simulator) -> Iterator[httpx.Client]:
+    with sync_client(create_app(sim)) as http:
+        http.headers["Authorization"] = f"Bearer {TOKEN}"
+        yield http
+
+
+@pytest.fixture
+def spec_check() -> Any:
+    """Meta's spec checker from ../shared, skipped cleanly when the folder is absent."""
+    if not (SPEC_DIR / "spec_check.py").exists():
+        pytest.skip("../shared/reference/meta-openapi is not present")
+    import sys
+
+    sys.path.insert(0, str(SPEC_DIR))
+    try:
+        import spec_check as module
+    finally:
+        sys.path.remove(str(SPEC_DIR))
+    return module
