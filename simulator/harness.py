@@ -195,6 +195,21 @@ class Simulator:
             self.run_due()
             return message
 
+    def set_contact(self, who: str, *, name: str | None = None,
+                    opted_out_marketing: bool | None = None) -> dict[str, Any]:
+        """Change what the platform knows of a customer (profile name, marketing opt-out)."""
+        with self.lock:
+            wa_id = self.resolve_customer(who)
+            account = self.world.first_account()
+            for candidate in self.world.accounts.values():
+                if wa_id in candidate.contacts:
+                    account = candidate
+                    break
+            contact = self.backend.contact(account, wa_id, name)
+            if opted_out_marketing is not None:
+                contact.opted_out_marketing = opted_out_marketing
+            return contact.to_dict()
+
     def window(self, who: str, phone_number_id: str | None = None) -> dict[str, Any]:
         """The customer service window of ``who`` with a business number (§1)."""
         phone = phone_number_id or self.world.first_phone().id

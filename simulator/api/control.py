@@ -131,6 +131,17 @@ async def window(sim: Simulator, request: Request) -> Any:
     return sim.window(request.path_params["who"], request.query_params.get("phone_number_id"))
 
 
+async def contact_post(sim: Simulator, request: Request) -> Any:
+    body = await _object(request)
+    opted = body.get("opted_out_marketing")
+    if opted is not None and not isinstance(opted, bool):
+        raise INVALID_PARAMETER("field 'opted_out_marketing' must be true or false")
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise INVALID_PARAMETER("field 'name' must be a string")
+    return sim.set_contact(request.path_params["who"], name=name, opted_out_marketing=opted)
+
+
 async def state_get(sim: Simulator, request: Request) -> Any:
     return sim.export_state()
 
@@ -179,6 +190,7 @@ def routes() -> list[Route]:
         ("/messages/{message_id}/status", message_status, ["POST"]),
         ("/webhooks", webhooks, ["GET"]),
         ("/windows/{who}", window, ["GET"]),
+        ("/contacts/{who}", contact_post, ["POST"]),
         ("/state", state_get, ["GET"]),
         ("/state", state_put, ["PUT", "POST"]),
         ("/settings", settings_get, ["GET"]),
