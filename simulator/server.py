@@ -60,6 +60,8 @@ def ticking_app(sim: Simulator) -> Starlette:
 
 
 def uvicorn_config(app: Any, **overrides: Any) -> uvicorn.Config:
+    """One worker, no access log; uvicorn's ``auto`` loop and parser pick uvloop and
+    httptools (dependencies of wasim), which serve about ten times faster than asyncio+h11."""
     options: dict[str, Any] = {"log_level": "warning", "access_log": False,
                                "lifespan": "on"}
     options.update(overrides)
