@@ -1,11 +1,13 @@
 """Load ``wasim serve`` and a bare Starlette app with wrk; print sends/s, latency and ratio.
 
-    python bench/bench_serve.py [--duration 10] [--connections 16,64] [--fixtures FILE]
+    python bench/bench_serve.py [--duration 10] [--rounds 3] [--connections 16,64]
 
 Both servers run in this one invocation, on loopback, each as one uvicorn worker: ``wasim
 serve`` exactly as a user starts it (default world, default settings), and
 ``bench/bare_app.py`` (uvloop, httptools, no access log) answering the same JSON round trip.
-The server runs on CPU 0 and wrk (one thread) on CPU 1 via ``taskset``.
+The server runs on CPU 0 and wrk (one thread) on CPU 1 via ``taskset``. Runs alternate
+between the two servers for several rounds; the best rate of each is kept, as other
+processes on the machine disturb single runs.
 
 The load is valid sends that succeed with every rule on: before each wasim run the state is
 reset and the customer writes in through ``/_sim/inbound``, so the 24-hour window is open
@@ -151,11 +153,29 @@ def measure(name: str, url: str, connections: int, duration: float, warmup: floa
                   raw["p50_us"] / 1000, raw["p99_us"] / 1000, non2xx, socket_errors)
 
 
+def best_of(results: list[Result]) -> list[Result]:
+    """Per server and connection count, the round with the highest rate (the least
+    disturbed by other processes), with the errors of every round added up."""
+    best: dict[tuple[str, int], Result] = {}
+    non2xx: dict[tuple[str, int], int] = {}
+    sock: dict[tuple[str, int], int] = {}
+    for r in results:
+        key = (r.server, r.connections)
+        non2xx[key] = non2xx.get(key, 0) + r.non2xx
+        sock[key] = sock.get(key, 0) + r.socket_errors
+        if key not in best or r.rate > best[key].rate:
+            best[key] = r
+    return [Result(r.server, r.connections, r.rate, r.p50_ms, r.p99_ms, non2xx[key],
+                   sock[key]) for key, r in best.items()]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
     parser.add_argument("--connections", default="16,64", help="comma-separated counts")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of runs; the best rate of each is kept")
     parser.add_argument("--fixtures", help="world file for wasim (default: embedded world)")
     parser.add_argument("--no-pin", action="store_true", help="do not pin CPUs")
     args = parser.parse_args()
@@ -182,10 +202,12 @@ def main() -> int:
             servers[name] = (url, process)
             wait_ready(url, process)
         results: list[Result] = []
-        for connections in counts:
-            for name, (url, _) in servers.items():
-                results.append(measure(name, url, connections, args.duration, args.warmup,
-                                       load_cpu))
+        for _ in range(args.rounds):
+            for connections in counts:
+                for name, (url, _) in servers.items():
+                    results.append(measure(name, url, connections, args.duration,
+                                           args.warmup, load_cpu))
+        results = best_of(results)
     finally:
         for _, process in servers.values():
             process.terminate()
@@ -210,7 +232,8 @@ def main() -> int:
         print(f"ratio wasim/bare at {connections} connections: {ratio:.2f} "
               f"({'meets' if met else 'MISSES'} the bar: >= {BAR} with zero errors)")
     pinning = f"server on CPU {server_cpu}, wrk on CPU {load_cpu}" if pin else "unpinned"
-    print(f"({args.duration:g}s per run after {args.warmup:g}s warm-up; {pinning}; "
+    print(f"(best of {args.rounds} rounds of {args.duration:g}s runs after "
+          f"{args.warmup:g}s warm-up, errors summed over all rounds; {pinning}; "
           f"{os.cpu_count()} CPUs)")
     return 0 if ok else 1
 

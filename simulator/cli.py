@@ -86,6 +86,7 @@ def banner(sim: Simulator, url: str, out: TextIO) -> None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from simulator.gcpolicy import StateFreezer
     from simulator.server import bind, ticking_app, uvicorn_config
 
     sim = build_simulator(args)
@@ -97,7 +98,7 @@ def serve(args: argparse.Namespace) -> int:
         return 1
     host = f"[{args.host}]" if ":" in args.host else args.host
     banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
-    server = uvicorn.Server(uvicorn_config(ticking_app(sim)))
+    server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer())))
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
