@@ -25,6 +25,12 @@ VERSION = re.compile(r"^v\d+\.\d+$")
 Handler = Callable[[Simulator, Request], Awaitable[Any]]
 
 
+def request_path(request: Request) -> str:
+    """``request.url.path`` without building the whole URL (the send path reads it)."""
+    path: str = request.scope["path"]
+    return path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+
+
 def sim_of(request: Request) -> Simulator:
     sim: Simulator = request.app.state.sim
     return sim
@@ -55,9 +61,10 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         status, code = 200, None
         try:
             if version is not None and not VERSION.match(version):
-                raise unknown_path(request.method, request.url.path)
-            token = bearer(request.headers.get("authorization"),
-                           request.query_params.get("access_token"))
+                raise unknown_path(request.method, request_path(request))
+            authorization = request.headers.get("authorization")
+            token = bearer(authorization, None if authorization
+                           else request.query_params.get("access_token"))
             with sim.lock:
                 sim.run_due()
                 request.state.token = check_token(sim.world, token, sim.clock.now(), scope)
@@ -71,7 +78,7 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             unknown = API_UNKNOWN()
             status, code = unknown.http_status, unknown.code
             response = error_response(unknown, sim.ids.fbtrace_id())
-        sim.requests.append(RequestRecord(request.method, request.url.path, status,
+        sim.requests.append(RequestRecord(request.method, request_path(request), status,
                                           sim.clock.now(), version, code))
         return response
 
