@@ -27,6 +27,7 @@ from simulator.template_events import (
     quality_update,
 )
 from simulator.template_manager import TemplateManager
+from simulator.template_view import shown_category
 
 PAUSE_HOURS = (3, 6)
 """First pause 3 h, second 6 h; the third pause disables (M-TPAUSE)."""
@@ -157,7 +158,8 @@ class Templates(TemplateManager):
             due = self.sim.clock.now() + CATEGORY_NOTICE
             template.correct_category = upper
             self.sim._emit(account.waba_id, CATEGORY_FIELD,
-                           category_impending(template, upper, due), entry_time=True)
+                           category_impending(template, self._shown(template), upper, due),
+                           entry_time=True)
             self.sim.schedule.add(due, CATEGORY_JOB, {"template_id": template.id,
                                                       "category": upper})
         else:
@@ -166,12 +168,15 @@ class Templates(TemplateManager):
 
     def _complete_category(self, account: BusinessAccount, template: Template,
                            category: str) -> None:
-        previous = template.category
+        previous = self._shown(template)
         template.category = category
         template.previous_category = previous
         template.correct_category = None
         self.sim._emit(account.waba_id, CATEGORY_FIELD, category_completed(template, previous),
                        entry_time=True)
+
+    def _shown(self, template: Template) -> str:
+        return shown_category(template.category, self._era())[0]
 
     def _run_category(self, job: Job) -> None:
         found = self.find(job.data["template_id"])

@@ -58,14 +58,17 @@ def status_update(template: Template, event: str, reason: str | None = "NONE", *
     return value
 
 
-def category_impending(template: Template, correct: str, at: datetime) -> dict[str, Any]:
-    """``template_category_update`` announcing a change 24 h ahead (M-TCU, §2.2)."""
-    return {**_ids(template), "correct_category": correct,
-            "new_category": template.category,
+def category_impending(template: Template, current: str, correct: str,
+                       at: datetime) -> dict[str, Any]:
+    """``template_category_update`` announcing a change 24 h ahead (M-TCU, §2.2).
+
+    ``new_category`` is the category in force until then, as the reference shows it.
+    """
+    return {**_ids(template), "correct_category": correct, "new_category": current,
             "category_update_timestamp": int(at.timestamp())}
 
 
-def category_completed(template: Template, previous: str) -> dict[str, Any]:
+def category_completed(template: Template, previous: str | None) -> dict[str, Any]:
     """``template_category_update`` once the category has changed (M-TCU)."""
     return {**_ids(template), "previous_category": previous,
             "new_category": template.category}
