@@ -8,7 +8,7 @@ Webhooks go out through the simulator's ``_emit`` path with ``entry[].time`` (§
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -136,9 +136,8 @@ class TemplateManager:
         limits.check_unique(account.templates.values(), spec.name, spec.language)
         limits.check_name_free(self._deleted_at(waba_id, spec.name), spec.name, now)
         limits.check_count(len(account.templates), settings.template_limit)
-        created = self._log(waba_id, "template_creations")
-        limits.check_rate([parse_instant(at) for at in created], now,
-                          settings.template_creation_per_hour)
+        created = self._recent_creations(waba_id, now)
+        limits.check_rate(len(created), settings.template_creation_per_hour)
         template = Template(
             id=self.sim.ids.numeric(16), name=spec.name, language=spec.language,
             category=spec.category, status="PENDING", components=spec.components,
@@ -153,9 +152,14 @@ class TemplateManager:
         self._schedule_review(account, template)
         return {"id": template.id, "status": template.status, "category": template.category}
 
-    def _log(self, waba_id: str, key: str) -> list[str]:
-        per_waba: dict[str, list[str]] = self.sim.world.extra.setdefault(key, {})
-        return per_waba.setdefault(waba_id, [])
+    def _recent_creations(self, waba_id: str, now: datetime) -> list[str]:
+        """The WABA's creation times (ISO) within the last hour, older ones dropped."""
+        per_waba: dict[str, list[str]] = self.sim.world.extra.setdefault(
+            "template_creations", {})
+        log = per_waba.setdefault(waba_id, [])
+        while log and now - parse_instant(log[0]) >= limits.RATE_WINDOW:
+            log.pop(0)
+        return log
 
     def _deleted_at(self, waba_id: str, name: str) -> datetime | None:
         blocked: dict[str, dict[str, str]] = self.sim.world.extra.get("deleted_template_names",
@@ -229,7 +233,8 @@ class TemplateManager:
         account = self.account(waba_id)
         fields = parse_fields(query.get("fields"))
         limit = parse_limit(query.get("limit"))
-        items = [t for t in account.templates.values() if self._wanted(t, query)]
+        wanted = self._filter(query)
+        items = [t for t in account.templates.values() if wanted(t)]
         chosen, has_next, has_previous = page(items, limit, query.get("after"),
                                               query.get("before"))
         result: dict[str, Any] = {"data": [select(self.show(t), fields) for t in chosen]}
@@ -239,19 +244,24 @@ class TemplateManager:
         result["has_next"], result["has_previous"] = has_next, has_previous
         return result
 
-    def _wanted(self, template: Template, query: Mapping[str, str]) -> bool:
+    def _filter(self, query: Mapping[str, str]) -> Callable[[Template], bool]:
+        """The list filters of §2.5 as one predicate (read once per request)."""
         def listed(key: str) -> set[str] | None:
             raw = query.get(key)
             return {v.strip().upper() for v in raw.split(",")} if raw else None
 
-        name = query.get("name")
+        name, language = query.get("name"), query.get("language")
         statuses, categories = listed("status"), listed("category")
-        language = query.get("language")
-        shown = shown_category(template.category, self._era())[0]
-        return ((name is None or name in template.name)
-                and (statuses is None or template.status in statuses)
-                and (categories is None or shown in categories)
-                and (language is None or template.language == language))
+        era = self._era()
+
+        def wanted(template: Template) -> bool:
+            return ((name is None or name in template.name)
+                    and (statuses is None or template.status in statuses)
+                    and (language is None or template.language == language)
+                    and (categories is None
+                         or shown_category(template.category, era)[0] in categories))
+
+        return wanted
 
     def get(self, template_id: str, fields: str | None = None) -> dict[str, Any] | None:
         """``GET /{TEMPLATE_ID}`` (§2.5); ``None`` when the id is not a template."""

@@ -38,9 +38,13 @@ def check_count(count: int, limit: int) -> None:
                      "Message Template Limit Exceeded")
 
 
-def check_rate(created: Iterable[datetime], now: datetime, per_hour: int) -> None:
-    """At most ``per_hour`` creations per WABA in any hour → 100 / 2388019 (§2.4)."""
-    recent = sum(1 for at in created if now - at < RATE_WINDOW)
+def check_rate(recent: int, per_hour: int) -> None:
+    """At most ``per_hour`` creations per WABA in the last hour → 100 / 2388019 (§2.4).
+
+    Args:
+        recent: Creations of the WABA in the hour before now.
+        per_hour: The limit (setting ``template_creation_per_hour``).
+    """
     if recent >= per_hour:
         raise refuse(f"This business account created {recent} message templates in the "
                      f"last hour; the limit is {per_hour} per hour. Try again later.", LIMIT,
