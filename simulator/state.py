@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from simulator.clock import parse_instant
@@ -75,6 +75,8 @@ class WorldSettings:
                 )
             current = getattr(self, name)
             if name in _OPTIONAL_TEXT:
+                if isinstance(value, date):  # `--set rules_as_of=2024-12-01` reads as a date
+                    value = value.isoformat()
                 if value is not None and not isinstance(value, str):
                     raise INVALID_PARAMETER(f"setting {name!r} takes a string, got {value!r}")
                 setattr(self, name, value)

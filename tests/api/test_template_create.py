@@ -129,5 +129,5 @@ def test_the_default_world_has_templates_of_every_era() -> None:
     sim = Simulator(now=START)
     held = {t.category for t in sim.world.first_account().templates.values()}
     assert {c for names in ERAS.values() for c in names} <= held
-    assert Path(ROOT / "fixtures" / "review_rules.yaml").read_text() == (
+    assert Path(ROOT / "fixtures" / "rules" / "review_rules.yaml").read_text() == (
         ROOT / "simulator" / "data" / "review_rules.yaml").read_text()

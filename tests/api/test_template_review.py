@@ -206,3 +206,21 @@ def test_reading_a_template_back_shows_previous_category_where_the_era_maps_it(
     template = sim.templates.resolve(name)
     got = sim.templates.get(template.id, "category,previous_category")
     assert got == {**shown, "id": template.id}
+
+
+def test_rules_as_of_read_as_a_yaml_date_is_accepted() -> None:
+    from datetime import date
+
+    sim, _ = make(rules_as_of=date(2024, 12, 1))
+    assert sim.world.settings.rules_as_of == "2024-12-01"
+    sim.templates.create(WABA_ID, create_body("spring_deal", components=PROMO))
+    sim.advance("1m")
+    assert sim.templates.resolve("spring_deal").rejected_reason == "INCORRECT_CATEGORY"
+
+
+def test_the_fixtures_copy_of_the_rules_can_be_named_by_a_world() -> None:
+    sim, _ = make(review_rules=str(ROOT / "fixtures" / "rules" / "review_rules.yaml"))
+    sim.templates.create(WABA_ID, create_body("spring_deal", components=PROMO))
+    sim.advance("1m")
+    assert sim.templates.decision("spring_deal")["rule"] == (
+        "promotional-utility-approved-as-marketing")
