@@ -208,6 +208,28 @@ def _header(component: dict[str, Any], fmt: str, category: str) -> None:
                          "handle).", HEADER_FORMAT, title)
 
 
+AUTH_BODY = "*{{1}}* is your verification code."
+AUTH_SECURITY = " For your security, do not share this code."
+AUTH_FOOTER = "This code expires in {minutes} minutes."
+OTP_TYPES = ("COPY_CODE", "ONE_TAP", "ZERO_TAP")
+
+
+def _preset_auth(component: dict[str, Any], kind: str) -> dict[str, Any]:
+    """AUTHENTICATION bodies and footers are preset texts (M-TCOMP, SPEC create example):
+    ``add_security_recommendation`` and ``code_expiration_minutes`` (1 to 90) choose them."""
+    if kind == "BODY" and "text" not in component:
+        security = component.get("add_security_recommendation") is True
+        return {**component, "text": AUTH_BODY + (AUTH_SECURITY if security else ""),
+                "example": {"body_text": [["123456"]]}}
+    if kind == "FOOTER" and "text" not in component:
+        minutes = component.get("code_expiration_minutes")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 90:
+            raise refuse("code_expiration_minutes must be an integer from 1 to 90.",
+                         FOOTER_FORMAT, "Footer Format Is Incorrect")
+        return {**component, "text": AUTH_FOOTER.format(minutes=minutes)}
+    return component
+
+
 def _body(component: dict[str, Any], fmt: str) -> None:
     text = component.get("text")
     title = "Body Format Is Incorrect"
@@ -244,8 +266,8 @@ def _button(button: Any, category: str) -> str:
     if kind not in BUTTON_TYPES:
         raise refuse(f"Unknown button type {button.get('type')!r}; known: "
                      f"{', '.join(BUTTON_TYPES)}.")
-    if kind == "OTP" and category not in ("AUTHENTICATION", "OTP"):
-        raise refuse("OTP buttons are only for AUTHENTICATION templates.")
+    if kind == "OTP":
+        _otp_button(button, category)
     label = button.get("text")
     if kind in ("QUICK_REPLY", "URL", "PHONE_NUMBER") and (
             not isinstance(label, str) or not label):
@@ -267,6 +289,20 @@ def _button(button: Any, category: str) -> str:
             raise refuse(f"COPY_CODE buttons need an example of at most {COPY_CODE_MAX} "
                          "characters.")
     return kind
+
+
+def _otp_button(button: dict[str, Any], category: str) -> None:
+    """OTP buttons: AUTHENTICATION only; ``otp_type`` COPY_CODE, ONE_TAP or ZERO_TAP, the
+    last two naming the app (``package_name`` + ``signature_hash`` or ``supported_apps``)."""
+    if category not in ("AUTHENTICATION", "OTP"):
+        raise refuse("OTP buttons are only for AUTHENTICATION templates.")
+    otp_type = str(button.get("otp_type", "")).upper()
+    if otp_type not in OTP_TYPES:
+        raise refuse(f"OTP buttons need an otp_type: {', '.join(OTP_TYPES)}.")
+    if otp_type != "COPY_CODE" and not button.get("supported_apps") and not (
+            button.get("package_name") and button.get("signature_hash")):
+        raise refuse(f"{otp_type} buttons need package_name and signature_hash (or "
+                     "supported_apps).")
 
 
 def _url_button(button: dict[str, Any]) -> None:
@@ -304,10 +340,14 @@ def check_components(components: Any, fmt: str, category: str) -> list[dict[str,
     if not isinstance(components, list) or not components:
         raise refuse("The parameter components is required.")
     seen: dict[str, int] = {}
+    cleaned: list[dict[str, Any]] = []
     for component in components:
         if not isinstance(component, dict):
             raise refuse("Each component must be an object.")
         kind = str(component.get("type", "")).upper()
+        if category == "AUTHENTICATION":
+            component = _preset_auth(component, kind)
+        cleaned.append({**component, "type": kind})
         seen[kind] = seen.get(kind, 0) + 1
         if kind == "HEADER":
             _header(component, fmt, category)
@@ -326,7 +366,7 @@ def check_components(components: Any, fmt: str, category: str) -> list[dict[str,
     for kind in ("HEADER", "FOOTER", "BUTTONS"):
         if seen.get(kind, 0) > 1:
             raise refuse(f"A template may have at most one {kind} component.")
-    return [{**c, "type": str(c["type"]).upper()} for c in components]
+    return cleaned
 
 
 def parameter_format(body: dict[str, Any]) -> str:

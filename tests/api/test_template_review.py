@@ -224,3 +224,24 @@ def test_the_fixtures_copy_of_the_rules_can_be_named_by_a_world() -> None:
     sim.advance("1m")
     assert sim.templates.decision("spring_deal")["rule"] == (
         "promotional-utility-approved-as-marketing")
+
+
+def test_the_spec_authentication_example_is_approved_and_sends_with_its_code(
+        http: tuple[Simulator, httpx.Client, list[Webhook]], spec_check: Any) -> None:
+    sim, client, _ = http
+    body = {"name": "authentication_code_copy_code_button", "language": "en_US",
+            "category": "AUTHENTICATION", "components": [
+                {"type": "BODY", "add_security_recommendation": True},
+                {"type": "FOOTER", "code_expiration_minutes": 10},
+                {"type": "BUTTONS", "buttons": [
+                    {"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy Code"}]}]}
+    assert spec_check.check_request(
+        body, op="createAuthenticationTemplateWOtpCopyCodeButton") == []
+    assert client.post(TEMPLATES, json=body).json()["status"] == "PENDING"
+    sim.advance("1m")
+    assert sim.templates.decision("authentication_code_copy_code_button")["rule"] == "approve"
+    send = template_message("authentication_code_copy_code_button", components=[
+        {"type": "body", "parameters": [{"type": "text", "text": "123456"}]},
+        {"type": "button", "sub_type": "url", "index": "0",
+         "parameters": [{"type": "text", "text": "123456"}]}])
+    assert client.post(MESSAGES, json=send).status_code == 200

@@ -215,3 +215,48 @@ def test_unknown_components_and_non_objects_are_refused() -> None:
     assert "Unknown component type" in refusal(create_body(
         components=_components({"type": "SIDEBAR"}))).details
     assert refusal([1, 2]).details == "The request body must be a JSON object."
+
+
+def _auth(*buttons: dict[str, Any], minutes: Any = 10) -> dict[str, Any]:
+    return create_body("authentication_code", "AUTHENTICATION", components=[
+        {"type": "BODY", "add_security_recommendation": True},
+        {"type": "FOOTER", "code_expiration_minutes": minutes},
+        {"type": "BUTTONS", "buttons": list(buttons)}])
+
+
+COPY = {"type": "OTP", "otp_type": "COPY_CODE", "text": "Copy Code"}
+
+
+def test_authentication_bodies_and_footers_are_preset_texts() -> None:
+    spec = validate_create(_auth(COPY), "current")
+    body, footer = spec.components[0], spec.components[1]
+    assert body["text"] == ("*{{1}}* is your verification code. For your security, do not "
+                            "share this code.")
+    assert footer["text"] == "This code expires in 10 minutes."
+
+
+def test_a_one_tap_button_names_the_app() -> None:
+    one_tap = {"type": "OTP", "otp_type": "ONE_TAP", "autofill_text": "Autofill",
+               "package_name": "com.example.luckyshrub", "signature_hash": "K8a%2FAINcGX7"}
+    assert validate_create(_auth(one_tap), "current").category == "AUTHENTICATION"
+    error = refusal(_auth({"type": "OTP", "otp_type": "ONE_TAP"}))
+    assert error.details == ("ONE_TAP buttons need package_name and signature_hash (or "
+                             "supported_apps).")
+
+
+@pytest.mark.parametrize(("body", "subcode", "details"), [
+    pytest.param(_auth(COPY, minutes=91), 2388073,
+                 "code_expiration_minutes must be an integer from 1 to 90.", id="minutes"),
+    pytest.param(_auth({"type": "OTP", "text": "Copy"}), None,
+                 "OTP buttons need an otp_type: COPY_CODE, ONE_TAP, ZERO_TAP.", id="otp-type"),
+])
+def test_authentication_refusals(body: dict[str, Any], subcode: int | None,
+                                 details: str) -> None:
+    error = refusal(body)
+    assert (error.code, error.subcode, error.details) == (100, subcode, details)
+
+
+def test_a_preset_footer_is_only_for_authentication() -> None:
+    error = refusal(create_body(components=[body_component(),
+                                            {"type": "FOOTER", "code_expiration_minutes": 5}]))
+    assert (error.subcode, error.details) == (2388073, "The FOOTER component needs text.")
