@@ -10,7 +10,7 @@ from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
-from simulator.api import control, objects
+from simulator.api import control, objects, templates
 from simulator.api.graph import graph_endpoint, not_found, send_message
 from simulator.harness import Simulator
 
@@ -20,6 +20,7 @@ def graph_routes() -> list[BaseRoute]:
     return [
         Route("/{version}/{object_id}/messages", graph_endpoint(send_message),
               methods=["POST"]),
+        *templates.graph_routes(),
         *objects.routes(),
     ]
 
@@ -41,7 +42,8 @@ def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
     send = SendRoute("/{version}/{object_id}/messages", graph_endpoint(send_message),
                      methods=["POST"])
-    routes: list[BaseRoute] = [send, *control.routes(), *graph_routes(),
+    routes: list[BaseRoute] = [send, *control.routes(), *templates.control_routes(),
+                               *graph_routes(),
                                Route("/{path:path}", not_found,
                                      methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
     app = Starlette(routes=routes)
