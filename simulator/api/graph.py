@@ -22,7 +22,16 @@ from simulator.harness import Simulator
 from simulator.journal import RequestRecord
 
 VERSION = re.compile(r"^v\d+\.\d+$")
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 Handler = Callable[[Simulator, Request], Awaitable[Any]]
+
+
+class GraphJSONResponse(JSONResponse):
+    """Starlette's JSON response, byte for byte, rendered by one shared encoder
+    (``json.dumps`` with options builds a new encoder for every response)."""
+
+    def render(self, content: Any) -> bytes:
+        return _ENCODER.encode(content).encode("utf-8")
 
 
 def request_path(request: Request) -> str:
@@ -69,7 +78,7 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
                 sim.run_due()
                 request.state.token = check_token(sim.world, token, sim.clock.now(), scope)
             result = await handler(sim, request)
-            response = result if isinstance(result, Response) else JSONResponse(result)
+            response = result if isinstance(result, Response) else GraphJSONResponse(result)
             status = response.status_code
         except GraphError as error:
             status, code = error.http_status, error.code
