@@ -44,3 +44,26 @@ def test_query_token_still_works_without_header(client: httpx.Client) -> None:
         "template": {"name": "hello_world", "language": {"code": "en_US"}}})
     assert answer.status_code == 200
     assert answer.json()["messages"][0]["message_status"] == "accepted"
+
+
+def test_status_webhooks_are_built_as_they_were_at_emit_time(sim: Simulator) -> None:
+    """Bodies are built when read, yet show the contact as it was when they were sent."""
+    from simulator.webhooks import envelope, status_value
+
+    sim.inbound("16505551234", text="hi")
+    sent = sim.send({"messaging_product": "whatsapp", "to": "16505551234", "type": "text",
+                     "text": {"body": "hello"}})
+    message = sim.message(sent["messages"][0]["id"])
+    account = sim.world.first_account()
+    phone = account.phone_numbers[PHONE_ID]
+    contact = account.contacts["16505551234"]
+    expected = [envelope(account.waba_id, "messages",
+                         status_value(phone, contact, message, event))
+                for event in message.statuses]
+    sim.set_contact("16505551234", name="Someone Else")
+    got = [w.payload for w in sim.webhooks][-len(expected):]
+    assert [g["entry"][0]["changes"][0]["value"]["statuses"][0]["status"] for g in got] == [
+        "sent", "delivered"]
+    assert got == expected
+    assert got[0]["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] == (
+        "Ana Souza")
