@@ -49,12 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_simulator(args: argparse.Namespace) -> Simulator:
-    from simulator.delivery import WebhookPoster
+    from simulator.delivery import attach
 
     options = Options(world=args.fixtures, seed=args.seed, webhook_url=args.webhook_url,
                       app_secret=args.app_secret, settings=dict(args.set))
     sim = Simulator(options)
-    sim.sink = WebhookPoster(sim)
+    attach(sim)
     return sim
 
 
@@ -104,8 +104,11 @@ def serve(args: argparse.Namespace) -> int:
         pass
     finally:
         sock.close()
-        if sim.sink is not None:
-            sim.sink.close()  # type: ignore[attr-defined]
+        from simulator.delivery import engine_of
+
+        engine = engine_of(sim)
+        if engine is not None:
+            engine.close()
     print("wasim: stopped", file=sys.stderr)
     return 0
 

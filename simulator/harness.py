@@ -69,6 +69,11 @@ class Simulator:
         self.backend = Backend(self.world, self.clock, self.ids, self.schedule, self._emit)
         self.job_handlers: dict[str, JobHandler] = {}
         self.on_reset: list[Callable[[], None]] = []
+        self.settle_hooks: list[Callable[[], object]] = []
+        """Called between the steps of ``advance`` (outside the lock), e.g. to let
+        webhook deliveries finish so their retries land on the schedule in time."""
+        self.state_parts: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
+        """Extra named parts of the exported state: ``name -> (export, load)``."""
         self._install_handlers()
 
     def _configured_world(self) -> World:
@@ -125,11 +130,23 @@ class Simulator:
         with self.lock:
             target = self.clock.now() + delta
             self.run_due()
-            while (due := self.schedule.next_due()) is not None and due <= target:
+        self._settle()
+        while True:
+            with self.lock:
+                due = self.schedule.next_due()
+                if due is None or due > target:
+                    break
                 self.clock.set(max(due, self.clock.now()))
                 self.run_due()
+            self._settle()
+        with self.lock:
             self.clock.set(target)
             self.run_due()
+        self._settle()
+
+    def _settle(self) -> None:
+        for hook in self.settle_hooks:
+            hook()
 
     @staticmethod
     def _delta(duration: str | float | timedelta | None, units: dict[str, float]) -> timedelta:
@@ -280,7 +297,8 @@ class Simulator:
         with self.lock:
             return {"format": STATE_FORMAT, "clock": self.clock.to_dict(),
                     "world": self.world.to_dict(), "schedule": self.schedule.to_list(),
-                    "webhooks": [w.to_dict() for w in self.webhooks]}
+                    "webhooks": [w.to_dict() for w in self.webhooks],
+                    "parts": {name: part[0]() for name, part in self.state_parts.items()}}
 
     def import_state(self, state: dict[str, Any]) -> None:
         """Replace the state with an export (the clock jumps to the exported time)."""
@@ -300,3 +318,6 @@ class Simulator:
             self.backend.world = world
             self.webhooks = Journal(webhooks)
             self.clock.set(now)
+            parts = state.get("parts") or {}
+            for name, (_, load) in self.state_parts.items():
+                load(parts.get(name))

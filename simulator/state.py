@@ -40,6 +40,10 @@ class WorldSettings:
         delivered_after: Simulated seconds from ``sent`` to ``delivered`` (``None``: manual).
         read_after: Simulated seconds from ``delivered`` to ``read`` (``None``: manual,
             the default: customers read when the test says so).
+        webhook_retry_seconds: How long a failing webhook is retried before it is dropped
+            (§5.3: 7 days; older docs said 36 hours).
+        webhook_batch_size: Most updates per webhook POST (§5.3: up to 1000, not
+            guaranteed; default 1, one update per POST).
     """
 
     window_violation_mode: str = "async"
@@ -48,6 +52,8 @@ class WorldSettings:
     rate_limit_http_status: int = 400
     delivered_after: float | None = 0.0
     read_after: float | None = None
+    webhook_retry_seconds: float = 604800.0
+    webhook_batch_size: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -71,6 +77,10 @@ class WorldSettings:
                     f"setting {name!r} takes a {type(current).__name__}, got {value!r}"
                 )
             setattr(self, name, value)
+        if self.webhook_batch_size < 1 or self.webhook_batch_size > 1000:
+            raise INVALID_PARAMETER("webhook_batch_size must be between 1 and 1000 (§5.3)")
+        if self.webhook_retry_seconds < 0:
+            raise INVALID_PARAMETER("webhook_retry_seconds must not be negative")
         if self.window_violation_mode not in WINDOW_MODES:
             raise INVALID_PARAMETER("window_violation_mode must be 'async' or 'sync'")
 

@@ -162,18 +162,6 @@ async def settings_post(sim: Simulator, request: Request) -> Any:
     return sim.world.settings.to_dict()
 
 
-async def webhook_target(sim: Simulator, request: Request) -> Any:
-    body = await _object(request)
-    with sim.lock:
-        if "url" in body:
-            sim.world.webhook_url = body["url"]
-        if "app_secret" in body:
-            sim.world.app_secret = _field(body, "app_secret")
-        if "verify_token" in body:
-            sim.world.verify_token = _field(body, "verify_token")
-    return {"url": sim.world.webhook_url}
-
-
 def routes() -> list[Route]:
     """The ``/_sim/`` routes."""
     table: list[tuple[str, Handler, list[str]]] = [
@@ -195,7 +183,6 @@ def routes() -> list[Route]:
         ("/state", state_put, ["PUT", "POST"]),
         ("/settings", settings_get, ["GET"]),
         ("/settings", settings_post, ["POST"]),
-        ("/webhook", webhook_target, ["POST"]),
     ]
     return [Route(f"/_sim{path}", control(handler), methods=methods)
             for path, handler, methods in table]
