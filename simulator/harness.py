@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from simulator import inbound as inbound_types
 from simulator.backend import Backend
 from simulator.clock import Clock, Job, Schedule, parse_duration, parse_instant
 from simulator.config import Options
@@ -195,20 +196,41 @@ class Simulator:
         return Customer(self, self.resolve_customer(who))
 
     def inbound(self, from_: str, text: str | None = None, *, type: str = "text",
-                content: Any = None, name: str | None = None,
-                phone_number_id: str | None = None,
+                content: Any = None, name: str | None = None, context: Any = None,
+                referral: Any = None, phone_number_id: str | None = None,
                 extra: dict[str, Any] | None = None) -> InboundMessage:
-        """A customer writes to the business (``text=`` for a text message)."""
+        """A customer writes to the business (§5.1).
+
+        Args:
+            from_: The customer (alias, wa_id, BSUID or phone number).
+            text: Shortcut for a text message.
+            type: Any inbound type: text, image, audio, video, document, sticker,
+                location, contacts, interactive, button, reaction, order, system,
+                unsupported, request_welcome.
+            content: The object of that type (a media id string is enough for media).
+            name: The customer's profile name (updates the contact).
+            context: The id (or ``{"id", "from"?}``) of the message this one replies to.
+            referral: ``True`` or a partial ``referral`` object: the message came from a
+                click-to-WhatsApp ad (opens a free entry point window on reply, §7.3).
+        """
         if text is not None:
             if type != "text" or content is not None:
                 raise TypeError("text= is for text messages; use type= and content= otherwise")
             content = {"body": text}
-        if content is None:
+        if content is None and type not in ("unsupported", "request_welcome"):
             raise TypeError("inbound() needs text= or content=")
         with self.lock:
+            wa_id = self.resolve_customer(from_)
+            built, more = inbound_types.build(type, content, sender=wa_id, name=name or "",
+                                              media_info=getattr(self, "media_info", None))
+            fields = dict(extra or {})
+            fields.update(more)
+            if context is not None:
+                fields["context"] = inbound_types.context_of(self.world, context)
+            if referral is not None and referral is not False:
+                fields["referral"] = inbound_types.referral_of(referral, self.ids.token(24))
             phone = phone_number_id or self.world.first_phone().id
-            message = self.backend.receive(phone, self.resolve_customer(from_), type, content,
-                                           name=name, extra=extra)
+            message = self.backend.receive(phone, wa_id, type, built, name=name, extra=fields)
             self.run_due()
             return message
 

@@ -42,6 +42,10 @@ class WorldSettings:
             the default: customers read when the test says so).
         webhook_retry_seconds: How long a failing webhook is retried before it is dropped
             (§5.3: 7 days; older docs said 36 hours).
+        pricing_model: ``auto`` (CBP for sends before 2025-07-01, PMP after, §7.1),
+            ``PMP`` or ``CBP``.
+        fep_pricing_category: ``pricing.category`` inside a free entry point window (§7.3,
+            UNCERTAIN, default ``referral_conversion``).
         webhook_batch_size: Most updates per webhook POST (§5.3: up to 1000, not
             guaranteed; default 1, one update per POST).
     """
@@ -54,6 +58,8 @@ class WorldSettings:
     read_after: float | None = None
     webhook_retry_seconds: float = 604800.0
     webhook_batch_size: int = 1
+    pricing_model: str = "auto"
+    fep_pricing_category: str = "referral_conversion"
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -77,6 +83,8 @@ class WorldSettings:
                     f"setting {name!r} takes a {type(current).__name__}, got {value!r}"
                 )
             setattr(self, name, value)
+        if self.pricing_model not in ("auto", "PMP", "CBP"):
+            raise INVALID_PARAMETER("pricing_model must be 'auto', 'PMP' or 'CBP'")
         if self.webhook_batch_size < 1 or self.webhook_batch_size > 1000:
             raise INVALID_PARAMETER("webhook_batch_size must be between 1 and 1000 (§5.3)")
         if self.webhook_retry_seconds < 0:

@@ -94,9 +94,22 @@ async def clock_unfreeze(sim: Simulator, request: Request) -> Any:
 
 
 async def inbound(sim: Simulator, request: Request) -> Any:
+    """``{"from", "type", "<type>": {...}, "context"?, "referral"?, "name"?}`` or the
+    text shortcut ``{"from", "text": "hi"}``."""
     body = await _object(request)
     sender = str(_field(body, "from", str | int))  # type: ignore[arg-type]
-    message = sim.inbound(sender, text=_field(body, "text"), name=body.get("name"),
+    kind = body.get("type", "text")
+    if not isinstance(kind, str):
+        raise INVALID_PARAMETER("field 'type' must be a string")
+    text = body.get("text") if kind == "text" and isinstance(body.get("text"), str) else None
+    content = None if text is not None else body.get(kind)
+    if content is None and kind not in ("unsupported", "request_welcome"):
+        raise INVALID_PARAMETER(f"missing field {kind!r} (the {kind} object)")
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise INVALID_PARAMETER("field 'name' must be a string")
+    message = sim.inbound(sender, text=text, type=kind, content=content, name=name,
+                          context=body.get("context"), referral=body.get("referral"),
                           phone_number_id=body.get("phone_number_id"))
     return {"message": message.message, "window": sim.window(message.from_wa_id,
                                                              message.phone_number_id)}
