@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from simulator import inbound as inbound_types
+from simulator import lifecycle
 from simulator.backend import Backend
 from simulator.clock import Clock, Job, Schedule, parse_duration, parse_instant
 from simulator.config import Options
@@ -248,6 +249,19 @@ class Simulator:
             if opted_out_marketing is not None:
                 contact.opted_out_marketing = opted_out_marketing
             return contact.to_dict()
+
+    def set_progression(self, policy: str | None = None, *, who: str | None = None,
+                        **delays: float | None) -> dict[str, Any]:
+        """Set how statuses progress: ``immediate``, ``manual``, or ``delivered_after`` /
+        ``read_after`` simulated seconds; for the world, or for one customer (``who``)."""
+        unknown = set(delays) - {"delivered_after", "read_after"}
+        if unknown:
+            raise TypeError(f"unknown progression field(s) {sorted(unknown)}")
+        with self.lock:
+            values = lifecycle.resolve(policy, **delays)
+            wa_id = self.resolve_customer(who) if who is not None else None
+            lifecycle.set_progression(self.world, wa_id, values)
+            return lifecycle.progression_for(self.world, wa_id or "").to_dict()
 
     def window(self, who: str, phone_number_id: str | None = None) -> dict[str, Any]:
         """The customer service window of ``who`` with a business number (§1)."""

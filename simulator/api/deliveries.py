@@ -92,6 +92,13 @@ async def drill(sim: Simulator, request: Request) -> Any:
     return engine.drills.to_dict()
 
 
+async def progression(sim: Simulator, request: Request) -> Any:
+    """``{"policy"?: "immediate"|"manual", "delivered_after"?, "read_after"?, "customer"?}``."""
+    body = await _object(request)
+    delays = {k: body[k] for k in ("delivered_after", "read_after") if k in body}
+    return sim.set_progression(_text(body, "policy"), who=_text(body, "customer"), **delays)
+
+
 def routes() -> list[Route]:
     """The delivery routes under ``/_sim/``."""
     table: list[tuple[str, Handler, list[str]]] = [
@@ -102,6 +109,7 @@ def routes() -> list[Route]:
         ("/webhook-drills", drills_get, ["GET"]),
         ("/webhook-drills", drills_delete, ["DELETE"]),
         ("/webhook-drills/{kind}", drill, ["POST"]),
+        ("/progression", progression, ["POST"]),
     ]
     return [Route(f"/_sim{path}", control(handler), methods=methods)
             for path, handler, methods in table]
