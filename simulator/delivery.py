@@ -206,6 +206,10 @@ class DeliveryEngine:
         sim.on_reset.append(self._on_reset)
         sim.settle_hooks.append(self.flush)
         sim.state_parts["deliveries"] = (self.export, self.load)
+        imported = sim.imported_parts.pop("deliveries", None)
+        if imported is not None:
+            with sim.lock:
+                self.load(imported)
 
     # --- the target ----------------------------------------------------------------
 

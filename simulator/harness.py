@@ -76,6 +76,8 @@ class Simulator:
         webhook deliveries finish so their retries land on the schedule in time."""
         self.state_parts: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
         """Extra named parts of the exported state: ``name -> (export, load)``."""
+        self.imported_parts: dict[str, Any] = {}
+        """Parts of an imported state that no registered part claimed (yet)."""
         self._install_handlers()
 
     def _configured_world(self) -> World:
@@ -354,6 +356,7 @@ class Simulator:
             self.backend.world = world
             self.webhooks = Journal(webhooks)
             self.clock.set(now)
-            parts = state.get("parts") or {}
+            parts = dict(state.get("parts") or {})
             for name, (_, load) in self.state_parts.items():
-                load(parts.get(name))
+                load(parts.pop(name, None))
+            self.imported_parts = parts

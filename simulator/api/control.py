@@ -103,7 +103,7 @@ async def inbound(sim: Simulator, request: Request) -> Any:
         raise INVALID_PARAMETER("field 'type' must be a string")
     text = body.get("text") if kind == "text" and isinstance(body.get("text"), str) else None
     content = None if text is not None else body.get(kind)
-    if content is None and kind not in ("unsupported", "request_welcome"):
+    if text is None and content is None and kind not in ("unsupported", "request_welcome"):
         raise INVALID_PARAMETER(f"missing field {kind!r} (the {kind} object)")
     name = body.get("name")
     if name is not None and not isinstance(name, str):

@@ -128,3 +128,10 @@ def test_control_route_refuses_a_missing_type_object(client: httpx.Client) -> No
     assert answer.status_code == 400
     assert answer.json()["error"]["error_data"]["details"] == (
         "missing field 'location' (the location object)")
+
+
+def test_control_route_keeps_the_text_shortcut(sim: Simulator, client: httpx.Client) -> None:
+    answer = client.post("/_sim/inbound", json={"from": ANA, "text": "Olá", "name": "Zé"})
+    assert answer.status_code == 200
+    assert answer.json()["message"]["text"] == {"body": "Olá"}
+    assert sim.webhooks.last.value["contacts"][0]["profile"] == {"name": "Zé"}
