@@ -24,6 +24,7 @@ from simulator.models import Contact, InboundMessage, OutboundMessage, PhoneNumb
 from simulator.rules import payloads, templates, window
 from simulator.rules.categories import pricing_category
 from simulator.rules.pricing import pmp_pricing
+from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import BusinessAccount, World
 from simulator.webhooks import inbound_value, status_value, unix
 
@@ -52,6 +53,8 @@ class Backend:
         self.ids = ids
         self.schedule = schedule
         self.emit = emit
+        self.send_hooks: list[SendHook] = []
+        """Platform rules joined to every send (limits, media, registration)."""
 
     # --- lookups -------------------------------------------------------------------
 
@@ -93,6 +96,9 @@ class Backend:
             return self.mark_read(phone_number_id, request)
         contact = self._resolve(account, request)
         now = self.clock.now()
+        attempt = SendAttempt(account, phone, contact, request, now)
+        for hook in self.send_hooks:
+            hook.check(attempt)
         category = name = language = None
         if request.type == "template":
             template = templates.check_status(
@@ -109,6 +115,8 @@ class Backend:
         if (failure is None and category is not None and contact.opted_out_marketing
                 and pricing_category(category) == "marketing"):
             failure = MARKETING_OPT_OUT()
+        for hook in self.send_hooks:
+            failure = failure or hook.async_failure(attempt, in_window, category)
         message = OutboundMessage(
             id=self.ids.wamid(), phone_number_id=phone.id, waba_id=account.waba_id,
             to=contact.wa_id, input=request.input, type=request.type, body=body,
@@ -118,6 +126,8 @@ class Backend:
             biz_opaque_callback_data=request.biz_opaque_callback_data,
         )
         self.world.messages[message.id] = message
+        for hook in self.send_hooks:
+            hook.accepted(attempt, message, failure is not None)
         if failure is not None:
             self._schedule(message.id, "failed", now, failure.webhook_error())
         else:

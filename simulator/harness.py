@@ -14,12 +14,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.backend import Backend
+from simulator.calls import CallHook
 from simulator.clock import Clock, Job, Schedule, parse_duration, parse_instant
 from simulator.config import Options
 from simulator.errors import INVALID_PARAMETER
 from simulator.ids import IdGenerator
 from simulator.journal import Journal, RequestRecord, Webhook
 from simulator.models import InboundMessage, OutboundMessage
+from simulator.platform import Platform
 from simulator.rules import window
 from simulator.seed import load_world
 from simulator.state import World
@@ -70,6 +72,13 @@ class Simulator:
         self.job_handlers: dict[str, JobHandler] = {}
         self.on_reset: list[Callable[[], None]] = []
         self._install_handlers()
+        self.call_hooks: list[CallHook] = []
+        """Consulted by the Graph seam for every authenticated call (faults, limits)."""
+        self.media_info: Callable[[str], dict[str, Any] | None] | None = None
+        """media id → its description, or None when unknown (set by the platform)."""
+        platform = Platform(self)
+        self.faults = platform.faults
+        self.tokens = platform.tokens
 
     def _configured_world(self) -> World:
         world = load_world(self.options.world)
