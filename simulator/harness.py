@@ -79,6 +79,7 @@ class Simulator:
         platform = Platform(self)
         self.faults = platform.faults
         self.tokens = platform.tokens
+        self.limits = platform.limits
 
     def _configured_world(self) -> World:
         world = load_world(self.options.world)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from simulator.faults import Faults
+from simulator.limiter import Limiter
 from simulator.tokens import Tokens
 
 if TYPE_CHECKING:
@@ -23,3 +24,7 @@ class Platform:
         sim.call_hooks.append(self.faults.on_call)
         sim.backend.send_hooks.append(self.faults)
         sim.on_reset.append(self.faults.clear)
+        self.limits = Limiter(lambda: sim.world, sim.clock)
+        sim.call_hooks.append(self.limits.on_call)
+        sim.backend.send_hooks.append(self.limits)
+        sim.on_reset.append(self.limits.clear)

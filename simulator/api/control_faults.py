@@ -80,6 +80,17 @@ async def tokens_delete(sim: Simulator, request: Request) -> Any:
     return {"success": True}
 
 
+async def limits_get(sim: Simulator, request: Request) -> Any:
+    with sim.lock:
+        return sim.limits.usage()
+
+
+async def limits_clear(sim: Simulator, request: Request) -> Any:
+    with sim.lock:
+        sim.limits.clear()
+    return {"success": True}
+
+
 def routes() -> list[Route]:
     """The platform's ``/_sim/`` routes."""
     table: list[tuple[str, Handler, list[str]]] = [
@@ -90,6 +101,8 @@ def routes() -> list[Route]:
         ("/tokens", tokens_get, ["GET"]),
         ("/tokens", tokens_add, ["POST"]),
         ("/tokens/{value}", tokens_delete, ["DELETE"]),
+        ("/limits", limits_get, ["GET"]),
+        ("/limits", limits_clear, ["DELETE"]),
     ]
     return [Route(f"/_sim{path}", control(handler), methods=methods)
             for path, handler, methods in table]
