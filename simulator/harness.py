@@ -80,6 +80,7 @@ class Simulator:
         self.faults = platform.faults
         self.tokens = platform.tokens
         self.limits = platform.limits
+        self.media = platform.media
 
     def _configured_world(self) -> World:
         world = load_world(self.options.world)

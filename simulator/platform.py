@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from simulator.faults import Faults
 from simulator.limiter import Limiter
+from simulator.media import MediaStore
 from simulator.tokens import Tokens
 
 if TYPE_CHECKING:
@@ -28,3 +29,6 @@ class Platform:
         sim.call_hooks.append(self.limits.on_call)
         sim.backend.send_hooks.append(self.limits)
         sim.on_reset.append(self.limits.clear)
+        self.media = MediaStore(lambda: sim.world, sim.clock, sim.ids)
+        sim.backend.send_hooks.append(self.media)
+        sim.media_info = self.media.info
