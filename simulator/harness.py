@@ -81,6 +81,7 @@ class Simulator:
         self.tokens = platform.tokens
         self.limits = platform.limits
         self.media = platform.media
+        self.phones = platform.phones
 
     def _configured_world(self) -> World:
         world = load_world(self.options.world)

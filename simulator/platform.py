@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from simulator.faults import Faults
 from simulator.limiter import Limiter
 from simulator.media import MediaStore
+from simulator.phones import Phones
 from simulator.tokens import Tokens
 
 if TYPE_CHECKING:
@@ -32,3 +33,5 @@ class Platform:
         self.media = MediaStore(lambda: sim.world, sim.clock, sim.ids)
         sim.backend.send_hooks.append(self.media)
         sim.media_info = self.media.info
+        self.phones = Phones(lambda: sim.world, sim.clock)
+        sim.backend.send_hooks.insert(0, self.phones)

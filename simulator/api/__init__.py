@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from simulator.api import control, control_faults, media, objects
+from simulator.api import control, control_faults, media, objects, phone
 from simulator.api.graph import graph_endpoint, not_found, send_message
 from simulator.harness import Simulator
 
@@ -20,6 +20,7 @@ def graph_routes() -> list[BaseRoute]:
         Route("/{version}/{object_id}/messages", graph_endpoint(send_message),
               methods=["POST"]),
         *media.routes(),
+        *phone.routes(),
         *objects.routes(),
     ]
 
