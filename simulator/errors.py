@@ -188,6 +188,9 @@ SPAM_RATE_LIMIT = ErrorSpec(131048, "Spam rate limit hit",
 REGISTRATION_LIMIT = ErrorSpec(133016, "Account register or deregister rate limit exceeded",
                                details="Too many registration or deregistration attempts for "
                                "this phone number in a short period of time.")
+PIN_MISMATCH = ErrorSpec(133005, "Two step verification PIN Mismatch",
+                         details="The PIN does not match the two-step verification PIN of "
+                         "this number.")
 NOT_REGISTERED = ErrorSpec(133010, "Phone number Not Registered",
                            details="Phone number is not registered on the Business Platform.")
 
@@ -200,7 +203,7 @@ CATALOGUE: dict[int, ErrorSpec] = {
         ECOSYSTEM, MARKETING_OPT_OUT, UNSUPPORTED_TYPE, PAIR_RATE_LIMIT, PARAM_COUNT,
         TEMPLATE_MISSING, PARAM_FORMAT, TEMPLATE_PAUSED, TEMPLATE_DISABLED,
         TEMPLATE_VALIDATION, NOT_REGISTERED, MEDIA_UPLOAD, SPAM_RATE_LIMIT,
-        REGISTRATION_LIMIT,
+        REGISTRATION_LIMIT, PIN_MISMATCH,
     )
 }
 

@@ -14,7 +14,13 @@ from typing import Any
 
 from simulator.backend import unknown_object
 from simulator.clock import Clock, parse_instant
-from simulator.errors import INVALID_PARAMETER, NOT_REGISTERED, REGISTRATION_LIMIT, GraphError
+from simulator.errors import (
+    INVALID_PARAMETER,
+    NOT_REGISTERED,
+    PIN_MISMATCH,
+    REGISTRATION_LIMIT,
+    GraphError,
+)
 from simulator.models import PhoneNumber
 from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import BusinessAccount, World
@@ -148,9 +154,7 @@ class Phones(SendHook):
             raise INVALID_PARAMETER("Param pin must be a 6-digit number given as a string.")
         self._attempt(phone)
         if phone.extra.get("pin", pin) != pin:
-            raise GraphError(code=133005, title="Two step verification PIN Mismatch",
-                             details="The PIN does not match the two-step verification PIN "
-                             "of this number.")
+            raise PIN_MISMATCH()
         phone.extra["pin"] = pin
         phone.registered = True
         return {"success": True}
