@@ -109,6 +109,10 @@ class WorldSettings:
         self._check_platform()
 
     def _check_platform(self) -> None:
+        for name in ("throughput_mps", "management_calls_per_hour", "app_calls_per_hour"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise INVALID_PARAMETER(f"{name} must be a whole number of at least 1 (or null)")
         if self.throughput_mps is not None and not 1 <= self.throughput_mps <= 1000:
             raise INVALID_PARAMETER("throughput_mps must be between 1 and 1000 (or null)")
         if self.messaging_limit_tier not in MESSAGING_TIERS:
