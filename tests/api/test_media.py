@@ -227,3 +227,9 @@ def test_a_token_without_messaging_cannot_read_media(sim: Simulator,
 def test_text_sends_are_untouched_by_media_rules(sim: Simulator, client: httpx.Client) -> None:
     sim.customer("ana").says("hi")
     assert client.post(MESSAGES, json=text_message()).status_code == 200
+
+
+def test_delete_matches_the_spec(client: httpx.Client, spec_check: Any) -> None:
+    media_id = upload(client).json()["id"]
+    body = client.delete(f"/v23.0/{media_id}").json()
+    assert spec_check.check_response(body, op="deleteMedia", status=200) == []

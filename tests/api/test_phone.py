@@ -162,3 +162,23 @@ def test_registration_survives_export_and_import(sim: Simulator, client: httpx.C
     other.import_state(sim.export_state())
     assert other.world.phone(PHONE_ID) is not None
     assert other.world.phone(PHONE_ID).registered is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("method", "path", "body", "op"), [
+    pytest.param("GET", f"/v23.0/{WABA_ID}/subscribed_apps", None,
+                 "getAllSubscriptionsForAWaba", id="subscribed-apps"),
+    pytest.param("POST", f"/v23.0/{WABA_ID}/subscribed_apps", None,
+                 "subscribeToWabaWebhooks", id="subscribe"),
+    pytest.param("POST", f"{PHONE}/register", REGISTER,
+                 "registerWhatsAppBusinessPhoneNumber", id="register"),
+    pytest.param("POST", f"{PHONE}/deregister", None, "deregisterPhoneNumber",
+                 id="deregister"),
+    pytest.param("POST", f"{PHONE}/whatsapp_business_profile",
+                 {"messaging_product": "whatsapp", "about": "Hi"},
+                 "updateWhatsAppBusinessProfileInformation", id="profile-update"),
+])
+def test_responses_match_the_spec(client: httpx.Client, spec_check: Any, method: str,
+                                  path: str, body: dict[str, Any] | None, op: str) -> None:
+    response = client.request(method, path, json=body)
+    assert response.status_code == 200
+    assert spec_check.check_response(response.json(), op=op, status=200) == []
