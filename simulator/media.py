@@ -89,12 +89,13 @@ class MediaStore(SendHook):
 
     def record(self, media_id: str, phone_number_id: str | None = None) -> dict[str, Any]:
         """The live record of ``media_id`` (Graph 100 / 33 when unknown, deleted or
-        expired; 100 when ``phone_number_id`` is not the number it belongs to)."""
+        expired; 100 when ``phone_number_id`` is not the number that uploaded it, which
+        is always the case for media a customer sent)."""
         found = self._records().get(media_id)
         if found is None or parse_instant(found["expires_at"]) <= self._clock.now():
             raise unknown_object(media_id, "get")
-        if phone_number_id is not None and phone_number_id != found["phone_number_id"] \
-                and found["origin"] == "upload":
+        if phone_number_id is not None and (phone_number_id != found["phone_number_id"]
+                                            or found["origin"] == "inbound"):
             raise INVALID_PARAMETER(
                 f"Param phone_number_id is not a valid whatsapp business phone number id ID: "
                 f"media {media_id} was not uploaded on {phone_number_id}")

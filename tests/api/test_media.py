@@ -233,3 +233,11 @@ def test_delete_matches_the_spec(client: httpx.Client, spec_check: Any) -> None:
     media_id = upload(client).json()["id"]
     body = client.delete(f"/v23.0/{media_id}").json()
     assert spec_check.check_response(body, op="deleteMedia", status=200) == []
+
+
+def test_phone_number_id_on_a_customers_media_is_refused(sim: Simulator,
+                                                         client: httpx.Client) -> None:
+    media_id = sim.media.upload(b"voice", "audio/ogg", inbound=True)
+    assert client.get(f"/v23.0/{media_id}").status_code == 200
+    refused = client.get(f"/v23.0/{media_id}?phone_number_id={PHONE_ID}")
+    assert refused.status_code == 400 and refused.json()["error"]["code"] == 100
