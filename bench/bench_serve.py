@@ -9,12 +9,16 @@ The server runs on CPU 0 and wrk (one thread) on CPU 1 via ``taskset``. Runs alt
 between the two servers for several rounds; the best rate of each is kept, as other
 processes on the machine disturb single runs.
 
-The load is valid sends that succeed with every rule on: before each wasim run the state is
+The load is valid sends that succeed with the rules on: before each wasim run the state is
 reset and the customer writes in through ``/_sim/inbound``, so the 24-hour window is open
 and every free-form text send is accepted and moves through ``sent`` and ``delivered``.
-Nothing is switched off; no webhook URL is configured (there is no receiver to load), and
-uvicorn's access log is off, as it is by default in ``wasim serve``. After each run the
-script checks that no send was recorded as ``failed``.
+Switched off, as benchmarking noise, are only the two per-number rate limits of §6
+(``--set throughput_limit=false --set pair_rate_limit=false``): the platform caps a number
+at 1,000 messages/s (80 by default) and a customer at one message per 6 s, so a load test
+would measure refusals. Every other rule (window, payload checks, messaging limit, pricing,
+status progression, registration and media checks) stays on. No webhook URL is configured
+(there is no receiver to load); uvicorn's access log is off, as it is by default in ``wasim
+serve``. After each run the script checks that no send was recorded as ``failed``.
 
 Needs ``wrk`` (Debian/Ubuntu: ``sudo apt-get install -y wrk``; macOS: ``brew install wrk``)
 and, for pinning, ``taskset`` (util-linux). Exits 1 when the bar is missed: ratio
@@ -43,6 +47,10 @@ CUSTOMER = "16505551234"
 SEND = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": CUSTOMER,
         "type": "text", "text": {"body": "Your order A-1001 has shipped."}}
 BAR = 0.6
+BENCH_SETTINGS = {"throughput_limit": "false", "pair_rate_limit": "false"}
+"""The only rules switched off: the per-number rate limits (§6), which refuse by design
+what a load test sends: a number's throughput is capped at 1,000 messages/s (80 by
+default) and one customer gets one message per 6 s (bursts of 45)."""
 
 
 @dataclass
@@ -98,6 +106,8 @@ def wasim_command(port: int, fixtures: str | None) -> list[str]:
     exe = Path(sys.executable).with_name("wasim")
     argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator"]
     argv += ["serve", "--port", str(port)]
+    for key, value in BENCH_SETTINGS.items():
+        argv += ["--set", f"{key}={value}"]
     if fixtures:
         argv += ["--fixtures", fixtures]
     return argv
