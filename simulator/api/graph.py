@@ -79,7 +79,8 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             with sim.lock:
                 sim.run_due()
                 request.state.token = check_token(sim.world, token, sim.clock.now(), scope)
-                interference = _interference(sim, GraphCall(request.method, request.url.path,
+                interference = _interference(sim, GraphCall(request.method,
+                                                            request_path(request),
                                                             request.state.token))
             if interference.delay > 0:
                 await asyncio.sleep(interference.delay)
