@@ -53,7 +53,16 @@ class WorldSettings:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def update(self, values: dict[str, Any]) -> None:
-        """Apply known settings; an unknown name or a bad type is a 100 error."""
+        """Apply known settings; an unknown name or a bad type is a 100 error.
+
+        All or nothing: a refused value leaves every setting as it was.
+        """
+        staged = WorldSettings(**self.to_dict())
+        staged._apply(values)
+        for name, value in staged.to_dict().items():
+            setattr(self, name, value)
+
+    def _apply(self, values: dict[str, Any]) -> None:
         known = {f.name: f for f in fields(self)}
         for name, value in values.items():
             if name not in known:

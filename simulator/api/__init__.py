@@ -27,7 +27,7 @@ def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
     routes: list[BaseRoute] = [*control.routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
-                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])]
     app = Starlette(routes=routes)
     app.state.sim = sim
     return app

@@ -6,6 +6,7 @@ Bad input gets a JSON error in the Graph envelope (code 100), never a traceback.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -72,7 +73,11 @@ async def clock_advance(sim: Simulator, request: Request) -> Any:
     by = body.get("by", request.query_params.get("by"))
     if by is None:
         raise INVALID_PARAMETER("missing field 'by' (a duration such as '25h' or seconds)")
-    sim.advance(parse_duration(by))
+    delta = parse_duration(by)
+    if delta < timedelta(0):
+        raise INVALID_PARAMETER(f"cannot advance by a negative duration ({by}); use "
+                                "/_sim/clock/set to go back")
+    sim.advance(delta)
     return sim.clock.to_dict()
 
 
@@ -164,6 +169,10 @@ async def settings_post(sim: Simulator, request: Request) -> Any:
 
 async def webhook_target(sim: Simulator, request: Request) -> Any:
     body = await _object(request)
+    url = body.get("url")
+    if url is not None and (not isinstance(url, str) or not url.startswith(("http://",
+                                                                             "https://"))):
+        raise INVALID_PARAMETER("field 'url' must be an http(s) URL or null")
     with sim.lock:
         if "url" in body:
             sim.world.webhook_url = body["url"]
@@ -186,8 +195,8 @@ def routes() -> list[Route]:
         ("/clock/unfreeze", clock_unfreeze, ["POST"]),
         ("/inbound", inbound, ["POST"]),
         ("/messages", messages, ["GET"]),
-        ("/messages/{message_id}", message_get, ["GET"]),
-        ("/messages/{message_id}/status", message_status, ["POST"]),
+        ("/messages/{message_id:path}/status", message_status, ["POST"]),
+        ("/messages/{message_id:path}", message_get, ["GET"]),
         ("/webhooks", webhooks, ["GET"]),
         ("/windows/{who}", window, ["GET"]),
         ("/contacts/{who}", contact_post, ["POST"]),
