@@ -7,6 +7,7 @@ in a process (parallel tests) never share anything. ``backend`` is its only writ
 from __future__ import annotations
 
 import copy
+import difflib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -79,9 +80,10 @@ class WorldSettings:
         known = {f.name: f for f in fields(self)}
         for name, value in values.items():
             if name not in known:
-                raise INVALID_PARAMETER(
-                    f"unknown setting {name!r}; known settings: {', '.join(sorted(known))}"
-                )
+                close = difflib.get_close_matches(name, list(known), n=1)
+                hint = (f"did you mean {close[0]!r}?" if close
+                        else f"known settings: {', '.join(sorted(known))}")
+                raise INVALID_PARAMETER(f"unknown setting {name!r}; {hint}")
             current = getattr(self, name)
             if name in _OPTIONAL_TEXT:
                 if isinstance(value, date):  # `--set rules_as_of=2024-12-01` reads as a date

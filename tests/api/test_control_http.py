@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from simulator import Simulator
+from simulator.state import WorldSettings
 from tests.api.asserts import assert_accepted, assert_graph_error
 from tests.conftest import ANA, MESSAGES, START, text_message
 
@@ -153,9 +154,10 @@ BAD_INPUT = [
     pytest.param("POST", "/_sim/messages/wamid.nope/status", {"status": "read"},
                  "no recorded message has id 'wamid.nope'", id="status-unknown-message"),
     pytest.param("POST", "/_sim/settings", {"colour": "blue"}, "unknown setting 'colour'; "
-                 "known settings: category_era, delivered_after, rate_limit_http_status, "
-                 "reaction_opens_window, read_after, window_violation_mode",
+                 f"known settings: {', '.join(sorted(WorldSettings().to_dict()))}",
                  id="settings-unknown"),
+    pytest.param("POST", "/_sim/settings", {"read_afterr": 5}, "unknown setting "
+                 "'read_afterr'; did you mean 'read_after'?", id="settings-misspelled"),
     pytest.param("POST", "/_sim/settings", {"window_violation_mode": "later"},
                  "window_violation_mode must be 'async' or 'sync'", id="settings-bad-mode"),
     pytest.param("POST", "/_sim/settings", {"read_after": "soon"},
