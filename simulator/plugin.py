@@ -1,3 +1,89 @@
-"""pytest plugin (registered through the ``pytest11`` entry point)."""
+"""pytest plugin (registered through the ``pytest11`` entry point): fixtures and marker.
+
+- ``whatsapp_sim``: a fresh in-process simulator per test, httpx calls to the Graph host
+  routed into it, teardown checks at the end.
+- ``whatsapp_server``: the same simulator served by uvicorn on a free loopback port.
+- ``whatsapp_sim_options``: a dict of options; override it in a ``conftest.py`` or a
+  module for suite- or module-wide settings.
+- ``@pytest.mark.whatsapp_sim(...)``: per-test (or per-module via ``pytestmark``)
+  options; the closest marker wins. A marked test gets the fixture automatically.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from simulator.handle import WhatsAppSim
+from simulator.testing import FixtureOptions, SimSession, WhatsAppServer, WorldCache
+from simulator.yamlsrc import SourceError
+
+MARKER = "whatsapp_sim"
+_WORLDS = pytest.StashKey[WorldCache]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "whatsapp_sim(*, world=None, start=None, seed=None, window_violation_mode=None, "
+        "settings=None, webhook=None, strict=None, ...): options of the whatsapp_sim "
+        "fixture (README: pytest plugin)")
+    config.stash[_WORLDS] = WorldCache()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if item.get_closest_marker(MARKER) is not None and names is not None \
+                and MARKER not in names:
+            names.append(MARKER)
+
+
+def _options(request: pytest.FixtureRequest, base: dict[str, Any]) -> FixtureOptions:
+    layers: list[dict[str, Any]] = [base]
+    for marker in reversed(list(request.node.iter_markers(MARKER))):
+        if marker.args:
+            raise TypeError(f"takes keyword options only, got positional {marker.args!r}")
+        layers.append(dict(marker.kwargs))
+    return FixtureOptions.merge(layers)
+
+
+@pytest.fixture(name="whatsapp_sim_options")
+def whatsapp_sim_options_fixture() -> dict[str, Any]:
+    """Suite- or module-wide options: override this fixture to return a dict."""
+    return {}
+
+
+@pytest.fixture(name="whatsapp_sim")
+def whatsapp_sim_fixture(request: pytest.FixtureRequest,
+                         whatsapp_sim_options: dict[str, Any]) -> Iterator[WhatsAppSim]:
+    """A fresh in-process WhatsApp Cloud API simulator for this test."""
+    try:
+        options = _options(request, whatsapp_sim_options)
+    except (TypeError, ValueError) as error:
+        pytest.fail(f"whatsapp_sim: {error}", pytrace=False)
+    session = SimSession(options, worlds=request.config.stash[_WORLDS],
+                         root=request.config.rootpath)
+    try:
+        sim = session.start()
+    except (SourceError, RuntimeError) as error:
+        pytest.fail(f"whatsapp_sim: {error}", pytrace=False)
+    try:
+        yield sim
+    finally:
+        problems = session.finish()
+    if problems:
+        pytest.fail("whatsapp_sim teardown checks failed:\n" + "\n\n".join(problems),
+                    pytrace=False)
+
+
+@pytest.fixture(name="whatsapp_server")
+def whatsapp_server_fixture(whatsapp_sim: WhatsAppSim) -> Iterator[WhatsAppServer]:
+    """``whatsapp_sim`` served by uvicorn on a free loopback port (for non-httpx clients)."""
+    server = WhatsAppServer(whatsapp_sim).start()
+    try:
+        yield server
+    finally:
+        server.stop()
