@@ -40,10 +40,10 @@ def _webhook_id(item: Any) -> str:
 def undelivered_ids(engine: Any) -> list[str]:
     """Webhooks never delivered: only failed attempts, still pending, or dropped."""
     ok = {a.webhook_id for a in engine.attempts if a.ok}
-    ids = [a.webhook_id for a in engine.attempts if not a.ok and a.webhook_id not in ok]
+    ids = [a.webhook_id for a in engine.attempts if not a.ok]
     ids += [_webhook_id(p) for p in engine.pending()]
     ids += [_webhook_id(d) for d in engine.dropped]
-    return list(dict.fromkeys(ids))
+    return [i for i in dict.fromkeys(ids) if i not in ok]
 
 
 def undelivered_webhooks(sim: WhatsAppSim) -> str:

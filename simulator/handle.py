@@ -183,12 +183,10 @@ class WhatsAppSim(Simulator):
         if not found or (count is not None and len(found) != count):
             wanted = explain.criteria({"to": to, "type": type, "template": template,
                                        "status": status, "text": text})
-            got = f"{len(found)} matched" + (f", expected {count}" if count is not None
-                                              else "")
-            raise AssertionError(explain.failure(
-                f"no message sent matching {wanted} ({got})" if not found
-                else f"messages sent matching {wanted}: {got}",
-                self, who=to, templates=[template] if template else []))
+            headline = (f"no message sent matching {wanted}" if not found else
+                        f"{len(found)} message(s) sent matching {wanted}, expected {count}")
+            raise AssertionError(explain.failure(headline, self, who=to,
+                                                 templates=[template] if template else []))
         return found.last
 
     def assert_not_sent(self, *, to: str | None = None, type: str | None = None,

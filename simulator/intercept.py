@@ -3,22 +3,23 @@
 Code under test keeps its real base URL (``https://graph.facebook.com/v23.0/...``): respx
 patches httpx's connection pools, and :class:`Interceptor` answers requests to the Graph
 host from ``create_app(sim)``. Async clients are served on the caller's event loop
-through ``httpx.ASGITransport``; sync clients through the private loop thread of
-:class:`~simulator.transport.SyncASGITransport`. Every other request passes through to
+through ``httpx.ASGITransport``; sync clients through a loop thread of the interceptor's
+own (so an ``async def`` handler of the app under test that makes a sync call does not
+wait on its own loop). Every other request passes through to
 the network untouched, or to another respx router when one is active (``respx_mock``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+import threading
+from collections.abc import Coroutine, Iterable
 from contextvars import ContextVar
 from typing import Any
 
 import httpx
 import respx
 from respx.models import AllMockedAssertionError
-
-from simulator.transport import SyncASGITransport
 
 GRAPH_HOSTS: tuple[str, ...] = ("graph.facebook.com",)
 """Hosts answered by the simulator (any scheme, any ``vNN.N`` version, any path)."""
@@ -38,6 +39,33 @@ class _Router(respx.MockRouter):
             _IN_ASYNC.reset(token)
 
 
+class _LoopThread:
+    """A private event loop in a daemon thread, started on first use, stopped by stop()."""
+
+    def __init__(self) -> None:
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, coro: Coroutine[Any, Any, httpx.Response]) -> httpx.Response:
+        with self._lock:
+            if self._loop is None:
+                self._loop = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._loop.run_forever,
+                                                name="wasim-intercept", daemon=True)
+                self._thread.start()
+            loop = self._loop
+        return asyncio.run_coroutine_threadsafe(coro, loop).result()
+
+    def stop(self) -> None:
+        with self._lock:
+            loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
+        if loop is not None and thread is not None:
+            loop.call_soon_threadsafe(loop.stop)
+            thread.join(timeout=5)
+            loop.close()
+
+
 class Interceptor:
     """Answers httpx requests to ``hosts`` from an ASGI app while started.
 
@@ -51,7 +79,7 @@ class Interceptor:
         self.hosts = tuple(hosts)
         if not self.hosts:
             raise ValueError("Interceptor needs at least one host to answer")
-        self._sync = SyncASGITransport(app)
+        self._loop = _LoopThread()
         self._async = httpx.ASGITransport(app=app)
         self._router = _Router(assert_all_called=False, assert_all_mocked=True)
         for host in self.hosts:
@@ -62,7 +90,8 @@ class Interceptor:
     def _answer(self, request: httpx.Request) -> Any:
         if _IN_ASYNC.get():
             return self._answer_async(request)
-        return self._sync.handle_request(request)
+        request.read()
+        return self._loop.run(self._answer_async(request))
 
     async def _answer_async(self, request: httpx.Request) -> httpx.Response:
         response = await self._async.handle_async_request(request)
@@ -88,6 +117,7 @@ class Interceptor:
     def stop(self) -> None:
         if self.started:
             self._router.stop(quiet=True)
+            self._loop.stop()
             self.started = False
 
     def __enter__(self) -> Interceptor:
