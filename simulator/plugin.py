@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from simulator.errors import GraphError
 from simulator.handle import WhatsAppSim
 from simulator.testing import FixtureOptions, SimSession, WhatsAppServer, WorldCache
 from simulator.yamlsrc import SourceError
@@ -50,6 +51,21 @@ def _options(request: pytest.FixtureRequest, base: dict[str, Any]) -> FixtureOpt
     return FixtureOptions.merge(layers)
 
 
+def _start(request: pytest.FixtureRequest,
+           base: dict[str, Any]) -> tuple[SimSession | None, str]:
+    """A started session, or ``None`` and the sentence saying why not."""
+    try:
+        options = _options(request, base)
+        session = SimSession(options, worlds=request.config.stash[_WORLDS],
+                             root=request.config.rootpath)
+        session.start()
+    except GraphError as error:
+        return None, error.details or str(error)
+    except (TypeError, ValueError, SourceError, RuntimeError) as error:
+        return None, str(error)
+    return session, ""
+
+
 @pytest.fixture(name="whatsapp_sim_options")
 def whatsapp_sim_options_fixture() -> dict[str, Any]:
     """Suite- or module-wide options: override this fixture to return a dict."""
@@ -60,16 +76,10 @@ def whatsapp_sim_options_fixture() -> dict[str, Any]:
 def whatsapp_sim_fixture(request: pytest.FixtureRequest,
                          whatsapp_sim_options: dict[str, Any]) -> Iterator[WhatsAppSim]:
     """A fresh in-process WhatsApp Cloud API simulator for this test."""
-    try:
-        options = _options(request, whatsapp_sim_options)
-    except (TypeError, ValueError) as error:
-        pytest.fail(f"whatsapp_sim: {error}", pytrace=False)
-    session = SimSession(options, worlds=request.config.stash[_WORLDS],
-                         root=request.config.rootpath)
-    try:
-        sim = session.start()
-    except (SourceError, RuntimeError) as error:
-        pytest.fail(f"whatsapp_sim: {error}", pytrace=False)
+    session, problem = _start(request, whatsapp_sim_options)
+    if session is None or session.sim is None:
+        pytest.fail(f"whatsapp_sim: {problem}", pytrace=False)
+    sim = session.sim
     try:
         yield sim
     finally:
