@@ -3,9 +3,9 @@
 Code under test keeps its real base URL (``https://graph.facebook.com/v23.0/...``): respx
 patches httpx's connection pools, and :class:`Interceptor` answers requests to the Graph
 host from ``create_app(sim)``. Async clients are served on the caller's event loop
-through ``httpx.ASGITransport``; sync clients through a loop thread of the interceptor's
-own (so an ``async def`` handler of the app under test that makes a sync call does not
-wait on its own loop). Every other request passes through to
+(:func:`call_asgi`); sync clients on an event loop of the calling thread
+(or, inside ``async def``, on a loop thread of the interceptor's own, so a sync call made
+by an async handler never waits on its own loop). Every other request passes through to
 the network untouched, or to another respx router when one is active (``respx_mock``).
 """
 
@@ -25,6 +25,48 @@ GRAPH_HOSTS: tuple[str, ...] = ("graph.facebook.com",)
 """Hosts answered by the simulator (any scheme, any ``vNN.N`` version, any path)."""
 
 _IN_ASYNC: ContextVar[bool] = ContextVar("wasim_in_async", default=False)
+_CLIENT = ("127.0.0.1", 123)
+
+
+async def call_asgi(app: Any, request: httpx.Request) -> httpx.Response:
+    """One HTTP exchange with an ASGI app, in the caller's event loop.
+
+    Leaner than ``httpx.ASGITransport`` (which tries to import ``sniffio`` on every
+    request): the request body is already read, the response body is collected.
+    """
+    url = request.url
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
+             "method": request.method, "scheme": url.scheme, "path": url.path,
+             "raw_path": url.raw_path.split(b"?")[0], "query_string": url.query,
+             "root_path": "", "headers": [(k.lower(), v) for k, v in request.headers.raw],
+             "server": (url.host, url.port), "client": _CLIENT}
+    body = request.content
+    done = asyncio.Event()
+    sent_body = False
+    status = 500
+    headers: list[tuple[bytes, bytes]] = []
+    parts: list[bytes] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal sent_body
+        if sent_body:
+            await done.wait()
+            return {"type": "http.disconnect"}
+        sent_body = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        nonlocal status, headers
+        if message["type"] == "http.response.start":
+            status, headers = message["status"], list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            parts.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                done.set()
+
+    await app(scope, receive, send)
+    done.set()
+    return httpx.Response(status, headers=headers, content=b"".join(parts), request=request)
 
 
 class _Router(respx.MockRouter):
@@ -39,31 +81,57 @@ class _Router(respx.MockRouter):
             _IN_ASYNC.reset(token)
 
 
-class _LoopThread:
-    """A private event loop in a daemon thread, started on first use, stopped by stop()."""
+class _Loops:
+    """Event loops for sync callers: one per calling thread with no loop of its own.
+
+    A thread that already runs a loop (a sync call inside ``async def``) is served by a
+    private loop thread instead, so it never waits on itself. ``close()`` ends them all.
+    """
 
     def __init__(self) -> None:
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
+        self._local = threading.local()
         self._lock = threading.Lock()
+        self._loops: list[asyncio.AbstractEventLoop] = []
+        self._thread: threading.Thread | None = None
+        self._background: asyncio.AbstractEventLoop | None = None
+
+    def _new(self) -> asyncio.AbstractEventLoop:
+        loop = asyncio.new_event_loop()
+        with self._lock:
+            self._loops.append(loop)
+        return loop
 
     def run(self, coro: Coroutine[Any, Any, httpx.Response]) -> httpx.Response:
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            loop = getattr(self._local, "loop", None)
+            if loop is None or loop.is_closed():
+                loop = self._local.loop = self._new()
+            return loop.run_until_complete(coro)
+        return asyncio.run_coroutine_threadsafe(coro, self._in_background()).result()
+
+    def _in_background(self) -> asyncio.AbstractEventLoop:
         with self._lock:
-            if self._loop is None:
-                self._loop = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=self._loop.run_forever,
+            if self._background is None:
+                self._background = asyncio.new_event_loop()
+                self._thread = threading.Thread(target=self._background.run_forever,
                                                 name="wasim-intercept", daemon=True)
                 self._thread.start()
-            loop = self._loop
-        return asyncio.run_coroutine_threadsafe(coro, loop).result()
+            return self._background
 
-    def stop(self) -> None:
+    def close(self) -> None:
         with self._lock:
-            loop, thread, self._loop, self._thread = self._loop, self._thread, None, None
-        if loop is not None and thread is not None:
-            loop.call_soon_threadsafe(loop.stop)
+            loops, self._loops = self._loops, []
+            background, thread = self._background, self._thread
+            self._background = self._thread = None
+        if background is not None and thread is not None:
+            background.call_soon_threadsafe(background.stop)
             thread.join(timeout=5)
-            loop.close()
+            background.close()
+        for loop in loops:
+            if not loop.is_running():
+                loop.close()
 
 
 class Interceptor:
@@ -79,9 +147,8 @@ class Interceptor:
         self.hosts = tuple(hosts)
         if not self.hosts:
             raise ValueError("Interceptor needs at least one host to answer")
-        self._loop = _LoopThread()
-        self._async = httpx.ASGITransport(app=app)
-        self._router = _Router(assert_all_called=False, assert_all_mocked=True)
+        self._loops = _Loops()
+        self._router = _Router(assert_all_called=False, assert_all_mocked=True, using="httpx")
         for host in self.hosts:
             self._router.route(host=host).mock(side_effect=self._answer)
         self._router.route().mock(side_effect=self._elsewhere)
@@ -91,13 +158,10 @@ class Interceptor:
         if _IN_ASYNC.get():
             return self._answer_async(request)
         request.read()
-        return self._loop.run(self._answer_async(request))
+        return self._loops.run(self._answer_async(request))
 
     async def _answer_async(self, request: httpx.Request) -> httpx.Response:
-        response = await self._async.handle_async_request(request)
-        content = await response.aread()
-        return httpx.Response(response.status_code, headers=response.headers,
-                              content=content, request=request)
+        return await call_asgi(self.app, request)
 
     def _elsewhere(self, request: httpx.Request) -> httpx.Request:
         """Not ours: defer to another active respx router, else go to the network."""
@@ -117,7 +181,7 @@ class Interceptor:
     def stop(self) -> None:
         if self.started:
             self._router.stop(quiet=True)
-            self._loop.stop()
+            self._loops.close()
             self.started = False
 
     def __enter__(self) -> Interceptor:
