@@ -7,6 +7,7 @@ import textwrap
 import pytest
 
 from simulator.handle import delivery_attach
+from tests.conftest import ROOT
 
 needs_delivery = pytest.mark.skipif(
     delivery_attach() is None,
@@ -41,21 +42,14 @@ def now():
     return datetime.datetime.now(datetime.timezone.utc)
 '''
 
-DONE_WHEN = '''
-import httpx, pytest
+def readme_quick_test() -> str:
+    """The first Python block of the README's pytest plugin section (it must run as is)."""
+    text = (ROOT / "README.md").read_text("utf-8")
+    section = text[text.index("\n## pytest plugin\n"):]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
 
-@pytest.mark.whatsapp_sim(start="2026-01-05T09:00:00Z")
-def test_late_reply_fails_with_131047(whatsapp_sim):
-    graph = httpx.Client(base_url="https://graph.facebook.com/v23.0",
-                         headers={"Authorization": "Bearer wasim-token"})
-    send = lambda body: graph.post("/106540352242922/messages", json={
-        "messaging_product": "whatsapp", "to": "16505551234", **body})
-    send({"type": "template", "template": {"name": "hello_world", "language": {"code": "en_US"}}})
-    whatsapp_sim.customer("ana").says("Where is my parcel?")
-    whatsapp_sim.advance("25h")
-    assert send({"type": "text", "text": {"body": "Still there?"}}).status_code == 200
-    whatsapp_sim.assert_failed(to="ana", code=131047)
-'''
+
+DONE_WHEN = readme_quick_test()
 
 
 def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
