@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from simulator.yamlsrc import SourceError
 
 MARKER = "whatsapp_sim"
 _WORLDS = pytest.StashKey[WorldCache]()
+_CALL_FAILED = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -40,6 +41,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if item.get_closest_marker(MARKER) is not None and names is not None \
                 and MARKER not in names:
             names.append(MARKER)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item,
+                              call: pytest.CallInfo[None],
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Remember a failed test body: its teardown checks would only add noise."""
+    report: pytest.TestReport = yield
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+    return report
 
 
 def _options(request: pytest.FixtureRequest, base: dict[str, Any]) -> FixtureOptions:
@@ -84,7 +96,7 @@ def whatsapp_sim_fixture(request: pytest.FixtureRequest,
         yield sim
     finally:
         problems = session.finish()
-    if problems:
+    if problems and not request.node.stash.get(_CALL_FAILED, False):
         pytest.fail("whatsapp_sim teardown checks failed:\n" + "\n\n".join(problems),
                     pytrace=False)
 

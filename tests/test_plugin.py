@@ -63,11 +63,11 @@ def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
 def test_fixtures_are_registered_through_the_entry_point(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider", "--fixtures")
     result.stdout.fnmatch_lines([
-        "whatsapp_sim_options -- *simulator/plugin.py:*",
         "whatsapp_sim -- *simulator/plugin.py:*",
         "    A fresh in-process WhatsApp Cloud API simulator for this test.",
-        "whatsapp_server -- *simulator/plugin.py:*",
     ])
+    result.stdout.fnmatch_lines(["whatsapp_sim_options -- *simulator/plugin.py:*"])
+    result.stdout.fnmatch_lines(["whatsapp_server -- *simulator/plugin.py:*"])
 
 
 def test_the_marker_is_registered_with_its_options(pytester: pytest.Pytester) -> None:
@@ -373,6 +373,19 @@ def test_the_unimplemented_endpoint_check_can_be_turned_off(
     result.assert_outcomes(passed=1)
 
 
+def test_a_failed_test_body_is_not_buried_under_teardown_checks(
+        pytester: pytest.Pytester) -> None:
+    result = run(pytester, UNIMPLEMENTED.format(marker="") + '''
+    def test_fails_after_an_unknown_edge(whatsapp_sim):
+        httpx.get("https://graph.facebook.com/v23.0/x/y", headers=AUTH)
+        assert False, "the test's own failure"
+    ''', "-ra")
+    result.assert_outcomes(passed=1, failed=1, errors=1)
+    result.stdout.fnmatch_lines(["ERROR test_it.py::test_calls_an_unknown_edge - *",
+                                 "FAILED test_it.py::test_fails_after_an_unknown_edge - *"])
+    result.stdout.no_fnmatch_line("ERROR test_it.py::test_fails_after_an_unknown_edge*")
+
+
 WINDOW_FAILURE = '''
     {marker}
     def test_late_reply(whatsapp_sim):
@@ -465,6 +478,83 @@ def test_webhooks_reach_a_callable_signed(pytester: pytest.Pytester) -> None:
             assert headers["X-Hub-Signature-256"] == expected
             value = json.loads(body)["entry"][0]["changes"][0]["value"]
             assert value["messages"][0]["text"] == {"body": "hi"}
+    ''').assert_outcomes(passed=1)
+
+
+@needs_delivery
+def test_webhooks_reach_a_url_while_httpx_is_intercepted(pytester: pytest.Pytester) -> None:
+    run(pytester, '''
+        import json, threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+        from urllib.parse import parse_qs, urlparse
+
+        BODIES = []
+
+        class Receiver(BaseHTTPRequestHandler):
+            def do_GET(self):
+                challenge = parse_qs(urlparse(self.path).query)["hub.challenge"][0]
+                self.send_response(200)
+                self.end_headers()
+                self.wfile.write(challenge.encode())
+
+            def do_POST(self):
+                BODIES.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        @pytest.fixture
+        def receiver():
+            server = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+            thread = threading.Thread(target=server.serve_forever, daemon=True)
+            thread.start()
+            yield f"http://127.0.0.1:{server.server_address[1]}/webhook"
+            server.shutdown()
+            server.server_close()
+
+        @pytest.fixture
+        def whatsapp_sim_options(receiver):
+            return {"webhook": receiver}
+
+        def test_url(whatsapp_sim):
+            assert whatsapp_sim.delivery.verification.ok
+            whatsapp_sim.customer("ana").says("hi")
+            httpx.post(GRAPH, json=text("hello"), headers=AUTH)
+            whatsapp_sim.flush()
+            statuses = [b["entry"][0]["changes"][0]["value"].get("statuses", [{}])[0].get("status")
+                        for b in BODIES]
+            assert statuses == [None, "sent", "delivered"]
+    ''').assert_outcomes(passed=1)
+
+
+@needs_delivery
+def test_an_asgi_app_answers_webhooks_into_the_same_simulator(
+        pytester: pytest.Pytester) -> None:
+    run(pytester, '''
+        from starlette.applications import Starlette
+        from starlette.responses import PlainTextResponse, Response
+        from starlette.routing import Route
+
+        async def verify(request):
+            return PlainTextResponse(request.query_params["hub.challenge"])
+
+        async def receive(request):
+            value = (await request.json())["entry"][0]["changes"][0]["value"]
+            for message in value.get("messages", []):
+                async with httpx.AsyncClient() as client:
+                    await client.post(GRAPH, json=text("echo: " + message["text"]["body"],
+                                                       to=message["from"]), headers=AUTH)
+            return Response()
+
+        APP = Starlette(routes=[Route("/webhook", verify), Route("/webhook", receive,
+                                                                  methods=["POST"])])
+
+        @pytest.mark.whatsapp_sim(webhook=APP, start="2026-01-05T09:00:00Z")
+        def test_echo(whatsapp_sim):
+            whatsapp_sim.customer("ana").says("ping")
+            whatsapp_sim.assert_sent(to="ana", text="echo: ping", status="delivered")
     ''').assert_outcomes(passed=1)
 
 
