@@ -88,7 +88,7 @@ async def async_rounds(call: Callable[[], Awaitable[Any]], rounds: int) -> list[
 async def async_sends(rounds: int) -> None:
     print(f"async send ({rounds} rounds each, after 50 warm-up calls)")
     bare = httpx.AsyncClient(transport=httpx.ASGITransport(app=trivial_app()))
-    sim = WhatsAppSim(None)  # type: ignore[arg-type]
+    sim = WhatsAppSim()
     sim.inbound(ANA, text="hi")
     direct = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(sim)))
     intercepted = httpx.AsyncClient()
@@ -121,7 +121,7 @@ async def async_sends(rounds: int) -> None:
 
 def sync_sends(rounds: int) -> None:
     print(f"sync send ({rounds} rounds, after 50 warm-up calls)")
-    sim = WhatsAppSim(None)  # type: ignore[arg-type]
+    sim = WhatsAppSim()
     sim.inbound(ANA, text="hi")
     with Interceptor(create_app(sim)), httpx.Client() as client:
         def call() -> None:

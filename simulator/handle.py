@@ -39,7 +39,8 @@ class WhatsAppSim(Simulator):
         **kwargs: Passed to :class:`~simulator.harness.Simulator` (``clock=``, ``sink=``).
     """
 
-    def __init__(self, options: Options, *, base: World | None = None, **kwargs: Any) -> None:
+    def __init__(self, options: Options | None = None, *, base: World | None = None,
+                 **kwargs: Any) -> None:
         self._preloaded = base
         self._inspected: set[str] = set()
         self.delivery: Any = None

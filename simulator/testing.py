@@ -116,11 +116,18 @@ class WorldCache:
         self._worlds: dict[tuple[str | None, float], World] = {}
 
     def get(self, path: Path | None) -> World:
-        key = (str(path) if path else None, path.stat().st_mtime if path else 0.0)
+        key = (str(path) if path else None, _mtime(path))
         world = self._worlds.get(key)
         if world is None:
             world = self._worlds[key] = load_world(path)
         return world
+
+
+def _mtime(path: Path | None) -> float:
+    try:
+        return path.stat().st_mtime if path is not None else 0.0
+    except OSError:
+        return -1.0  # load_world then reports the file as unreadable, with its name
 
 
 CHECKS: tuple[tuple[str, bool, Callable[[WhatsAppSim], str]], ...] = (

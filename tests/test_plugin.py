@@ -225,6 +225,16 @@ def test_a_broken_world_file_is_reported_with_file_and_line(pytester: pytest.Pyt
     result.stdout.fnmatch_lines(["whatsapp_sim: *broken.yaml:2:16: invalid YAML: *"])
 
 
+def test_a_missing_world_file_is_named(pytester: pytest.Pytester) -> None:
+    result = run(pytester, '''
+        @pytest.mark.whatsapp_sim(world="missing.yaml")
+        def test_missing(whatsapp_sim):
+            pass
+    ''')
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["whatsapp_sim: *missing.yaml:1*: cannot read file: *"])
+
+
 def test_intercept_false_leaves_the_graph_host_alone(pytester: pytest.Pytester) -> None:
     run(pytester, '''
         @pytest.mark.whatsapp_sim(intercept=False)
