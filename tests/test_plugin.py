@@ -144,7 +144,8 @@ def test_start_freezes_time_and_advance_moves_the_tests_clock(
             assert now().isoformat() == "2026-02-01T00:00:00+00:00"
 
         def test_time_is_real_again_afterwards():
-            assert now().year != 2026 or now().month != 1
+            assert type(now()) is datetime.datetime
+            assert datetime.datetime.__name__ == "datetime"
     ''').assert_outcomes(passed=2)
 
 
@@ -566,6 +567,37 @@ def test_an_asgi_app_answers_webhooks_into_the_same_simulator(
             whatsapp_sim.customer("ana").says("ping")
             whatsapp_sim.assert_sent(to="ana", text="echo: ping", status="delivered")
     ''').assert_outcomes(passed=1)
+
+
+FAILED_SET_UP = '''
+    @pytest.mark.whatsapp_sim(start="2026-01-05T09:00:00Z", webhook="ftp://nowhere")
+    def test_bad_target(whatsapp_sim):
+        pass
+
+    def test_time_is_not_left_frozen():
+        assert type(now()) is datetime.datetime
+        assert datetime.datetime.__name__ == "datetime"
+'''
+
+
+@needs_delivery
+def test_a_bad_webhook_target_fails_the_set_up_and_unfreezes_time(
+        pytester: pytest.Pytester) -> None:
+    result = run(pytester, FAILED_SET_UP)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines([
+        "whatsapp_sim: webhook url must start with http:// or https://: 'ftp://nowhere'"])
+
+
+@pytest.mark.skipif(delivery_attach() is not None, reason="the delivery engine is present")
+def test_without_a_delivery_engine_a_webhook_option_says_what_is_missing(
+        pytester: pytest.Pytester) -> None:
+    result = run(pytester, FAILED_SET_UP)
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines([
+        "whatsapp_sim: delivering webhooks to the app under test needs "
+        "simulator.delivery.attach (the webhook delivery engine), which this version of "
+        "wasim lacks"])
 
 
 # --- server mode ------------------------------------------------------------------------
