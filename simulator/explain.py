@@ -62,6 +62,8 @@ def template_state(sim: Simulator, name: str) -> str:
     if not found:
         return f"template {name}: not in the world"
     return "; ".join(f"template {t.name} ({t.language}): {t.status}, {t.category}"
+                     + (f", rejected: {t.rejected_reason}"
+                        if t.rejected_reason not in (None, "NONE") else "")
                      for t in found)
 
 

@@ -158,6 +158,9 @@ def test_assert_template_status(whatsapp_sim: WhatsAppSim) -> None:
     with pytest.raises(AssertionError, match=r"(?s)expected template old_promo to be APPROVED\n"
                        r".*template old_promo \(en_US\): DISABLED"):
         whatsapp_sim.assert_template_status("old_promo", "APPROVED")
+    with pytest.raises(AssertionError, match=r"template flash_deal \(en_US\): REJECTED, "
+                       r"UTILITY, rejected: INCORRECT_CATEGORY$"):
+        whatsapp_sim.assert_template_status("flash_deal", "APPROVED")
     with pytest.raises(AssertionError, match="template nope: not in the world"):
         whatsapp_sim.assert_template_status("nope", "APPROVED")
 
