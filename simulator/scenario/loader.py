@@ -153,6 +153,7 @@ class _File:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.default_world: World | None = None
 
     def error(self, mark: Mark, problem: str, hint: str | None = None) -> SourceError:
         return SourceError(self.path, mark[0], mark[1],
@@ -219,8 +220,10 @@ class _File:
     def world(self, data: dict[str, Any]) -> World:
         spec = data.get("world", "default")
         if spec is None or spec == "default":
-            world = parse_world(loads(default_world_text(), "<default world>"),
-                                "<default world>")
+            if self.default_world is None:
+                self.default_world = parse_world(loads(default_world_text(), "<default world>"),
+                                                 "<default world>")
+            world = self.default_world.copy()
         elif isinstance(spec, str):
             target = Path(self.path).parent / spec
             if not target.is_file():

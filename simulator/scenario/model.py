@@ -109,6 +109,7 @@ class ScenarioResult:
     scenario: Scenario
     steps: list[StepResult]
     seconds: float = 0.0
+    variables: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:

@@ -85,7 +85,8 @@ def run_scenario(scenario: Scenario, options: RunOptions | None = None) -> Scena
         return ScenarioResult(scenario, skipped, time.perf_counter() - started)
     with _Session(scenario, options) as session:
         results = session.run()
-    return ScenarioResult(scenario, results, time.perf_counter() - started)
+    return ScenarioResult(scenario, results, time.perf_counter() - started,
+                          session.variables)
 
 
 def _error_of(response: httpx.Response) -> dict[str, Any]:
@@ -140,10 +141,7 @@ class _Session:
         self.scenario = scenario
         self.options = options
         seed = options.seed if options.seed is not None else scenario.seed
-        self.sim = Simulator(Options(now=scenario.start, seed=seed))
-        state = self.sim.export_state()
-        state["world"] = scenario.world.to_dict()
-        self.sim.import_state(state)
+        self.sim = Simulator(Options(world=scenario.world, now=scenario.start, seed=seed))
         world = self.sim.world
         self.token = next(iter(world.tokens))
         self.phone_id = world.first_phone().id
