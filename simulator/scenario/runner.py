@@ -1,6 +1,7 @@
 """Run a scenario against a fresh simulator, step by step.
 
-Every action goes through the simulator's HTTP app in process (``transport.sync_client``):
+Every action goes through the simulator's HTTP app in process (``inline.client_for``,
+the same-thread twin of ``transport.sync_client``):
 Graph routes for what the business does, ``/_sim/`` control routes for customers, time
 and platform events. So a step works the same whether a feature is built into the core
 or lands later behind its control route. With an app under test the simulator is also
@@ -23,10 +24,10 @@ from simulator.config import Options
 from simulator.harness import Simulator
 from simulator.journal import Webhook
 from simulator.scenario import wiring
+from simulator.scenario.inline import client_for
 from simulator.scenario.matching import matches, show
 from simulator.scenario.model import Scenario, ScenarioResult, Step, StepResult
 from simulator.scenario.variables import MissingVariable, resolve
-from simulator.transport import sync_client
 
 API_VERSION = "v23.0"
 DEFAULT_WITHIN = 5.0
@@ -146,7 +147,7 @@ class _Session:
         self.token = next(iter(world.tokens))
         self.phone_id = world.first_phone().id
         self.waba_id = world.first_account().waba_id
-        self.client = sync_client(create_app(self.sim))
+        self.client = client_for(create_app(self.sim))
         self.client.headers["Authorization"] = f"Bearer {self.token}"
         self.variables: dict[str, Any] = {
             "phone_id": self.phone_id, "waba_id": self.waba_id, "token": self.token,
