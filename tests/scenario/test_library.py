@@ -79,3 +79,25 @@ def test_library_scenario_runs_green(scenario: Scenario, request: pytest.Fixture
 def test_library_file_matches_the_shipped_json_schema(path: Path) -> None:
     schema = json.loads((ROOT / "simulator" / "data" / "scenario.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(plain(load_file(path)))
+
+
+def _readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Scenarios: conversation scripts in YAML")
+    return text[start:text.index("\n## ", start + 3)]
+
+
+def test_the_readme_example_runs_green(tmp_path: Path) -> None:
+    section = _readme_section()
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.wasim.yaml").write_text(example, encoding="utf-8")
+    result = run_scenario(load_path(tmp_path / "example.wasim.yaml")[0])
+    assert result.ok, result.failure_text()
+
+
+def test_the_readme_lists_every_step_and_expectation() -> None:
+    from simulator.scenario.steps import ACTIONS, EXPECT_KEYS
+
+    section = _readme_section()
+    assert [a for a in ACTIONS if f"`{a}" not in section and f" `{a}`" not in section] == []
+    assert [k for k in EXPECT_KEYS if f"`{k}:" not in section] == []
