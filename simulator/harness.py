@@ -23,6 +23,7 @@ from simulator.models import InboundMessage, OutboundMessage
 from simulator.rules import window
 from simulator.seed import load_world
 from simulator.state import World
+from simulator.template_control import Templates
 from simulator.webhooks import envelope
 
 Sink = Callable[[Webhook], None]
@@ -70,6 +71,7 @@ class Simulator:
         self.job_handlers: dict[str, JobHandler] = {}
         self.on_reset: list[Callable[[], None]] = []
         self._install_handlers()
+        self.templates = Templates(self)
 
     def _configured_world(self) -> World:
         given = self.options.world
