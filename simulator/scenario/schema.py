@@ -41,6 +41,18 @@ _KEY_TYPES: dict[str, dict[str, Any]] = {
 }
 
 
+_REFERENCE: dict[str, Any] = {"type": "string", "pattern": r"^\s*\$\{[^}]+\}\s*$",
+                              "description": "a ${variable} standing for the value"}
+
+
+def _or_reference(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema``, or a ``${...}`` reference where a string would not already do."""
+    kind = schema.get("type")
+    if kind == "string" or (isinstance(kind, list) and "string" in kind) or not schema:
+        return schema
+    return {"anyOf": [schema, _REFERENCE]}
+
+
 def _action(action: Action) -> dict[str, Any]:
     described = {"description": action.summary}
     if action.shape == "duration":
@@ -53,7 +65,8 @@ def _action(action: Action) -> dict[str, Any]:
         return {**_SCALAR, **described}
     mapping: dict[str, Any] = {"type": "object"}
     if action.keys:
-        mapping["properties"] = {k: _KEY_TYPES.get(k, {}) for k in action.keys}
+        mapping["properties"] = {k: _or_reference(_KEY_TYPES.get(k, {}))
+                                 for k in action.keys}
         mapping["additionalProperties"] = False
     if action.name == "settings":
         mapping = _settings()
@@ -65,13 +78,13 @@ def _action(action: Action) -> dict[str, Any]:
 
 
 def _settings() -> dict[str, Any]:
-    kinds = {bool: "boolean", int: "integer", float: "number", str: "string"}
+    kinds = {"bool": ["boolean"], "int": ["integer"], "float": ["number"], "str": ["string"],
+             "None": ["null"]}
     properties: dict[str, Any] = {}
     for item in fields(WorldSettings):
-        default = getattr(WorldSettings(), item.name)
-        kind = kinds.get(type(default), "number")
-        properties[item.name] = {"type": [kind, "null"] if default is None or item.name in (
-            "delivered_after", "read_after") else kind}
+        names = [part.strip() for part in str(item.type).split("|")]
+        types = [t for name in names for t in kinds.get(name, [])]
+        properties[item.name] = {"type": types} if types else {}
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from simulator.scenario import RunOptions, ScenarioResult, load_text, run_scenario
 
 
@@ -143,13 +141,24 @@ def test_the_seed_makes_ids_repeatable() -> None:
     assert first == second != other
 
 
-def test_template_expectation_reports_a_missing_control_route_plainly() -> None:
+def test_template_expectation_shows_the_template_as_it_is() -> None:
     result = run(HEAD + """
-  - expect: {template: {name: shipping_update, status: APPROVED}}
+  - expect: {template: {name: shipping_update, status: PAUSED}}
 """)
-    if result.ok:
-        pytest.skip("the template control routes are available")
-    assert failure(result)[1].startswith("template shipping_update")
+    assert failure(result)[1:3] == ('template shipping_update {"name": "shipping_update", '
+                                    '"status": "PAUSED"}',
+                                    'template shipping_update {"name": "shipping_update", '
+                                    '"status": "APPROVED"}')
+
+
+def test_review_decisions_go_through_the_control_routes() -> None:
+    result = run(HEAD + """
+  - pause: shipping_update
+    expect: {template: {status: PAUSED}}
+  - reject: {template: shipping_update, reason: SCAM}
+    expect: {http: {status: 400, code: 100, subcode: 2388039}}
+""")
+    assert result.ok, result.failure_text()
 
 
 def test_a_scenario_needing_an_app_is_skipped_without_one() -> None:
