@@ -1,6 +1,6 @@
 """Run a scenario against a fresh simulator, step by step.
 
-Every action goes through the simulator's HTTP app in process (``inline.client_for``,
+Every action goes through the simulator's HTTP app in process (``inline.AppClient``,
 the same-thread twin of ``transport.sync_client``):
 Graph routes for what the business does, ``/_sim/`` control routes for customers, time
 and platform events. So a step works the same whether a feature is built into the core
@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from simulator.api import create_app
 from simulator.clock import parse_duration
 from simulator.config import Options
@@ -25,7 +23,7 @@ from simulator.errors import GraphError
 from simulator.harness import Simulator
 from simulator.journal import Webhook
 from simulator.scenario import wiring
-from simulator.scenario.inline import client_for
+from simulator.scenario.inline import AppClient, Reply
 from simulator.scenario.matching import matches, show
 from simulator.scenario.model import Scenario, ScenarioResult, Step, StepResult
 from simulator.scenario.variables import MissingVariable, resolve
@@ -54,7 +52,7 @@ class RunOptions:
 class Outcome:
     """What an action left behind for its expectations."""
 
-    response: httpx.Response | None = None
+    response: Reply | None = None
     message_id: str | None = None
     who: str | None = None
     template: str | None = None
@@ -77,6 +75,13 @@ def needs_app(scenario: Scenario) -> bool:
     return any(step.action == "expect_sent" for step in scenario.steps)
 
 
+def uses_receiver(scenario: Scenario) -> bool:
+    """Whether the scenario drives or checks the built-in webhook receiver (without one,
+    webhooks are only recorded: nothing is POSTed, which keeps long replays fast)."""
+    return any(step.action in ("receiver", "redeliver") or "received" in step.expect
+               for step in scenario.steps)
+
+
 def run_scenario(scenario: Scenario, options: RunOptions | None = None) -> ScenarioResult:
     """Run ``scenario`` in a new simulator; never raises for a failing step."""
     options = options or RunOptions()
@@ -91,7 +96,7 @@ def run_scenario(scenario: Scenario, options: RunOptions | None = None) -> Scena
                           session.variables)
 
 
-def _error_of(response: httpx.Response) -> dict[str, Any]:
+def _error_of(response: Reply) -> dict[str, Any]:
     try:
         body = response.json()
     except ValueError:
@@ -100,7 +105,7 @@ def _error_of(response: httpx.Response) -> dict[str, Any]:
     return error if isinstance(error, dict) else {}
 
 
-def _describe_response(response: httpx.Response) -> str:
+def _describe_response(response: Reply) -> str:
     error = _error_of(response)
     if error:
         details = (error.get("error_data") or {}).get("details") or ""
@@ -148,8 +153,8 @@ class _Session:
         self.token = next(iter(world.tokens))
         self.phone_id = world.first_phone().id
         self.waba_id = world.first_account().waba_id
-        self.client = client_for(create_app(self.sim))
-        self.client.headers["Authorization"] = f"Bearer {self.token}"
+        self.client = AppClient(create_app(self.sim),
+                                {"Authorization": f"Bearer {self.token}"})
         self.variables: dict[str, Any] = {
             "phone_id": self.phone_id, "waba_id": self.waba_id, "token": self.token,
             "start": scenario.start,
@@ -165,7 +170,7 @@ class _Session:
 
             self.server = ThreadedServer(self.sim, port=options.port).start()
             self.engine = wiring.attach(self.sim, options.app_url)
-        else:
+        elif uses_receiver(scenario):
             self.engine = wiring.attach(self.sim, self.receiver)
 
     def __enter__(self) -> _Session:
@@ -205,8 +210,6 @@ class _Session:
                               failure.line or step.line)
         except MissingVariable as exc:
             return StepResult(step, "error", "", str(exc), step.line)
-        except httpx.HTTPError as exc:
-            return StepResult(step, "error", "", f"{type(exc).__name__}: {exc}", step.line)
         if step.save_as is not None:
             self.variables[step.save_as] = outcome.saved
         self.variables["last"] = outcome.saved
@@ -216,10 +219,10 @@ class _Session:
 
     def call(self, method: str, path: str, body: Any = None,
              query: dict[str, Any] | None = None,
-             headers: dict[str, str] | None = None) -> httpx.Response:
-        return self.client.request(method, path, json=body, params=query, headers=headers)
+             headers: dict[str, str] | None = None) -> Reply:
+        return self.client.request(method, path, body, query, headers)
 
-    def control(self, method: str, path: str, body: Any = None) -> httpx.Response:
+    def control(self, method: str, path: str, body: Any = None) -> Reply:
         response = self.call(method, f"/_sim{path}", body)
         if response.status_code >= 400:
             raise StepFailure(f"{method} /_sim{path} to succeed", _describe_response(response))
@@ -247,7 +250,7 @@ class _Session:
             if key in args:
                 body[key] = args[key]
         if "reply_to" in args:
-            body["context"] = {"id": args["reply_to"]}
+            body["context"] = args["reply_to"]
         response = self.call("POST", "/_sim/inbound", body)
         outcome = Outcome(response=response, who=body["from"])
         if response.status_code < 400:
@@ -404,8 +407,6 @@ class _Session:
 
     def do_fault(self, args: dict[str, Any]) -> Outcome:
         body = dict(args)
-        if "to" in body:
-            body["to"] = self.wa_id(body["to"])
         return Outcome(response=self.call("POST", "/_sim/faults", body))
 
     def do_fail_next_message(self, args: dict[str, Any]) -> Outcome:
@@ -413,6 +414,13 @@ class _Session:
         if "to" in body:
             body["to"] = self.wa_id(body["to"])
         return Outcome(response=self.call("POST", "/_sim/faults/messages", body))
+
+    def do_upload_media(self, args: dict[str, Any]) -> Outcome:
+        response = self.call("POST", "/_sim/media", args)
+        outcome = Outcome(response=response)
+        if response.status_code < 400:
+            outcome.saved = response.json()
+        return outcome
 
     def do_clear_faults(self, args: Any) -> Outcome:
         return Outcome(response=self.call("DELETE", "/_sim/faults"))
