@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 from typing import Any, TextIO
 
 import yaml
@@ -46,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--verify-token", help="hub.verify_token of the webhook handshake")
     serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
                        default=[], help="a world setting, e.g. window_violation_mode=sync")
+    from simulator.scenario.commands import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -107,13 +112,19 @@ def serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     host = f"[{args.host}]" if ":" in args.host else args.host
-    banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
     server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer())))
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.should_exit = True  # Ctrl-C before uvicorn takes over the signals
+
+    previous = signal.signal(signal.SIGINT, stop)
     try:
+        banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, previous)
         sock.close()
         from simulator.delivery import engine_of
 
@@ -134,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(args)
+        if hasattr(args, "handler"):
+            return int(args.handler(args))
     except SourceError as exc:
         print(f"wasim: {exc}", file=sys.stderr)
         return 2

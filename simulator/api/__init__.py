@@ -35,7 +35,8 @@ def create_app(sim: Simulator) -> Starlette:
                                *templates.control_routes(), *control_faults.routes(),
                                *media.side_routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
-                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE",
+                                              "OPTIONS"])]
     app = WasimApp(routes=routes, send_route=send)
     app.state.sim = sim
     return app
