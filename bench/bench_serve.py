@@ -62,6 +62,8 @@ class Result:
     p99_ms: float
     non2xx: int
     socket_errors: int
+    cpu_us: float
+    """Server CPU time (user + system) per request: robust when other processes compete."""
 
     @property
     def errors(self) -> int:
@@ -133,6 +135,15 @@ def check_wasim(url: str) -> int:
     return len(http("GET", f"{url}/_sim/messages?status=failed")["data"])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` (0 where /proc is not available)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_wrk(url: str, connections: int, duration: float, cpu: int | None) -> dict[str, Any]:
     env = dict(os.environ, BENCH_PATH=f"/v23.0/{PHONE_ID}/messages", BENCH_TOKEN=TOKEN,
                BENCH_BODY=json.dumps(SEND, separators=(",", ":")))
@@ -146,21 +157,24 @@ def run_wrk(url: str, connections: int, duration: float, cpu: int | None) -> dic
     raise SystemExit(f"bench: wrk gave no result:\n{done.stdout}\n{done.stderr}")
 
 
-def measure(name: str, url: str, connections: int, duration: float, warmup: float,
-            cpu: int | None) -> Result:
+def measure(name: str, url: str, pid: int, connections: int, duration: float,
+            warmup: float, cpu: int | None) -> Result:
     if name == "wasim":
         prepare_wasim(url)
     if warmup > 0:
         run_wrk(url, connections, warmup, cpu)
     if name == "wasim":
         prepare_wasim(url)
+    cpu_before = cpu_seconds(pid)
     raw = run_wrk(url, connections, duration, cpu)
+    cpu_used = cpu_seconds(pid) - cpu_before
     socket_errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
     non2xx = raw["non2xx"]
     if name == "wasim":
         non2xx += check_wasim(url)  # accepted but failed by a rule: not a valid send
     return Result(name, connections, raw["requests"] / (raw["duration_us"] / 1e6),
-                  raw["p50_us"] / 1000, raw["p99_us"] / 1000, non2xx, socket_errors)
+                  raw["p50_us"] / 1000, raw["p99_us"] / 1000, non2xx, socket_errors,
+                  cpu_used * 1e6 / max(raw["requests"], 1))
 
 
 def best_of(results: list[Result]) -> list[Result]:
@@ -176,7 +190,7 @@ def best_of(results: list[Result]) -> list[Result]:
         if key not in best or r.rate > best[key].rate:
             best[key] = r
     return [Result(r.server, r.connections, r.rate, r.p50_ms, r.p99_ms, non2xx[key],
-                   sock[key]) for key, r in best.items()]
+                   sock[key], r.cpu_us) for key, r in best.items()]
 
 
 def main() -> int:
@@ -214,9 +228,9 @@ def main() -> int:
         results: list[Result] = []
         for _ in range(args.rounds):
             for connections in counts:
-                for name, (url, _) in servers.items():
-                    results.append(measure(name, url, connections, args.duration,
-                                           args.warmup, load_cpu))
+                for name, (url, process) in servers.items():
+                    results.append(measure(name, url, process.pid, connections,
+                                           args.duration, args.warmup, load_cpu))
         results = best_of(results)
     finally:
         for _, process in servers.values():
@@ -228,10 +242,10 @@ def main() -> int:
                 process.kill()
 
     print(f"{'server':<7} {'conns':>5} {'sends/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'non-2xx':>8} {'sock err':>8}")
+          f"{'non-2xx':>8} {'sock err':>8} {'CPU us/req':>10}")
     for r in results:
         print(f"{r.server:<7} {r.connections:>5} {r.rate:>9.0f} {r.p50_ms:>8.2f} "
-              f"{r.p99_ms:>8.2f} {r.non2xx:>8} {r.socket_errors:>8}")
+              f"{r.p99_ms:>8.2f} {r.non2xx:>8} {r.socket_errors:>8} {r.cpu_us:>10.0f}")
     ok = True
     for connections in counts:
         wasim = next(r for r in results if r.server == "wasim" and r.connections == connections)
@@ -239,8 +253,10 @@ def main() -> int:
         ratio = wasim.rate / bare.rate if bare.rate else 0.0
         met = ratio >= BAR and wasim.errors == 0 and bare.errors == 0
         ok = ok and met
+        cpu_ratio = bare.cpu_us / wasim.cpu_us if wasim.cpu_us else 0.0
         print(f"ratio wasim/bare at {connections} connections: {ratio:.2f} "
-              f"({'meets' if met else 'MISSES'} the bar: >= {BAR} with zero errors)")
+              f"({'meets' if met else 'MISSES'} the bar: >= {BAR} with zero errors); "
+              f"by server CPU per request: {cpu_ratio:.2f}")
     pinning = f"server on CPU {server_cpu}, wrk on CPU {load_cpu}" if pin else "unpinned"
     print(f"(best of {args.rounds} rounds of {args.duration:g}s runs after "
           f"{args.warmup:g}s warm-up, errors summed over all rounds; {pinning}; "
