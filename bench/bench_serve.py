@@ -254,7 +254,7 @@ def main() -> int:
         met = ratio >= BAR and wasim.errors == 0 and bare.errors == 0
         ok = ok and met
         cpu_ratio = bare.cpu_us / wasim.cpu_us if wasim.cpu_us else 0.0
-        print(f"ratio wasim/bare at {connections} connections: {ratio:.2f} "
+        print(f"ratio wasim/bare at {connections} connections: {ratio:.3f} "
               f"({'meets' if met else 'MISSES'} the bar: >= {BAR} with zero errors); "
               f"by server CPU per request: {cpu_ratio:.2f}")
     pinning = f"server on CPU {server_cpu}, wrk on CPU {load_cpu}" if pin else "unpinned"
