@@ -25,12 +25,14 @@ from simulator.lifecycle import is_voice, progression_for
 from simulator.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from simulator.rules import billing, payloads, templates, window
 from simulator.rules.categories import pricing_category
+from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import BusinessAccount, World
-from simulator.webhooks import inbound_value, status_value, unix
+from simulator.webhooks import inbound_value, status_value_later, unix
 
 Emit = Callable[..., object]
 """``emit(waba_id, field, value, entry_time=False)``: hand a webhook ``value`` to the
-harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks)."""
+harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks); ``value``
+may be a function building it, run when the webhook is first read."""
 
 STATUS_ORDER = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 
@@ -53,6 +55,8 @@ class Backend:
         self.ids = ids
         self.schedule = schedule
         self.emit = emit
+        self.send_hooks: list[SendHook] = []
+        """Platform rules joined to every send (limits, media, registration)."""
 
     # --- lookups -------------------------------------------------------------------
 
@@ -94,6 +98,9 @@ class Backend:
             return self.mark_read(phone_number_id, request)
         contact = self._resolve(account, request)
         now = self.clock.now()
+        attempt = SendAttempt(account, phone, contact, request, now)
+        for hook in self.send_hooks:
+            hook.check(attempt)
         category = name = language = None
         if request.type == "template":
             template = templates.check_status(
@@ -110,6 +117,8 @@ class Backend:
         if (failure is None and category is not None and contact.opted_out_marketing
                 and pricing_category(category) == "marketing"):
             failure = MARKETING_OPT_OUT()
+        for hook in self.send_hooks:
+            failure = failure or hook.async_failure(attempt, in_window, category)
         message_id = self.ids.wamid()
         priced = None
         if failure is None:
@@ -127,6 +136,8 @@ class Backend:
             conversation=priced.conversation if priced else None,
         )
         self.world.messages[message.id] = message
+        for hook in self.send_hooks:
+            hook.accepted(attempt, message, failure is not None)
         if failure is not None:
             self._schedule(message.id, "failed", now, failure.webhook_error())
         else:
@@ -213,7 +224,8 @@ class Backend:
         message.statuses.append(event)
         account, phone = self.phone(message.phone_number_id)
         contact = self.contact(account, message.to)
-        self.emit(account.waba_id, "messages", status_value(phone, contact, message, event))
+        self.emit(account.waba_id, "messages",
+                  status_value_later(phone, contact, message, event))
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
                      details: str | None = None) -> OutboundMessage:
