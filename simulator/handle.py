@@ -9,6 +9,7 @@ test, and ``assert_*`` helpers whose failures show what happened instead.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from simulator import explain
@@ -58,6 +59,21 @@ class WhatsAppSim(Simulator):
         world.app_secret = opts.app_secret or world.app_secret
         world.verify_token = opts.verify_token or world.verify_token
         return world
+
+    # --- time ----------------------------------------------------------------------
+
+    def freeze(self, at: str | datetime | None = None) -> None:
+        """Stop the clock (at ``at``). With a fixture ``start=`` time is frozen already:
+        the clock follows freezegun, so this only jumps to ``at`` when given."""
+        if self.clock.mover is None:
+            super().freeze(at)
+        elif at is not None:
+            self.set_time(at)
+
+    def unfreeze(self) -> None:
+        """Let the clock tick again (a no-op while the fixture's ``start=`` freezes time)."""
+        if self.clock.mover is None:
+            super().unfreeze()
 
     # --- journals ------------------------------------------------------------------
 

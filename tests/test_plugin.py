@@ -142,6 +142,14 @@ def test_start_freezes_time_and_advance_moves_the_tests_clock(
             assert whatsapp_sim.now() == now()
             whatsapp_sim.set_time("2026-02-01T00:00:00Z")
             assert now().isoformat() == "2026-02-01T00:00:00+00:00"
+            whatsapp_sim.freeze()
+            whatsapp_sim.advance("1h")
+            assert whatsapp_sim.now() == now() == datetime.datetime(
+                2026, 2, 1, 1, tzinfo=datetime.timezone.utc)
+            whatsapp_sim.freeze(at="2026-03-01T00:00:00Z")
+            whatsapp_sim.unfreeze()
+            assert whatsapp_sim.now() == now() == datetime.datetime(
+                2026, 3, 1, tzinfo=datetime.timezone.utc)
 
         def test_time_is_real_again_afterwards():
             assert type(now()) is datetime.datetime
