@@ -200,9 +200,8 @@ class SimSession:
             self._interceptor.stop()
             self._interceptor = None
         engine = self.sim.delivery if self.sim is not None else None
-        close = getattr(engine, "close", None)
-        if callable(close):
-            close()
+        if engine is not None:
+            engine.close()
         if self._freezer is not None:
             self._freezer.stop()
             self._freezer = None

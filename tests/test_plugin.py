@@ -6,12 +6,7 @@ import textwrap
 
 import pytest
 
-from simulator.handle import delivery_attach
 from tests.conftest import ROOT
-
-needs_delivery = pytest.mark.skipif(
-    delivery_attach() is None,
-    reason="simulator.delivery.attach (the webhook delivery engine) is not merged yet")
 
 ARGS = ("-p", "no:cacheprovider", "-W", "error")
 
@@ -450,7 +445,6 @@ def test_inspecting_the_131047_failure_satisfies_the_check(
     )).assert_outcomes(passed=1)
 
 
-@needs_delivery
 def test_an_undeliverable_webhook_fails_the_teardown(pytester: pytest.Pytester) -> None:
     result = run(pytester, '''
         def refuse(headers, body):
@@ -469,7 +463,6 @@ def test_an_undeliverable_webhook_fails_the_teardown(pytester: pytest.Pytester) 
     ], consecutive=True)
 
 
-@needs_delivery
 def test_the_webhook_check_can_be_turned_off(pytester: pytest.Pytester) -> None:
     run(pytester, '''
         @pytest.mark.whatsapp_sim(webhook=lambda headers, body: 500,
@@ -479,7 +472,6 @@ def test_the_webhook_check_can_be_turned_off(pytester: pytest.Pytester) -> None:
     ''').assert_outcomes(passed=1)
 
 
-@needs_delivery
 def test_webhooks_reach_a_callable_signed(pytester: pytest.Pytester) -> None:
     run(pytester, '''
         import hashlib, hmac, json
@@ -500,7 +492,6 @@ def test_webhooks_reach_a_callable_signed(pytester: pytest.Pytester) -> None:
     ''').assert_outcomes(passed=1)
 
 
-@needs_delivery
 def test_webhooks_reach_a_url_while_httpx_is_intercepted(pytester: pytest.Pytester) -> None:
     run(pytester, '''
         import json, threading
@@ -548,7 +539,6 @@ def test_webhooks_reach_a_url_while_httpx_is_intercepted(pytester: pytest.Pytest
     ''').assert_outcomes(passed=1)
 
 
-@needs_delivery
 def test_an_asgi_app_answers_webhooks_into_the_same_simulator(
         pytester: pytest.Pytester) -> None:
     run(pytester, '''
@@ -588,24 +578,12 @@ FAILED_SET_UP = '''
 '''
 
 
-@needs_delivery
 def test_a_bad_webhook_target_fails_the_set_up_and_unfreezes_time(
         pytester: pytest.Pytester) -> None:
     result = run(pytester, FAILED_SET_UP)
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines([
         "whatsapp_sim: webhook url must start with http:// or https://: 'ftp://nowhere'"])
-
-
-@pytest.mark.skipif(delivery_attach() is not None, reason="the delivery engine is present")
-def test_without_a_delivery_engine_a_webhook_option_says_what_is_missing(
-        pytester: pytest.Pytester) -> None:
-    result = run(pytester, FAILED_SET_UP)
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines([
-        "whatsapp_sim: delivering webhooks to the app under test needs "
-        "simulator.delivery.attach (the webhook delivery engine), which this version of "
-        "wasim lacks"])
 
 
 # --- server mode ------------------------------------------------------------------------
