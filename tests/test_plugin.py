@@ -445,6 +445,13 @@ def test_inspecting_the_131047_failure_satisfies_the_check(
     )).assert_outcomes(passed=1)
 
 
+def test_a_131047_the_app_received_counts_as_inspected(pytester: pytest.Pytester) -> None:
+    run(pytester, WINDOW_FAILURE.format(
+        marker="@pytest.mark.whatsapp_sim(strict=True, webhook=lambda headers, body: 200)",
+        inspect="whatsapp_sim.flush()",
+    )).assert_outcomes(passed=1)
+
+
 def test_an_undeliverable_webhook_fails_the_teardown(pytester: pytest.Pytester) -> None:
     result = run(pytester, '''
         def refuse(headers, body):
