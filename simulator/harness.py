@@ -25,6 +25,7 @@ from simulator.platform import Platform
 from simulator.rules import window
 from simulator.seed import load_world
 from simulator.state import World
+from simulator.template_control import Templates
 from simulator.webhooks import envelope
 
 Sink = Callable[[Webhook], None]
@@ -72,6 +73,7 @@ class Simulator:
         self.job_handlers: dict[str, JobHandler] = {}
         self.on_reset: list[Callable[[], None]] = []
         self._install_handlers()
+        self.templates = Templates(self)
         self.call_hooks: list[CallHook] = []
         """Consulted by the Graph seam for every authenticated call (faults, limits)."""
         self.media_info: Callable[[str], dict[str, Any] | None] | None = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from simulator.clock import parse_instant
@@ -23,8 +23,10 @@ from simulator.models import (
 )
 
 WINDOW_MODES = ("async", "sync")
-_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "throughput_mps",
-                               "management_calls_per_hour", "app_calls_per_hour"})
+_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review_after",
+                               "throughput_mps", "management_calls_per_hour",
+                               "app_calls_per_hour"})
+_OPTIONAL_TEXT = frozenset({"rules_as_of", "review_rules"})
 MESSAGING_TIERS: dict[str, int | None] = {
     "TIER_250": 250, "TIER_1K": 1000, "TIER_2K": 2000, "TIER_10K": 10_000,
     "TIER_100K": 100_000, "TIER_UNLIMITED": None,
@@ -46,6 +48,13 @@ class WorldSettings:
         delivered_after: Simulated seconds from ``sent`` to ``delivered`` (``None``: manual).
         read_after: Simulated seconds from ``delivered`` to ``read`` (``None``: manual,
             the default: customers read when the test says so).
+        template_review_after: Simulated seconds from create (or edit) to the automatic
+            review decision (§2.3 "up to 24 h"; ``None``: manual decisions only).
+        rules_as_of: The date whose review policy applies (``YYYY-MM-DD``; ``None``: the
+            simulated clock's date) — e.g. ``2024-12-01`` for the rules before 2025-04-09.
+        review_rules: A review rule file replacing the packaged one (``None``: packaged).
+        template_limit: Templates per WABA (§2.4: 250, or 6,000 for verified businesses).
+        template_creation_per_hour: Creations per WABA per hour (§2.4: 100).
         throughput_limit, pair_rate_limit, messaging_limit, management_call_limit,
         media_checks, registration_check: Switch each platform rule of §6, §8 and
             phone registration on or off (all on by default).
@@ -67,6 +76,11 @@ class WorldSettings:
     rate_limit_http_status: int = 400
     delivered_after: float | None = 0.0
     read_after: float | None = None
+    template_review_after: float | None = 60.0
+    rules_as_of: str | None = None
+    review_rules: str | None = None
+    template_limit: int = 250
+    template_creation_per_hour: int = 100
     throughput_limit: bool = True
     throughput_mps: int | None = None
     pair_rate_limit: bool = True
@@ -94,6 +108,13 @@ class WorldSettings:
                     f"unknown setting {name!r}; known settings: {', '.join(sorted(known))}"
                 )
             current = getattr(self, name)
+            if name in _OPTIONAL_TEXT:
+                if isinstance(value, date):  # `--set rules_as_of=2024-12-01` reads as a date
+                    value = value.isoformat()
+                if value is not None and not isinstance(value, str):
+                    raise INVALID_PARAMETER(f"setting {name!r} takes a string, got {value!r}")
+                setattr(self, name, value)
+                continue
             expected: tuple[type, ...] = (type(current),)
             if isinstance(current, float) or name in _OPTIONAL_NUMBERS:
                 expected = (int, float, type(None)) if name in _OPTIONAL_NUMBERS else (int, float)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from simulator.api import control, control_faults, media, objects, phone
+from simulator.api import control, control_faults, media, objects, phone, templates
 from simulator.api.graph import graph_endpoint, not_found, send_message
 from simulator.harness import Simulator
 
@@ -19,6 +19,7 @@ def graph_routes() -> list[BaseRoute]:
     return [
         Route("/{version}/{object_id}/messages", graph_endpoint(send_message),
               methods=["POST"]),
+        *templates.graph_routes(),
         *media.routes(),
         *phone.routes(),
         *objects.routes(),
@@ -27,8 +28,9 @@ def graph_routes() -> list[BaseRoute]:
 
 def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
-    routes: list[BaseRoute] = [*control.routes(), *control_faults.routes(),
-                               *media.side_routes(), *graph_routes(),
+    routes: list[BaseRoute] = [*control.routes(), *templates.control_routes(),
+                               *control_faults.routes(), *media.side_routes(),
+                               *graph_routes(),
                                Route("/{path:path}", not_found,
                                      methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
     app = Starlette(routes=routes)
