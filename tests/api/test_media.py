@@ -241,3 +241,10 @@ def test_phone_number_id_on_a_customers_media_is_refused(sim: Simulator,
     assert client.get(f"/v23.0/{media_id}").status_code == 200
     refused = client.get(f"/v23.0/{media_id}?phone_number_id={PHONE_ID}")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == 100
+
+
+def test_control_media_refuses_a_non_string_filename(client: httpx.Client) -> None:
+    response = client.post("/_sim/media", json={"mime_type": "image/png", "text": "x",
+                                                "filename": ["a"]})
+    assert response.status_code == 400
+    assert response.json()["error"]["error_data"]["details"] == "filename must be a string"
