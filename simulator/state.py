@@ -55,6 +55,14 @@ class WorldSettings:
         review_rules: A review rule file replacing the packaged one (``None``: packaged).
         template_limit: Templates per WABA (§2.4: 250, or 6,000 for verified businesses).
         template_creation_per_hour: Creations per WABA per hour (§2.4: 100).
+        webhook_retry_seconds: How long a failing webhook is retried before it is dropped
+            (§5.3: 7 days; older docs said 36 hours).
+        pricing_model: ``auto`` (CBP for sends before 2025-07-01, PMP after, §7.1),
+            ``PMP`` or ``CBP``.
+        fep_pricing_category: ``pricing.category`` inside a free entry point window (§7.3,
+            UNCERTAIN, default ``referral_conversion``).
+        webhook_batch_size: Most updates per webhook POST (§5.3: up to 1000, not
+            guaranteed; default 1, one update per POST).
         throughput_limit, pair_rate_limit, messaging_limit, management_call_limit,
         media_checks, registration_check: Switch each platform rule of §6, §8 and
             phone registration on or off (all on by default).
@@ -81,6 +89,10 @@ class WorldSettings:
     review_rules: str | None = None
     template_limit: int = 250
     template_creation_per_hour: int = 100
+    webhook_retry_seconds: float = 604800.0
+    webhook_batch_size: int = 1
+    pricing_model: str = "auto"
+    fep_pricing_category: str = "referral_conversion"
     throughput_limit: bool = True
     throughput_mps: int | None = None
     pair_rate_limit: bool = True
@@ -125,6 +137,12 @@ class WorldSettings:
                     f"setting {name!r} takes a {type(current).__name__}, got {value!r}"
                 )
             setattr(self, name, value)
+        if self.pricing_model not in ("auto", "PMP", "CBP"):
+            raise INVALID_PARAMETER("pricing_model must be 'auto', 'PMP' or 'CBP'")
+        if self.webhook_batch_size < 1 or self.webhook_batch_size > 1000:
+            raise INVALID_PARAMETER("webhook_batch_size must be between 1 and 1000 (§5.3)")
+        if self.webhook_retry_seconds < 0:
+            raise INVALID_PARAMETER("webhook_retry_seconds must not be negative")
         if self.window_violation_mode not in WINDOW_MODES:
             raise INVALID_PARAMETER("window_violation_mode must be 'async' or 'sync'")
         self._check_platform()
