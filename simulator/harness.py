@@ -238,6 +238,7 @@ class Simulator:
             raise TypeError("inbound() needs text= or content=")
         with self.lock:
             wa_id = self.resolve_customer(from_)
+            content = self._customer_media(type, content, phone_number_id)
             built, more = inbound_types.build(type, content, sender=wa_id, name=name or "",
                                               media_info=getattr(self, "media_info", None))
             fields = dict(extra or {})
@@ -250,6 +251,18 @@ class Simulator:
             message = self.backend.receive(phone, wa_id, type, built, name=name, extra=fields)
             self.run_due()
             return message
+
+    def _customer_media(self, kind: str, content: Any, phone_number_id: str | None) -> Any:
+        """Media a customer sends without naming an id is stored as the platform stores it
+        (valid 7 days, downloadable by the business, §8) and gets a fresh media id."""
+        if kind not in inbound_types.MEDIA_MIME or not isinstance(content, dict) \
+                or "id" in content:
+            return content
+        mime = content.get("mime_type") or inbound_types.MEDIA_MIME[kind]
+        data = f"wasim: media a customer sent ({kind})".encode()
+        media_id = self.media.upload(data, mime, phone_number_id, inbound=True,
+                                     filename=content.get("filename"))
+        return {**content, "id": media_id}
 
     def set_contact(self, who: str, *, name: str | None = None,
                     opted_out_marketing: bool | None = None) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def create_app(sim: Simulator) -> Starlette:
                                *templates.control_routes(), *control_faults.routes(),
                                *media.side_routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
-                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
+                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])]
     app = Starlette(routes=routes)
     app.state.sim = sim
     return app

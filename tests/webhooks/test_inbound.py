@@ -8,7 +8,7 @@ import pytest
 from simulator import Simulator
 from simulator.errors import GraphError
 from tests.conftest import ANA, PHONE_ID, text_message
-from tests.webhooks.bodies import INBOUND, MEDIA_ID, hold_media
+from tests.webhooks.bodies import INBOUND, MEDIA_ID
 
 
 def message_of(sim: Simulator) -> dict[str, Any]:
@@ -18,11 +18,19 @@ def message_of(sim: Simulator) -> dict[str, Any]:
 
 
 def test_media_gets_mime_type_and_sha256(sim: Simulator) -> None:
-    hold_media(sim)
-    sim.inbound(ANA, type="image", content={"id": MEDIA_ID, "caption": "receipt"})
+    sim.inbound(ANA, type="image", content={"caption": "receipt"})
     image = message_of(sim)["image"]
-    assert image["id"] == MEDIA_ID and image["caption"] == "receipt"
+    assert image["caption"] == "receipt"
     assert image["mime_type"] == "image/jpeg" and len(image["sha256"]) == 64
+    held = sim.media.info(image["id"])  # customer media is stored, downloadable
+    assert held is not None and held["sha256"] == image["sha256"]
+
+
+def test_customer_media_named_by_an_unknown_id_is_refused(sim: Simulator) -> None:
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, type="image", content={"id": MEDIA_ID})
+    assert caught.value.code == 100
+    assert f"'{MEDIA_ID}' is not media the simulator holds" in str(caught.value.details)
 
 
 def test_media_is_checked_against_the_media_store_when_there_is_one(sim: Simulator) -> None:
@@ -110,7 +118,6 @@ def test_bad_inbound_content_is_a_graph_error_naming_the_field(
 @pytest.mark.parametrize("name", sorted(INBOUND))
 def test_every_type_through_the_control_route(
         sim: Simulator, client: httpx.Client, name: str) -> None:
-    hold_media(sim)
     spec = INBOUND[name]
     body: dict[str, Any] = {"from": ANA, "type": spec["type"], "name": "Ana Souza"}
     if spec["content"] is not None:
