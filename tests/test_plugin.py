@@ -65,6 +65,14 @@ def test_fixtures_are_registered_through_the_entry_point(pytester: pytest.Pytest
     result.stdout.fnmatch_lines(["whatsapp_server -- *simulator/plugin.py:*"])
 
 
+def test_the_plugin_can_be_turned_off_by_its_entry_point_name(
+        pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:whatsapp_simulator",
+                                "--fixtures")
+    assert result.ret == 0
+    result.stdout.no_fnmatch_line("whatsapp_sim *")
+
+
 def test_the_marker_is_registered_with_its_options(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider", "--markers")
     result.stdout.fnmatch_lines([
