@@ -311,6 +311,17 @@ def test_closest_marker_wins_over_module_and_conftest(pytester: pytest.Pytester)
     ''').assert_outcomes(passed=4)
 
 
+def test_parametrizing_the_options_runs_a_test_in_each_mode(pytester: pytest.Pytester) -> None:
+    run(pytester, '''
+        @pytest.mark.parametrize(("whatsapp_sim_options", "status"), [
+            ({"window_violation_mode": "sync"}, 400),
+            ({"window_violation_mode": "async"}, 200),
+        ])
+        def test_late_reply(whatsapp_sim, status):
+            assert httpx.post(GRAPH, json=text(), headers=AUTH).status_code == status
+    ''').assert_outcomes(passed=2)
+
+
 # --- misuse ---------------------------------------------------------------------------
 
 
