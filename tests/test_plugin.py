@@ -295,10 +295,13 @@ def test_closest_marker_wins_over_module_and_conftest(pytester: pytest.Pytester)
             assert whatsapp_sim.world.settings.window_violation_mode == "sync"
             assert whatsapp_sim.world.settings.read_after == 0
 
-        @pytest.mark.whatsapp_sim(window_violation_mode="async", seed=2)
+        @pytest.mark.whatsapp_sim(window_violation_mode="async", seed=2,
+                                  settings={"delivered_after": 5})
         def test_function_level(whatsapp_sim):
             assert whatsapp_sim.options.seed == 2
             assert whatsapp_sim.world.settings.window_violation_mode == "async"
+            assert whatsapp_sim.world.settings.read_after == 0
+            assert whatsapp_sim.world.settings.delivered_after == 5
 
         @pytest.mark.whatsapp_sim(seed=3)
         class TestClassLevel:
