@@ -1,0 +1,223 @@
+"""The README cannot drift from the code (style.md §20).
+
+* The "Supported endpoints" table lists exactly the Graph routes the app serves, and each
+  listed endpoint answers (never the 2500 unknown-path error).
+* The "Error codes emitted" table lists every code the package can raise, with the HTTP
+  status of the catalogue in simulator/errors.py.
+* Every control route the README names exists.
+* Every ``wasim`` command line in the README parses, its ``--set`` keys are settings, and
+  the flags the README lists are the flags ``wasim serve`` has.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shlex
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from starlette.routing import Route
+
+from simulator import Simulator, errors
+from simulator.api import create_app, graph_routes, objects
+from simulator.cli import build_parser
+from simulator.seed import load_world
+from simulator.state import WorldSettings
+from tests.conftest import PHONE_ID, ROOT, WABA_ID
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+PACKAGE = ROOT / "simulator"
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+SAMPLE_IDS = {"version": "v23.0", "phone-number-id": PHONE_ID, "waba-id": WABA_ID,
+              "template-id": next(iter(load_world().first_account().templates))}
+"""Ids of the default world to call each documented endpoint with (others are only
+compared with the route table)."""
+
+
+def section(title: str) -> str:
+    """The README text under ``## title`` up to the next ``## `` heading."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", README, re.M | re.S)
+    assert match, f"README has no '## {title}' section"
+    return match.group(1)
+
+
+def table_rows(text: str) -> list[list[str]]:
+    """The cells of the first Markdown table in ``text`` (header and rule dropped)."""
+    rows = [line for line in text.splitlines() if line.startswith("|")]
+    assert len(rows) > 2, "no table found"
+    return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
+
+
+def generic(path: str) -> str:
+    """``/{version}/{waba-id}/x`` and ``/{version}/{object_id}/x`` → ``/{}/{}/x``."""
+    return re.sub(r"\{[^}]+\}", "{}", path)
+
+
+# --- supported endpoints -------------------------------------------------------------
+
+
+def documented_endpoints() -> list[tuple[str, str]]:
+    rows = table_rows(section("Supported endpoints"))
+    return [(method, path.strip("`")) for method, path, *_ in rows]
+
+
+def served_endpoints() -> set[tuple[str, str]]:
+    """(method, generic path) of every Graph route; the object route counts a method only
+    when some feature registered a handler for it."""
+    found: set[tuple[str, str]] = set()
+    for route in graph_routes():
+        assert isinstance(route, Route)
+        methods = set(route.methods or ()) - {"HEAD"}
+        if route.path == "/{version}/{object_id}":
+            methods = {m for m in methods if objects.OBJECT_HANDLERS.get(m)}
+        found |= {(method, generic(route.path)) for method in methods}
+    return found
+
+
+def test_the_endpoint_table_lists_exactly_the_served_graph_routes() -> None:
+    documented = {(method, generic(path)) for method, path in documented_endpoints()}
+    served = served_endpoints()
+    assert sorted(served - documented) == [], "served but missing from the README table"
+    assert sorted(documented - served) == [], "in the README table but not served"
+
+
+def _callable(path: str) -> str | None:
+    names = re.findall(r"\{([^}]+)\}", path)
+    if any(name not in SAMPLE_IDS for name in names):
+        return None
+    return re.sub(r"\{([^}]+)\}", lambda m: SAMPLE_IDS[m.group(1)], path)
+
+
+@pytest.mark.parametrize(("method", "path"), documented_endpoints(),
+                         ids=[f"{m} {p}" for m, p in documented_endpoints()])
+def test_each_documented_endpoint_is_answered_by_its_handler(
+    client: httpx.Client, method: str, path: str
+) -> None:
+    url = _callable(path)
+    if url is None:
+        pytest.skip(f"no sample id for {path}; checked against the route table only")
+    response = client.request(method, url, json={} if method in ("POST", "PUT") else None)
+    error = response.json().get("error", {}) if response.status_code != 200 else {}
+    assert error.get("code") != 2500, response.text
+    assert (error.get("code"), error.get("error_subcode")) != (100, 33), response.text
+
+
+def test_every_control_route_the_readme_names_exists() -> None:
+    control = [(route.path_regex, route.methods or set())
+               for route in create_app(Simulator()).routes
+               if isinstance(route, Route) and route.path.startswith("/_sim/")]
+    named = set(_named_control_routes())
+    assert named, "the README names no control routes"
+    missing = sorted(
+        (method, path) for method, path in named
+        if not any(regex.match(re.sub(r"\{[^}]+\}", "x", path)) and method in methods
+                   for regex, methods in control))
+    assert missing == []
+
+
+def _named_control_routes() -> Iterator[tuple[str, str]]:
+    """Every ``METHOD[/METHOD] /_sim/...`` written in the README."""
+    pattern = re.compile(r"\b((?:GET|POST|PUT|PATCH|DELETE)(?:/(?:GET|POST|PUT|PATCH|DELETE))*)"
+                         r" (/_sim/[^\s`?]*)")
+    for methods, path in pattern.findall(README):
+        path = re.sub(r"\{wamid\}", "{message_id}", path.rstrip(".,)"))
+        for method in methods.split("/"):
+            yield method, path
+
+
+# --- error codes -----------------------------------------------------------------------
+
+
+def documented_errors() -> dict[int, str]:
+    rows = table_rows(section("Error codes emitted"))
+    return {int(code): http for code, http, *_ in rows}
+
+
+def raised_codes() -> dict[int, str]:
+    """Catalogue codes whose spec is used somewhere in the package outside errors.py."""
+    specs = {name: value for name, value in vars(errors).items()
+             if isinstance(value, errors.ErrorSpec)}
+    sources = "\n".join(path.read_text(encoding="utf-8")
+                        for path in PACKAGE.rglob("*.py") if path.name != "errors.py")
+    return {spec.code: name for name, spec in specs.items()
+            if re.search(rf"\b{name}\b", sources)}
+
+
+def test_every_error_code_the_package_raises_is_in_the_error_table() -> None:
+    documented = documented_errors()
+    missing = {code: name for code, name in raised_codes().items() if code not in documented}
+    assert missing == {}, "add these codes to the README's error table"
+
+
+def test_every_documented_error_code_is_in_the_catalogue_with_its_http_status() -> None:
+    for code, http in documented_errors().items():
+        spec = errors.CATALOGUE.get(code)
+        assert spec is not None, f"README documents {code}, simulator/errors.py lacks it"
+        if http.isdigit():
+            assert int(http) == spec.http_status, f"HTTP status of {code}"
+
+
+# --- command lines ---------------------------------------------------------------------
+
+
+def readme_commands() -> list[list[str]]:
+    """Every ``wasim ...`` command in the README's code and inline code."""
+    commands = []
+    for match in re.finditer(r"(?:^|&& |`|\$ )(wasim (?:serve|run|check)\b[^`\n&|]*)",
+                             README, re.M):
+        commands.append(shlex.split(match.group(1).strip().rstrip(").,")))
+    return commands
+
+
+def test_the_readme_opens_with_the_install_and_serve_command() -> None:
+    block = re.search(r"## Two commands.*?```bash\n(.*?)```", README, re.S)
+    assert block, "README has no 'Two commands' bash block"
+    commands = [line for line in block.group(1).splitlines()
+                if line and not line.startswith("#")]
+    assert commands[0].endswith("pip install -e . && wasim serve")
+    assert "pip install -e '.[test]'" in commands[1]
+    assert commands[1].endswith("python -m pytest")
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r"^test = \[", pyproject, re.M)
+    assert 'wasim = "simulator.cli:main"' in pyproject
+
+
+def subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    raise AssertionError("wasim has no subcommands")
+
+
+@pytest.mark.parametrize("argv", readme_commands(), ids=lambda argv: " ".join(argv))
+def test_every_wasim_command_in_the_readme_parses(argv: list[str]) -> None:
+    if argv[1] not in subcommands():
+        pytest.skip(f"'wasim {argv[1]}' is not part of this build")
+    args = build_parser().parse_args(argv[1:])
+    settings = WorldSettings().to_dict()
+    for key, _ in getattr(args, "set", []):
+        if key != "KEY":
+            assert key in settings, f"--set {key}: not a setting"
+    fixtures = getattr(args, "fixtures", None)
+    if fixtures and fixtures != "FILE":
+        assert (ROOT / fixtures).exists(), f"--fixtures {fixtures} does not exist"
+
+
+def test_the_flags_the_readme_lists_are_the_flags_of_serve() -> None:
+    text = section("Server mode: `wasim serve`")
+    flags = re.search(r"Flags: (.*?)Ctrl-C", text, re.S)
+    assert flags, "the server section has no 'Flags:' sentence"
+    listed = set(re.findall(r"`(--[a-z-]+)", flags.group(1)))
+    serve = subcommands()["serve"]
+    actual = {option for action in serve._actions for option in action.option_strings
+              if option.startswith("--") and option != "--help"}
+    assert listed == actual
+
+
+def test_the_settings_table_lists_every_setting() -> None:
+    rows = table_rows(section("Settings"))
+    documented = {name.strip("`") for name, *_ in rows}
+    assert documented == set(WorldSettings().to_dict())
