@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from simulator.charging import charge, record_referral
 from simulator.clock import Clock, Job, Schedule
 from simulator.errors import (
     INVALID_PARAMETER,
@@ -20,10 +21,11 @@ from simulator.errors import (
     by_code,
 )
 from simulator.ids import IdGenerator
+from simulator.lifecycle import is_voice, progression_for
 from simulator.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
-from simulator.rules import payloads, templates, window
+from simulator.rules import billing, payloads, templates, window
 from simulator.rules.categories import pricing_category
-from simulator.rules.pricing import pmp_pricing
+from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import BusinessAccount, World
 from simulator.webhooks import inbound_value, status_value, unix
 
@@ -52,6 +54,8 @@ class Backend:
         self.ids = ids
         self.schedule = schedule
         self.emit = emit
+        self.send_hooks: list[SendHook] = []
+        """Platform rules joined to every send (limits, media, registration)."""
 
     # --- lookups -------------------------------------------------------------------
 
@@ -93,6 +97,9 @@ class Backend:
             return self.mark_read(phone_number_id, request)
         contact = self._resolve(account, request)
         now = self.clock.now()
+        attempt = SendAttempt(account, phone, contact, request, now)
+        for hook in self.send_hooks:
+            hook.check(attempt)
         category = name = language = None
         if request.type == "template":
             template = templates.check_status(
@@ -109,15 +116,27 @@ class Backend:
         if (failure is None and category is not None and contact.opted_out_marketing
                 and pricing_category(category) == "marketing"):
             failure = MARKETING_OPT_OUT()
+        for hook in self.send_hooks:
+            failure = failure or hook.async_failure(attempt, in_window, category)
+        message_id = self.ids.wamid()
+        priced = None
+        if failure is None:
+            priced = charge(self.world, self.ids, phone_number_id=phone.id,
+                            wa_id=contact.wa_id, message_id=message_id,
+                            message_type=request.type, template_category=category,
+                            in_window=in_window, now=now, api_version=api_version)
         message = OutboundMessage(
-            id=self.ids.wamid(), phone_number_id=phone.id, waba_id=account.waba_id,
+            id=message_id, phone_number_id=phone.id, waba_id=account.waba_id,
             to=contact.wa_id, input=request.input, type=request.type, body=body,
             created_at=now, in_window=in_window, category=category, template_name=name,
             template_language=language, api_version=api_version,
-            pricing=pmp_pricing(request.type, category, in_window),
+            pricing=priced.pricing if priced else None,
             biz_opaque_callback_data=request.biz_opaque_callback_data,
+            conversation=priced.conversation if priced else None,
         )
         self.world.messages[message.id] = message
+        for hook in self.send_hooks:
+            hook.accepted(attempt, message, failure is not None)
         if failure is not None:
             self._schedule(message.id, "failed", now, failure.webhook_error())
         else:
@@ -156,39 +175,51 @@ class Backend:
         return None if seconds is None else self.clock.now() + timedelta(seconds=seconds)
 
     def run_status_job(self, job: Job) -> None:
-        """Reach the status a job carries, then schedule the next one by the progression."""
+        """Reach the status a job carries, then schedule the next one by the progression.
+
+        The progression is the contact's policy, else the world's (``simulator.lifecycle``);
+        reactions only ever get ``sent``; voice messages go on from ``read`` to ``played``
+        (§5.2).
+        """
         message = self.world.messages.get(job.data["message_id"])
         if message is None:
             return
         status = job.data["status"]
-        settings = self.world.settings
-        if status == "delivered" and settings.read_after == 0:
+        policy = progression_for(self.world, message.to)
+        if status == "delivered" and policy.read_after == 0:
             status = "read"  # delivered and read together: only `read` is sent (§5.2)
         error = job.data.get("error")
         self.reach(message, status, [error] if error else None)
         if status == "sent" and message.type != "reaction":
-            due = self._after(settings.delivered_after)
+            due = self._after(policy.delivered_after)
             if due is not None:
                 self._schedule(message.id, "delivered", due)
         elif status == "delivered":
-            due = self._after(settings.read_after)
+            due = self._after(policy.read_after)
             if due is not None:
                 self._schedule(message.id, "read", due)
+        elif status == "read" and is_voice(message.body):
+            self._schedule(message.id, "played", self.clock.now())
 
     def reach(self, message: OutboundMessage, status: str,
               errors: list[dict[str, Any]] | None = None) -> None:
-        """Record ``status`` on ``message`` and emit its webhook (§5.2 pricing rules)."""
+        """Record ``status`` on ``message`` and emit its webhook (§5.2 pricing rules).
+
+        ``pricing`` and ``conversation`` go on ``sent`` and on the first of
+        delivered/read, never both; ``failed`` carries ``errors`` and neither.
+        """
         if STATUS_ORDER[status] <= STATUS_ORDER[message.status] or message.status == "failed":
             return
         priced_before = any(s.pricing is not None and s.status in ("delivered", "read")
                             for s in message.statuses)
-        pricing = None
+        pricing = conversation = None
         if status == "sent" or (status in ("delivered", "read") and not priced_before):
             pricing = message.pricing
+            conversation = billing.status_conversation(message.conversation, status)
         if status == "failed":
-            pricing = None
+            pricing = conversation = None
             message.error = errors[0] if errors else None
-        event = StatusEvent(status, self.clock.now(), pricing, None, errors)
+        event = StatusEvent(status, self.clock.now(), pricing, conversation, errors)
         message.statuses.append(event)
         account, phone = self.phone(message.phone_number_id)
         contact = self.contact(account, message.to)
@@ -232,10 +263,13 @@ class Backend:
         message: dict[str, Any] = {"from": contact.wa_id, "id": self.ids.wamid(),
                                    "timestamp": unix(now), "type": message_type}
         message.update(extra or {})
-        message[message_type] = content
+        if content is not None:
+            message[message_type] = content
         inbound = InboundMessage(message["id"], phone.id, contact.wa_id, message_type,
                                  message, now)
         self.world.inbound.append(inbound)
+        if "referral" in message:
+            record_referral(self.world, phone.id, contact.wa_id, now)
         if window.opens_window(message_type,
                                reaction_opens=self.world.settings.reaction_opens_window):
             self.world.windows[(phone.id, contact.wa_id)] = now

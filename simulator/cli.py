@@ -45,18 +45,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--seed", help="make generated ids repeatable")
     serve.add_argument("--webhook-url", metavar="URL", help="where webhooks are POSTed")
     serve.add_argument("--app-secret", help="key of X-Hub-Signature-256")
+    serve.add_argument("--verify-token", help="hub.verify_token of the webhook handshake")
     serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
                        default=[], help="a world setting, e.g. window_violation_mode=sync")
     return parser
 
 
 def build_simulator(args: argparse.Namespace) -> Simulator:
-    from simulator.delivery import WebhookPoster
+    from simulator.delivery import attach
 
     options = Options(world=args.fixtures, seed=args.seed, webhook_url=args.webhook_url,
-                      app_secret=args.app_secret, settings=dict(args.set))
+                      app_secret=args.app_secret, verify_token=args.verify_token,
+                      settings=dict(args.set))
     sim = Simulator(options)
-    sim.sink = WebhookPoster(sim)
+    attach(sim)
     return sim
 
 
@@ -65,6 +67,14 @@ def banner(sim: Simulator, url: str, out: TextIO) -> None:
     world = sim.world
     phone = world.first_phone()
     token = next(iter(world.tokens))
+    from simulator.delivery import engine_of
+
+    engine = engine_of(sim)
+    handshake = ""
+    if engine is not None and engine.verification is not None:
+        check = engine.verification
+        handshake = " (handshake passed)" if check.ok else (
+            f" (handshake FAILED: {check.error}; deliveries are attempted anyway)")
     lines = [
         f"wasim {__version__}: WhatsApp Cloud API simulator listening on {url}",
         f"  base URL      {url}/{API_VERSION}",
@@ -74,7 +84,7 @@ def banner(sim: Simulator, url: str, out: TextIO) -> None:
         f"{phone.verified_name})",
         f"  app secret    {world.app_secret}",
         f"  verify token  {world.verify_token}",
-        f"  webhooks      {world.webhook_url or 'not sent (use --webhook-url)'}",
+        f"  webhooks      {world.webhook_url or 'not sent (use --webhook-url)'}{handshake}",
         f"  control API   {url}/_sim/health",
         f"  try: curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
         f" -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"type\":\"template\","
@@ -112,8 +122,11 @@ def serve(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGINT, previous)
         sock.close()
-        if sim.sink is not None:
-            sim.sink.close()  # type: ignore[attr-defined]
+        from simulator.delivery import engine_of
+
+        engine = engine_of(sim)
+        if engine is not None:
+            engine.close()
     print("wasim: stopped", file=sys.stderr)
     return 0
 

@@ -13,13 +13,17 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
+from simulator import inbound as inbound_types
+from simulator import lifecycle
 from simulator.backend import Backend
+from simulator.calls import CallHook
 from simulator.clock import Clock, Job, Schedule, parse_duration, parse_instant
 from simulator.config import Options
 from simulator.errors import INVALID_PARAMETER
 from simulator.ids import IdGenerator
 from simulator.journal import Journal, RequestRecord, Webhook
 from simulator.models import InboundMessage, OutboundMessage
+from simulator.platform import Platform
 from simulator.rules import window
 from simulator.seed import load_world
 from simulator.state import World
@@ -70,8 +74,25 @@ class Simulator:
         self.backend = Backend(self.world, self.clock, self.ids, self.schedule, self._emit)
         self.job_handlers: dict[str, JobHandler] = {}
         self.on_reset: list[Callable[[], None]] = []
+        self.settle_hooks: list[Callable[[], object]] = []
+        """Called between the steps of ``advance`` (outside the lock), e.g. to let
+        webhook deliveries finish so their retries land on the schedule in time."""
+        self.state_parts: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
+        """Extra named parts of the exported state: ``name -> (export, load)``."""
+        self.imported_parts: dict[str, Any] = {}
+        """Parts of an imported state that no registered part claimed (yet)."""
         self._install_handlers()
         self.templates = Templates(self)
+        self.call_hooks: list[CallHook] = []
+        """Consulted by the Graph seam for every authenticated call (faults, limits)."""
+        self.media_info: Callable[[str], dict[str, Any] | None] | None = None
+        """media id → its description, or None when unknown (set by the platform)."""
+        platform = Platform(self)
+        self.faults = platform.faults
+        self.tokens = platform.tokens
+        self.limits = platform.limits
+        self.media = platform.media
+        self.phones = platform.phones
 
     def _configured_world(self) -> World:
         world = load_world(self.options.world)
@@ -127,11 +148,23 @@ class Simulator:
         with self.lock:
             target = self.clock.now() + delta
             self.run_due()
-            while (due := self.schedule.next_due()) is not None and due <= target:
+        self._settle()
+        while True:
+            with self.lock:
+                due = self.schedule.next_due()
+                if due is None or due > target:
+                    break
                 self.clock.set(max(due, self.clock.now()))
                 self.run_due()
+            self._settle()
+        with self.lock:
             self.clock.set(target)
             self.run_due()
+        self._settle()
+
+    def _settle(self) -> None:
+        for hook in self.settle_hooks:
+            hook()
 
     @staticmethod
     def _delta(duration: str | float | timedelta | None, units: dict[str, float]) -> timedelta:
@@ -180,22 +213,56 @@ class Simulator:
         return Customer(self, self.resolve_customer(who))
 
     def inbound(self, from_: str, text: str | None = None, *, type: str = "text",
-                content: Any = None, name: str | None = None,
-                phone_number_id: str | None = None,
+                content: Any = None, name: str | None = None, context: Any = None,
+                referral: Any = None, phone_number_id: str | None = None,
                 extra: dict[str, Any] | None = None) -> InboundMessage:
-        """A customer writes to the business (``text=`` for a text message)."""
+        """A customer writes to the business (§5.1).
+
+        Args:
+            from_: The customer (alias, wa_id, BSUID or phone number).
+            text: Shortcut for a text message.
+            type: Any inbound type: text, image, audio, video, document, sticker,
+                location, contacts, interactive, button, reaction, order, system,
+                unsupported, request_welcome.
+            content: The object of that type (a media id string is enough for media).
+            name: The customer's profile name (updates the contact).
+            context: The id (or ``{"id", "from"?}``) of the message this one replies to.
+            referral: ``True`` or a partial ``referral`` object: the message came from a
+                click-to-WhatsApp ad (opens a free entry point window on reply, §7.3).
+        """
         if text is not None:
             if type != "text" or content is not None:
                 raise TypeError("text= is for text messages; use type= and content= otherwise")
             content = {"body": text}
-        if content is None:
+        if content is None and type not in ("unsupported", "request_welcome"):
             raise TypeError("inbound() needs text= or content=")
         with self.lock:
+            wa_id = self.resolve_customer(from_)
+            content = self._customer_media(type, content, phone_number_id)
+            built, more = inbound_types.build(type, content, sender=wa_id, name=name or "",
+                                              media_info=getattr(self, "media_info", None))
+            fields = dict(extra or {})
+            fields.update(more)
+            if context is not None:
+                fields["context"] = inbound_types.context_of(self.world, context)
+            if referral is not None and referral is not False:
+                fields["referral"] = inbound_types.referral_of(referral, self.ids.token(24))
             phone = phone_number_id or self.world.first_phone().id
-            message = self.backend.receive(phone, self.resolve_customer(from_), type, content,
-                                           name=name, extra=extra)
+            message = self.backend.receive(phone, wa_id, type, built, name=name, extra=fields)
             self.run_due()
             return message
+
+    def _customer_media(self, kind: str, content: Any, phone_number_id: str | None) -> Any:
+        """Media a customer sends without naming an id is stored as the platform stores it
+        (valid 7 days, downloadable by the business, §8) and gets a fresh media id."""
+        if kind not in inbound_types.MEDIA_MIME or not isinstance(content, dict) \
+                or "id" in content:
+            return content
+        mime = content.get("mime_type") or inbound_types.MEDIA_MIME[kind]
+        data = f"wasim: media a customer sent ({kind})".encode()
+        media_id = self.media.upload(data, mime, phone_number_id, inbound=True,
+                                     filename=content.get("filename"))
+        return {**content, "id": media_id}
 
     def set_contact(self, who: str, *, name: str | None = None,
                     opted_out_marketing: bool | None = None) -> dict[str, Any]:
@@ -211,6 +278,19 @@ class Simulator:
             if opted_out_marketing is not None:
                 contact.opted_out_marketing = opted_out_marketing
             return contact.to_dict()
+
+    def set_progression(self, policy: str | None = None, *, who: str | None = None,
+                        **delays: float | None) -> dict[str, Any]:
+        """Set how statuses progress: ``immediate``, ``manual``, or ``delivered_after`` /
+        ``read_after`` simulated seconds; for the world, or for one customer (``who``)."""
+        unknown = set(delays) - {"delivered_after", "read_after"}
+        if unknown:
+            raise TypeError(f"unknown progression field(s) {sorted(unknown)}")
+        with self.lock:
+            values = lifecycle.resolve(policy, **delays)
+            wa_id = self.resolve_customer(who) if who is not None else None
+            lifecycle.set_progression(self.world, wa_id, values)
+            return lifecycle.progression_for(self.world, wa_id or "").to_dict()
 
     def window(self, who: str, phone_number_id: str | None = None) -> dict[str, Any]:
         """The customer service window of ``who`` with a business number (§1)."""
@@ -282,7 +362,8 @@ class Simulator:
         with self.lock:
             return {"format": STATE_FORMAT, "clock": self.clock.to_dict(),
                     "world": self.world.to_dict(), "schedule": self.schedule.to_list(),
-                    "webhooks": [w.to_dict() for w in self.webhooks]}
+                    "webhooks": [w.to_dict() for w in self.webhooks],
+                    "parts": {name: part[0]() for name, part in self.state_parts.items()}}
 
     def import_state(self, state: dict[str, Any]) -> None:
         """Replace the state with an export (the clock jumps to the exported time)."""
@@ -302,3 +383,7 @@ class Simulator:
             self.backend.world = world
             self.webhooks = Journal(webhooks)
             self.clock.set(now)
+            parts = dict(state.get("parts") or {})
+            for name, (_, load) in self.state_parts.items():
+                load(parts.pop(name, None))
+            self.imported_parts = parts

@@ -157,6 +157,7 @@ class OutboundMessage:
     api_version: str = ""
     pricing: dict[str, Any] | None = None
     biz_opaque_callback_data: str | None = None
+    conversation: dict[str, Any] | None = None
     statuses: list[StatusEvent] = field(default_factory=list)
     error: dict[str, Any] | None = None
 
@@ -174,6 +175,7 @@ class OutboundMessage:
                 "template_language": self.template_language, "api_version": self.api_version,
                 "pricing": self.pricing,
                 "biz_opaque_callback_data": self.biz_opaque_callback_data,
+                "conversation": self.conversation,
                 "status": self.status,
                 "statuses": [s.to_dict() for s in self.statuses], "error": self.error}
 

@@ -284,7 +284,7 @@ def test_end_to_end_a_late_reply_fails_with_a_signed_131047_webhook(
     recorder, hook_url = receiver
     server = start("--webhook-url", hook_url, "--app-secret", "e2e-secret")
     try:
-        assert f"  webhooks      {hook_url}" in server.banner
+        assert f"  webhooks      {hook_url} (handshake passed)" in server.banner
         assert "  app secret    e2e-secret" in server.banner
         with httpx.Client(base_url=server.url, timeout=WAIT) as http:
             auth = {"Authorization": "Bearer wasim-token"}

@@ -99,9 +99,22 @@ async def clock_unfreeze(sim: Simulator, request: Request) -> Any:
 
 
 async def inbound(sim: Simulator, request: Request) -> Any:
+    """``{"from", "type", "<type>": {...}, "context"?, "referral"?, "name"?}`` or the
+    text shortcut ``{"from", "text": "hi"}``."""
     body = await _object(request)
     sender = str(_field(body, "from", str | int))  # type: ignore[arg-type]
-    message = sim.inbound(sender, text=_field(body, "text"), name=body.get("name"),
+    kind = body.get("type", "text")
+    if not isinstance(kind, str):
+        raise INVALID_PARAMETER("field 'type' must be a string")
+    text = body.get("text") if kind == "text" and isinstance(body.get("text"), str) else None
+    content = None if text is not None else body.get(kind)
+    if text is None and content is None and kind not in ("unsupported", "request_welcome"):
+        raise INVALID_PARAMETER(f"missing field {kind!r} (the {kind} object)")
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise INVALID_PARAMETER("field 'name' must be a string")
+    message = sim.inbound(sender, text=text, type=kind, content=content, name=name,
+                          context=body.get("context"), referral=body.get("referral"),
                           phone_number_id=body.get("phone_number_id"))
     return {"message": message.message, "window": sim.window(message.from_wa_id,
                                                              message.phone_number_id)}
@@ -167,22 +180,6 @@ async def settings_post(sim: Simulator, request: Request) -> Any:
     return sim.world.settings.to_dict()
 
 
-async def webhook_target(sim: Simulator, request: Request) -> Any:
-    body = await _object(request)
-    url = body.get("url")
-    if url is not None and (not isinstance(url, str) or not url.startswith(("http://",
-                                                                             "https://"))):
-        raise INVALID_PARAMETER("field 'url' must be an http(s) URL or null")
-    with sim.lock:
-        if "url" in body:
-            sim.world.webhook_url = body["url"]
-        if "app_secret" in body:
-            sim.world.app_secret = _field(body, "app_secret")
-        if "verify_token" in body:
-            sim.world.verify_token = _field(body, "verify_token")
-    return {"url": sim.world.webhook_url}
-
-
 def routes() -> list[Route]:
     """The ``/_sim/`` routes."""
     table: list[tuple[str, Handler, list[str]]] = [
@@ -204,7 +201,6 @@ def routes() -> list[Route]:
         ("/state", state_put, ["PUT", "POST"]),
         ("/settings", settings_get, ["GET"]),
         ("/settings", settings_post, ["POST"]),
-        ("/webhook", webhook_target, ["POST"]),
     ]
     return [Route(f"/_sim{path}", control(handler), methods=methods)
             for path, handler, methods in table]

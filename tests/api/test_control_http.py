@@ -118,13 +118,6 @@ def test_settings_read_and_change(client: httpx.Client) -> None:
     assert changed["read_after"] == 0
 
 
-def test_webhook_target_is_set(client: httpx.Client, sim: Simulator) -> None:
-    answer = client.post("/_sim/webhook", json={"url": "http://127.0.0.1:9/hook",
-                                                "app_secret": "s3"})
-    assert answer.json() == {"url": "http://127.0.0.1:9/hook"}
-    assert sim.world.app_secret == "s3"
-
-
 BAD_INPUT = [
     pytest.param("POST", "/_sim/clock/advance", {}, "missing field 'by' (a duration such as "
                  "'25h' or seconds)", id="advance-no-by"),
@@ -143,10 +136,10 @@ BAD_INPUT = [
                  "example 2026-01-05T09:00:00Z)", id="freeze-bad-instant"),
     pytest.param("POST", "/_sim/inbound", {"text": "hi"}, "missing field 'from'",
                  id="inbound-no-from"),
-    pytest.param("POST", "/_sim/inbound", {"from": ANA}, "missing field 'text'",
+    pytest.param("POST", "/_sim/inbound", {"from": ANA}, "missing field 'text' (the text object)",
                  id="inbound-no-text"),
     pytest.param("POST", "/_sim/inbound", {"from": ANA, "text": 5},
-                 "field 'text' must be a str", id="inbound-text-not-string"),
+                 "inbound text must be a JSON object", id="inbound-text-not-string"),
     pytest.param("POST", "/_sim/inbound", [1], "the request body must be a JSON object",
                  id="inbound-array"),
     pytest.param("GET", "/_sim/messages/wamid.nope", None,
@@ -163,7 +156,7 @@ BAD_INPUT = [
     pytest.param("POST", "/_sim/settings", {"read_after": "soon"},
                  "setting 'read_after' takes a NoneType, got 'soon'", id="settings-bad-type"),
     pytest.param("POST", "/_sim/webhook", {"url": 5},
-                 "field 'url' must be an http(s) URL or null", id="webhook-url-not-string"),
+                 "field 'url' must be a string", id="webhook-url-not-string"),
     pytest.param("POST", "/_sim/contacts/ana", {"opted_out_marketing": "yes"},
                  "field 'opted_out_marketing' must be true or false", id="contact-bad-flag"),
     pytest.param("PUT", "/_sim/state", {"format": 99}, "not a wasim state export (format 1)",

@@ -9,7 +9,7 @@ import pytest
 
 from simulator import Simulator
 from tests.api.asserts import assert_accepted, assert_graph_error
-from tests.conftest import ANA, MESSAGES
+from tests.conftest import ANA, MESSAGES, PHONE_ID
 
 MISSING = "(#131008) Required parameter is missing"
 INVALID = "(#131009) Parameter value is not valid"
@@ -23,6 +23,21 @@ def send(client: httpx.Client, kind: str, content: Any, **extra: Any) -> httpx.R
 def payload(kind: str, content: Any, **extra: Any) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": ANA,
             "type": kind, kind: content, **extra}
+
+
+UPLOADED = "<uploaded>"
+MEDIA_MIME = {"image": "image/jpeg", "audio": "audio/ogg", "video": "video/mp4",
+              "document": "application/pdf", "sticker": "image/webp"}
+
+
+def with_uploads(client: httpx.Client, kind: str, content: Any) -> Any:
+    """Replace an ``UPLOADED`` media id by one uploaded through ``POST /media`` (§8)."""
+    if not (isinstance(content, dict) and content.get("id") == UPLOADED):
+        return content
+    response = client.post(f"/v23.0/{PHONE_ID}/media", data={"messaging_product": "whatsapp"},
+                           files={"file": (f"file.{kind}", b"bytes", MEDIA_MIME[kind])})
+    assert response.status_code == 200, response.text
+    return {**content, "id": response.json()["id"]}
 
 
 @pytest.fixture
@@ -53,12 +68,12 @@ HAPPY = [
     pytest.param("text", {"body": "On its way! https://shop.example", "preview_url": True},
                  id="text"),
     pytest.param("image", {"link": f"{LINK}.jpg", "caption": "Your parcel"}, id="image-link"),
-    pytest.param("image", {"id": "1479537139650973"}, id="image-id"),
-    pytest.param("audio", {"id": "1479537139650974"}, id="audio"),
+    pytest.param("image", {"id": UPLOADED}, id="image-id"),
+    pytest.param("audio", {"id": UPLOADED}, id="audio"),
     pytest.param("video", {"link": f"{LINK}.mp4", "caption": "Unboxing"}, id="video"),
     pytest.param("document", {"link": f"{LINK}.pdf", "filename": "invoice.pdf",
                               "caption": "Invoice"}, id="document"),
-    pytest.param("sticker", {"id": "1479537139650975"}, id="sticker"),
+    pytest.param("sticker", {"id": UPLOADED}, id="sticker"),
     pytest.param("location", {"latitude": "37.4847", "longitude": "-122.1477",
                               "name": "Acme HQ", "address": "1 Hacker Way"}, id="location"),
     pytest.param("location", {"latitude": 37.4847, "longitude": -122.1477},
@@ -83,6 +98,7 @@ HAPPY = [
 def test_each_send_type_inside_the_window_is_accepted_and_recorded(
     sim: Simulator, client: httpx.Client, inbound_id: str, kind: str, content: Any
 ) -> None:
+    content = with_uploads(client, kind, content)
     wamid = assert_accepted(send(client, kind, content))
     message = sim.message(wamid)
     assert (message.type, message.to, message.status) == (kind, ANA, "delivered")

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from simulator import Simulator
+from simulator.errors import GraphError
+from tests.conftest import ANA, PHONE_ID, text_message
+from tests.webhooks.bodies import INBOUND, MEDIA_ID
+
+
+def message_of(sim: Simulator) -> dict[str, Any]:
+    value = sim.webhooks.last.value
+    message: dict[str, Any] = value["messages"][0]
+    return message
+
+
+def test_media_gets_mime_type_and_sha256(sim: Simulator) -> None:
+    sim.inbound(ANA, type="image", content={"caption": "receipt"})
+    image = message_of(sim)["image"]
+    assert image["caption"] == "receipt"
+    assert image["mime_type"] == "image/jpeg" and len(image["sha256"]) == 64
+    held = sim.media.info(image["id"])  # customer media is stored, downloadable
+    assert held is not None and held["sha256"] == image["sha256"]
+
+
+def test_customer_media_named_by_an_unknown_id_is_refused(sim: Simulator) -> None:
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, type="image", content={"id": MEDIA_ID})
+    assert caught.value.code == 100
+    assert f"'{MEDIA_ID}' is not media the simulator holds" in str(caught.value.details)
+
+
+def test_media_is_checked_against_the_media_store_when_there_is_one(sim: Simulator) -> None:
+    held = {MEDIA_ID: {"mime_type": "image/png", "sha256": "abc"}}
+    sim.media_info = held.get  # type: ignore[attr-defined]
+    sim.inbound(ANA, type="image", content=MEDIA_ID)
+    assert message_of(sim)["image"] == {"id": MEDIA_ID, "mime_type": "image/png",
+                                        "sha256": "abc"}
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, type="video", content="999")
+    assert caught.value.code == 100
+    assert "'999' is not media the simulator holds" in str(caught.value.details)
+
+
+def test_interactive_reply_quotes_the_business_message(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    wamid = sim.send(text_message())["messages"][0]["id"]
+    sim.inbound(ANA, type="interactive", context=wamid,
+                content={"button_reply": {"id": "yes", "title": "Yes"}})
+    message = message_of(sim)
+    assert message["context"] == {"from": "15550783881", "id": wamid}
+    assert message["interactive"] == {"type": "button_reply",
+                                      "button_reply": {"id": "yes", "title": "Yes"}}
+
+
+def test_an_unknown_quoted_message_is_refused(sim: Simulator) -> None:
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, "about that", context="wamid.nope")
+    assert "'wamid.nope' is not a message the simulator knows" in str(caught.value.details)
+
+
+def test_unsupported_carries_131051(sim: Simulator) -> None:
+    sim.inbound(ANA, type="unsupported")
+    message = message_of(sim)
+    assert message["type"] == "unsupported" and "unsupported" not in message
+    assert message["errors"] == [{"code": 131051, "title": "Message type unknown",
+                                  "message": "Message type unknown",
+                                  "error_data": {"details":
+                                                 "Message type is currently not supported."}}]
+
+
+def test_system_messages_carry_no_contacts_and_do_not_open_the_window(
+        sim: Simulator) -> None:
+    sim.inbound(ANA, type="system", content={"wa_id": "16505550100"}, name="Ana Souza")
+    value = sim.webhooks.last.value
+    assert "contacts" not in value
+    assert value["messages"][0]["system"] == {
+        "body": "User Ana Souza changed from 16505551234 to 16505550100",
+        "wa_id": "16505550100", "type": "user_changed_number"}
+    assert sim.window(ANA)["open"] is False
+
+
+@pytest.mark.parametrize(("opens", "expected"), [(True, True), (False, False)])
+def test_whether_a_reaction_opens_the_window_is_a_setting(
+        sim: Simulator, opens: bool, expected: bool) -> None:
+    sim.world.settings.update({"reaction_opens_window": opens})
+    sim.inbound(ANA, type="reaction", content={"message_id": "wamid.X", "emoji": "👍"})
+    assert sim.window(ANA)["open"] is expected
+
+
+def test_referral_is_completed_with_the_ad_fields(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi", referral={"source_id": "42"})
+    referral = message_of(sim)["referral"]
+    assert referral["source_id"] == "42" and referral["source_type"] == "ad"
+    assert {"source_url", "headline", "body", "media_type", "ctwa_clid"} <= set(referral)
+
+
+@pytest.mark.parametrize(("kind", "content", "field"), [
+    ("location", {"latitude": "north", "longitude": 1}, "location.latitude"),
+    ("contacts", [], "contacts"),
+    ("interactive", {"type": "nope"}, "interactive.type"),
+    ("order", {"catalog_id": "1", "product_items": []}, "order.product_items"),
+    ("button", {"payload": "x"}, "button.text"),
+    ("reaction", {"emoji": "👍"}, "reaction.message_id"),
+    ("hologram", {}, "type"),
+])
+def test_bad_inbound_content_is_a_graph_error_naming_the_field(
+        sim: Simulator, kind: str, content: Any, field: str) -> None:
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, type=kind, content=content)
+    assert caught.value.code == 100
+    assert str(caught.value.details).startswith(f"inbound {field} ")
+
+
+@pytest.mark.parametrize("name", sorted(INBOUND))
+def test_every_type_through_the_control_route(
+        sim: Simulator, client: httpx.Client, name: str) -> None:
+    spec = INBOUND[name]
+    body: dict[str, Any] = {"from": ANA, "type": spec["type"], "name": "Ana Souza"}
+    if spec["content"] is not None:
+        body[spec["type"]] = spec["content"]
+    if spec["type"] in ("button", "interactive"):
+        client.post("/_sim/inbound", json={"from": ANA, "text": "hi"})
+        answer = client.post(f"/v23.0/{PHONE_ID}/messages", json=text_message())
+        body["context"] = answer.json()["messages"][0]["id"]
+    answer = client.post("/_sim/inbound", json=body)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["message"]["type"] == spec["type"]
+    assert sim.received.last.type == spec["type"]
+
+
+def test_control_route_refuses_a_missing_type_object(client: httpx.Client) -> None:
+    answer = client.post("/_sim/inbound", json={"from": ANA, "type": "location"})
+    assert answer.status_code == 400
+    assert answer.json()["error"]["error_data"]["details"] == (
+        "missing field 'location' (the location object)")
+
+
+def test_control_route_keeps_the_text_shortcut(sim: Simulator, client: httpx.Client) -> None:
+    answer = client.post("/_sim/inbound", json={"from": ANA, "text": "Olá", "name": "Zé"})
+    assert answer.status_code == 200
+    assert answer.json()["message"]["text"] == {"body": "Olá"}
+    assert sim.webhooks.last.value["contacts"][0]["profile"] == {"name": "Zé"}
