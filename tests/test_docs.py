@@ -12,6 +12,8 @@
 from __future__ import annotations
 
 import argparse
+import ast
+import io
 import re
 import shlex
 from collections.abc import Iterator
@@ -22,9 +24,10 @@ from starlette.routing import Route
 
 from simulator import Simulator, errors
 from simulator.api import create_app, graph_routes, objects
-from simulator.cli import build_parser
+from simulator.cli import banner, build_parser
 from simulator.seed import load_world
 from simulator.state import WorldSettings
+from simulator.transport import sync_client
 from tests.conftest import PHONE_ID, ROOT, WABA_ID
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -45,7 +48,12 @@ def section(title: str) -> str:
 
 def table_rows(text: str) -> list[list[str]]:
     """The cells of the first Markdown table in ``text`` (header and rule dropped)."""
-    rows = [line for line in text.splitlines() if line.startswith("|")]
+    rows: list[str] = []
+    for line in text.splitlines():
+        if line.startswith("|"):
+            rows.append(line)
+        elif rows:
+            break
     assert len(rows) > 2, "no table found"
     return [[cell.strip() for cell in row.strip("|").split("|")] for row in rows[2:]]
 
@@ -231,3 +239,94 @@ def test_the_settings_table_lists_every_setting() -> None:
     rows = table_rows(section("Settings"))
     documented = {name.strip("`") for name, *_ in rows}
     assert documented == set(WorldSettings().to_dict())
+
+
+# --- the server banner and the world file format ----------------------------------------
+
+
+def test_the_readme_banner_is_what_wasim_serve_prints() -> None:
+    block = re.search(r"```console\n\$ wasim serve\n(.*?)```", README, re.S)
+    assert block, "the server section has no '$ wasim serve' console block"
+    printed = io.StringIO()
+    banner(Simulator(), "http://127.0.0.1:8787", printed)
+    assert block.group(1) == printed.getvalue()
+
+
+SEED_LEVELS = {"parse_world": "top", "_token": "`tokens[]`", "_account": "`accounts[]`",
+               "_phone": "`phone_numbers[]`", "_contact": "`contacts[]`",
+               "_template": "`templates[]`"}
+
+
+def accepted_world_keys() -> set[tuple[str, str]]:
+    """(level, key) of every ``reader.only(...)`` call in simulator/seed.py."""
+    tree = ast.parse((PACKAGE / "seed.py").read_text(encoding="utf-8"))
+    found: set[tuple[str, str]] = set()
+    for function in tree.body:
+        if not isinstance(function, ast.FunctionDef) or function.name not in SEED_LEVELS:
+            continue
+        for node in ast.walk(function):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "only"):
+                found |= {(SEED_LEVELS[function.name], arg.value) for arg in node.args
+                          if isinstance(arg, ast.Constant) and isinstance(arg.value, str)}
+    return found
+
+
+def test_the_world_fields_table_lists_exactly_the_keys_a_world_file_takes() -> None:
+    table = README.split("<!-- world fields:", 1)[1]
+    documented = {(level, key.strip("`")) for level, key, *_ in table_rows(table)}
+    accepted = accepted_world_keys()
+    assert len(accepted) > 30
+    assert sorted(accepted - documented) == [], "accepted by seed.py but not documented"
+    assert sorted(documented - accepted) == [], "documented but refused by seed.py"
+
+
+# --- the README's curl walkthrough, replayed ----------------------------------------------
+
+
+def walkthrough_requests() -> list[tuple[str, str, dict[str, str], str | None]]:
+    """(method, path, headers, body) of each curl line of the window walkthrough."""
+    block = re.search(r"### Walkthrough: the 24-hour window with curl\n.*?```bash\n(.*?)```",
+                      README, re.S)
+    assert block, "README has no window walkthrough"
+    variables: dict[str, str] = {}
+    requests = []
+    for line in block.group(1).splitlines():
+        assignment = re.fullmatch(r"([A-Z]+)=(.*)", line)
+        if assignment:
+            variables[assignment.group(1)] = shlex.split(assignment.group(2))[0]
+            continue
+        if not line.startswith("curl "):
+            continue
+        words = shlex.split(re.sub(r"\$([A-Z]+)", lambda m: variables[m.group(1)], line))
+        headers, body, url = {}, None, ""
+        pairs = iter(words[1:])
+        for word in pairs:
+            if word == "-H":
+                name, _, value = next(pairs).partition(": ")
+                headers[name] = value
+            elif word == "-d":
+                body = next(pairs)
+            elif not word.startswith("-"):
+                url = word
+        assert url.startswith(variables["BASE"]), line
+        requests.append(("POST" if body is not None else "GET",
+                         url.removeprefix(variables["BASE"]), headers, body))
+    return requests
+
+
+def test_the_readme_window_walkthrough_ends_with_the_131047_failure() -> None:
+    """The README's curl lines, replayed on the default world, do what its comments say."""
+    steps = walkthrough_requests()
+    assert [method for method, *_ in steps] == ["POST", "POST", "POST", "POST", "GET"]
+    sim = Simulator(seed=1)
+    answers = []
+    with sync_client(create_app(sim)) as http:
+        for method, path, headers, body in steps:
+            response = http.request(method, path, headers=headers, content=body)
+            assert response.status_code == 200, response.text
+            answers.append(response.json())
+    first, late = answers[1]["messages"][0]["id"], answers[3]["messages"][0]["id"]
+    assert sim.message(first).status == "delivered"
+    [failed] = answers[4]["data"]
+    assert (failed["id"], failed["status"], failed["error"]["code"]) == (late, "failed", 131047)
