@@ -98,6 +98,7 @@ def banner(sim: Simulator, url: str, out: TextIO) -> None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from simulator.gcpolicy import StateFreezer
     from simulator.server import bind, ticking_app, uvicorn_config
 
     sim = build_simulator(args)
@@ -108,7 +109,7 @@ def serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     host = f"[{args.host}]" if ":" in args.host else args.host
-    server = uvicorn.Server(uvicorn_config(ticking_app(sim)))
+    server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer())))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         server.should_exit = True  # Ctrl-C before uvicorn takes over the signals

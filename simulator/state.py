@@ -28,6 +28,7 @@ _OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review
                                "throughput_mps", "management_calls_per_hour",
                                "app_calls_per_hour"})
 _OPTIONAL_TEXT = frozenset({"rules_as_of", "review_rules"})
+_KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
 MESSAGING_TIERS: dict[str, int | None] = {
     "TIER_250": 250, "TIER_1K": 1000, "TIER_2K": 2000, "TIER_10K": 10_000,
     "TIER_100K": 100_000, "TIER_UNLIMITED": None,
@@ -144,9 +145,11 @@ class WorldSettings:
             if isinstance(current, bool) != isinstance(value, bool) or not isinstance(
                 value, expected
             ):
-                raise INVALID_PARAMETER(
-                    f"setting {name!r} takes a {type(current).__name__}, got {value!r}"
-                )
+                kind = ("a number" if float in expected
+                        else _KIND_NAMES.get(type(current), f"a {type(current).__name__}"))
+                if type(None) in expected:
+                    kind += " or null"
+                raise INVALID_PARAMETER(f"setting {name!r} takes {kind}, got {value!r}")
             setattr(self, name, value)
         if self.pricing_model not in ("auto", "PMP", "CBP"):
             raise INVALID_PARAMETER("pricing_model must be 'auto', 'PMP' or 'CBP'")

@@ -106,6 +106,9 @@ async def inbound(sim: Simulator, request: Request) -> Any:
     kind = body.get("type", "text")
     if not isinstance(kind, str):
         raise INVALID_PARAMETER("field 'type' must be a string")
+    if kind == "text" and body.get("text") is not None \
+            and not isinstance(body["text"], (str, dict)):
+        raise INVALID_PARAMETER("field 'text' must be a string or a JSON object {\"body\"}")
     text = body.get("text") if kind == "text" and isinstance(body.get("text"), str) else None
     content = None if text is not None else body.get(kind)
     if text is None and content is None and kind not in ("unsupported", "request_welcome"):

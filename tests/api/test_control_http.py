@@ -118,6 +118,15 @@ def test_settings_read_and_change(client: httpx.Client) -> None:
     assert changed["read_after"] == 0
 
 
+def test_webhook_target_is_set(client: httpx.Client, sim: Simulator) -> None:
+    answer = client.post("/_sim/webhook", json={"url": "http://127.0.0.1:9/hook",
+                                                "app_secret": "s3"})
+    assert answer.json()["url"] == "http://127.0.0.1:9/hook"
+    # nothing listens on port 9: the verification handshake is reported as failed
+    assert answer.json()["verification"]["ok"] is False
+    assert sim.world.app_secret == "s3"
+
+
 BAD_INPUT = [
     pytest.param("POST", "/_sim/clock/advance", {}, "missing field 'by' (a duration such as "
                  "'25h' or seconds)", id="advance-no-by"),
@@ -139,7 +148,8 @@ BAD_INPUT = [
     pytest.param("POST", "/_sim/inbound", {"from": ANA}, "missing field 'text' (the text object)",
                  id="inbound-no-text"),
     pytest.param("POST", "/_sim/inbound", {"from": ANA, "text": 5},
-                 "inbound text must be a JSON object", id="inbound-text-not-string"),
+                 "field 'text' must be a string or a JSON object {\"body\"}",
+                 id="inbound-text-not-string"),
     pytest.param("POST", "/_sim/inbound", [1], "the request body must be a JSON object",
                  id="inbound-array"),
     pytest.param("GET", "/_sim/messages/wamid.nope", None,
@@ -154,7 +164,7 @@ BAD_INPUT = [
     pytest.param("POST", "/_sim/settings", {"window_violation_mode": "later"},
                  "window_violation_mode must be 'async' or 'sync'", id="settings-bad-mode"),
     pytest.param("POST", "/_sim/settings", {"read_after": "soon"},
-                 "setting 'read_after' takes a NoneType, got 'soon'", id="settings-bad-type"),
+                 "setting 'read_after' takes a number or null, got 'soon'", id="settings-bad-type"),
     pytest.param("POST", "/_sim/webhook", {"url": 5},
                  "field 'url' must be a string", id="webhook-url-not-string"),
     pytest.param("POST", "/_sim/contacts/ana", {"opted_out_marketing": "yes"},
