@@ -120,9 +120,24 @@ def test_every_control_route_the_readme_names_exists() -> None:
     assert named, "the README names no control routes"
     missing = sorted(
         (method, path) for method, path in named
-        if not any(regex.match(re.sub(r"\{[^}]+\}", "x", path)) and method in methods
+        if not any(regex.match(_sample(path)) and method in methods
                    for regex, methods in control))
     assert missing == []
+
+
+def test_every_control_route_is_named_in_the_readme() -> None:
+    named = set(_named_control_routes())
+    undocumented = sorted(
+        (method, route.path) for route in create_app(Simulator()).routes
+        if isinstance(route, Route) and route.path.startswith("/_sim/")
+        for method in (route.methods or set()) - {"HEAD"}
+        if not any(method == named_method and route.path_regex.match(_sample(path))
+                   for named_method, path in named))
+    assert undocumented == [], "document these control routes in the README"
+
+
+def _sample(path: str) -> str:
+    return re.sub(r"\{[^}]+\}", "x", path)
 
 
 def _named_control_routes() -> Iterator[tuple[str, str]]:
