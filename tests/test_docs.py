@@ -227,6 +227,8 @@ def subcommands() -> dict[str, argparse.ArgumentParser]:
 
 @pytest.mark.parametrize("argv", readme_commands(), ids=lambda argv: " ".join(argv))
 def test_every_wasim_command_in_the_readme_parses(argv: list[str]) -> None:
+    if len(argv) == 2 and argv[1] != "serve":
+        pytest.skip(f"'wasim {argv[1]}' names the command; it is not a command line")
     if argv[1] not in subcommands():
         pytest.skip(f"'wasim {argv[1]}' is not part of this build")
     args = build_parser().parse_args(argv[1:])
