@@ -175,6 +175,8 @@ def test_an_unknown_phone_number_id_is_named_in_a_100_33_error(client: httpx.Cli
         pytest.param("PUT", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-put"),
         pytest.param("PATCH", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-patch"),
         pytest.param("OPTIONS", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-options"),
+        pytest.param("TRACE", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-trace"),
+        pytest.param("PROPFIND", "/v23.0/anything", id="unknown-method"),
         pytest.param("POST", f"/v23/{PHONE_ID}/messages", id="bad-version"),
         pytest.param("POST", f"/latest/{PHONE_ID}/messages", id="not-a-version"),
     ],
