@@ -186,7 +186,8 @@ def test_every_documented_error_code_is_in_the_catalogue_with_its_http_status() 
     for code, statuses in documented_errors().items():
         spec = errors.CATALOGUE.get(code)
         assert spec is not None, f"README documents {code}, simulator/errors.py lacks it"
-        numeric = {int(http) for http in statuses if http.isdigit()}
+        numeric = {int(match.group(1)) for http in statuses  # "400", "400 (setting)" …
+                   if (match := re.match(r"(\d{3})\b(?! then)", http))}
         for status in numeric - {spec.http_status}:  # an override where the package says so
             assert f"http_status={status}" in sources, f"HTTP {status} of {code}"
 

@@ -145,6 +145,8 @@ BAD_INPUT = [
                  "example 2026-01-05T09:00:00Z)", id="freeze-bad-instant"),
     pytest.param("POST", "/_sim/inbound", {"text": "hi"}, "missing field 'from'",
                  id="inbound-no-from"),
+    pytest.param("POST", "/_sim/inbound", {"from": {}, "text": "hi"},
+                 "field 'from' must be a str or int", id="inbound-from-not-a-number"),
     pytest.param("POST", "/_sim/inbound", {"from": ANA}, "missing field 'text' (the text object)",
                  id="inbound-no-text"),
     pytest.param("POST", "/_sim/inbound", {"from": ANA, "text": 5},
