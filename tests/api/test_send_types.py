@@ -199,6 +199,43 @@ BAD = [
         "flow_message_version": "3", "flow_id": "1", "flow_cta": "c" * 31}}), INVALID,
         "Parameter interactive.action.parameters.flow_cta must be at most 30 characters "
         "long (got 31).", id="flow-cta-too-long"),
+    pytest.param("interactive", interactive("button", {"buttons": _buttons(1)},
+                                            header={"type": "text", "text": "h" * 61}),
+                 INVALID, "Parameter interactive.header.text must be at most 60 characters "
+                 "long (got 61).", id="button-header-too-long"),
+    pytest.param("interactive", interactive("button", {"buttons": _buttons(1)},
+                                            footer={"text": "f" * 61}),
+                 INVALID, "Parameter interactive.footer.text must be at most 60 characters "
+                 "long (got 61).", id="button-footer-too-long"),
+    pytest.param("interactive", {"type": "button", "body": {"text": "b" * 1025},
+                                 "action": {"buttons": _buttons(1)}},
+                 INVALID, "Parameter interactive.body.text must be at most 1024 characters "
+                 "long (got 1025).", id="button-body-too-long"),
+    pytest.param("interactive", interactive("button", {"buttons": [
+        {"type": "reply", "reply": {"id": "i" * 257, "title": "t"}}]}), INVALID,
+        "Parameter interactive.action.buttons[0].reply.id must be at most 256 characters "
+        "long (got 257).", id="button-id-too-long"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"title": f"S{i}", "rows": [{"id": f"r{i}{j}", "title": "r"} for j in range(4)]}
+        for i in range(3)]}), INVALID,
+        "Parameter interactive.action.sections must hold at most 10 rows in all.",
+        id="list-eleven-rows-in-all"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"title": f"S{i}", "rows": [{"id": f"r{i}", "title": "r"}]} for i in range(11)]}),
+        INVALID, "Parameter interactive.action.sections must hold 1 to 10 items (got 11).",
+        id="list-eleven-sections"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"rows": [{"id": "r", "title": "r", "description": "d" * 73}]}]}), INVALID,
+        "Parameter interactive.action.sections[0].rows[0].description must be at most 72 "
+        "characters long (got 73).", id="list-description-too-long"),
+    pytest.param("interactive", interactive("list", {"button": "b" * 21, "sections": [
+        {"rows": [{"id": "r", "title": "r"}]}]}), INVALID,
+        "Parameter interactive.action.button must be at most 20 characters long (got 21).",
+        id="list-button-too-long"),
+    pytest.param("interactive", interactive("flow", {"name": "flow", "parameters": {
+        "flow_id": "1", "flow_cta": "Book"}}), MISSING,
+        "The parameter interactive.action.parameters.flow_message_version is required.",
+        id="flow-no-version"),
     pytest.param("interactive", interactive("carousel", {}), INVALID,
                  "Parameter interactive.type must be one of button, list, cta_url, flow, "
                  "product, product_list, catalog_message, location_request_message, "
@@ -226,6 +263,42 @@ def test_a_bad_payload_of_each_type_gets_its_exact_graph_error(
     assert_graph_error(send(client, kind, content), status=400, code=code, message=message,
                        details=details)
     assert len(sim.sent) == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message", "details"),
+    [
+        pytest.param({"biz_opaque_callback_data": "o" * 513}, 131009, INVALID,
+                     "Parameter biz_opaque_callback_data must be at most 512 characters "
+                     "long (got 513).", id="opaque-data-too-long"),
+        pytest.param({"context": {"message_id": 5}}, 131009, INVALID,
+                     "Parameter context.message_id must be a string.",
+                     id="context-id-not-string"),
+        pytest.param({"context": "wamid.x"}, 131009, INVALID,
+                     "Parameter context must be an object.", id="context-not-object"),
+        pytest.param({"recipient_type": "broadcast"}, 131009, INVALID,
+                     "Parameter recipient_type must be 'individual' or 'group'.",
+                     id="recipient-type"),
+    ],
+)
+def test_bad_common_fields_get_their_exact_error(
+    client: httpx.Client, inbound_id: str, extra: dict[str, Any], code: int, message: str,
+    details: str,
+) -> None:
+    response = send(client, "text", {"body": "hi"}, **extra)
+    assert_graph_error(response, status=400, code=code, message=message, details=details)
+
+
+def test_opaque_callback_data_is_echoed_in_status_webhooks(
+    sim: Simulator, client: httpx.Client, inbound_id: str
+) -> None:
+    wamid = assert_accepted(send(client, "text", {"body": "hi"},
+                                 biz_opaque_callback_data="order-17"))
+    statuses = [s for hook in sim.webhooks
+                for s in hook.payload["entry"][0]["changes"][0]["value"].get("statuses", [])
+                if s["id"] == wamid]
+    assert [s["status"] for s in statuses] == ["sent", "delivered"]
+    assert {s["biz_opaque_callback_data"] for s in statuses} == {"order-17"}
 
 
 def test_a_type_without_its_object_is_missing_a_parameter(
