@@ -4,6 +4,7 @@ a traceback or a 500"): every route of the app, control and Graph, is sent garba
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -47,12 +48,12 @@ ROUTES = _routes()
 
 
 @pytest.fixture(scope="module")
-def shared() -> httpx.Client:
+def shared() -> Iterator[httpx.Client]:
     sim = Simulator(now=START, seed=1)
     sim.customer("ana").says("hi")
-    http = sync_client(create_app(sim))
-    http.headers["Authorization"] = f"Bearer {TOKEN}"
-    return http
+    with sync_client(create_app(sim)) as http:
+        http.headers["Authorization"] = f"Bearer {TOKEN}"
+        yield http
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES, ids=[f"{m} {p}" for m, p in ROUTES])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,9 +19,10 @@ HINT = "See the README's 'Supported endpoints' table for what wasim implements."
 
 
 @pytest.fixture
-def anonymous(sim: Simulator) -> httpx.Client:
+def anonymous(sim: Simulator) -> Iterator[httpx.Client]:
     sim.customer("ana").says("hi")
-    return sync_client(create_app(sim))
+    with sync_client(create_app(sim)) as http:
+        yield http
 
 
 # --- auth -------------------------------------------------------------------------------
