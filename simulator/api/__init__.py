@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Route
 
 from simulator.api import control, control_faults, deliveries, media, objects, phone, templates
 from simulator.api.fastpath import SendRoute, WasimApp
-from simulator.api.graph import graph_endpoint, not_found, send_message
+from simulator.api.graph import graph_endpoint, not_found, not_found_error, send_message
 from simulator.harness import Simulator
 
 
@@ -37,6 +37,7 @@ def create_app(sim: Simulator) -> Starlette:
                                Route("/{path:path}", not_found,
                                      methods=["GET", "POST", "PUT", "PATCH", "DELETE",
                                               "OPTIONS"])]
-    app = WasimApp(routes=routes, send_route=send)
+    app = WasimApp(routes=routes, send_route=send,
+                   exception_handlers={404: not_found_error, 405: not_found_error})
     app.state.sim = sim
     return app
