@@ -33,6 +33,8 @@ class ErrorSpec:
         subcode: int | EllipsisType | None = ...,
         message: str | None = None,
         http_status: int | None = None,
+        user_title: str | None = None,
+        user_msg: str | None = None,
     ) -> GraphError:
         """Build the error, optionally with request-specific details (``subcode=None``
         drops the catalogue's subcode)."""
@@ -45,6 +47,8 @@ class ErrorSpec:
             subcode=self.subcode if subcode is ... else subcode,
             message=message,
             transient=self.transient,
+            user_title=user_title,
+            user_msg=user_msg,
         )
 
 
@@ -60,6 +64,8 @@ class GraphError(Exception):
         subcode: ``error_subcode`` where the platform sends one.
         message: Overrides ``(#code) title`` where Graph words it differently.
         transient: Sets ``is_transient`` (rate limits).
+        user_title: ``error_user_title`` (template management errors carry one).
+        user_msg: ``error_user_msg``.
     """
 
     def __init__(
@@ -73,6 +79,8 @@ class GraphError(Exception):
         subcode: int | None = None,
         message: str | None = None,
         transient: bool = False,
+        user_title: str | None = None,
+        user_msg: str | None = None,
     ) -> None:
         self.code = code
         self.title = title
@@ -82,6 +90,8 @@ class GraphError(Exception):
         self.subcode = subcode
         self.message = message if message is not None else f"(#{code}) {title}"
         self.transient = transient
+        self.user_title = user_title
+        self.user_msg = user_msg
         super().__init__(self.message)
 
     def envelope(self, fbtrace_id: str) -> dict[str, Any]:
@@ -93,6 +103,10 @@ class GraphError(Exception):
             error["error_subcode"] = self.subcode
         if self.transient:
             error["is_transient"] = True
+        if self.user_title is not None:
+            error["error_user_title"] = self.user_title
+        if self.user_msg is not None:
+            error["error_user_msg"] = self.user_msg
         error["fbtrace_id"] = fbtrace_id
         return {"error": error}
 
@@ -117,6 +131,8 @@ class GraphError(Exception):
             "subcode": self.subcode,
             "message": self.message,
             "transient": self.transient,
+            "user_title": self.user_title,
+            "user_msg": self.user_msg,
         }
 
     @classmethod

@@ -25,6 +25,7 @@ from simulator.models import InboundMessage, OutboundMessage
 from simulator.rules import window
 from simulator.seed import load_world
 from simulator.state import World
+from simulator.template_control import Templates
 from simulator.webhooks import envelope
 
 Sink = Callable[[Webhook], None]
@@ -79,6 +80,7 @@ class Simulator:
         self.imported_parts: dict[str, Any] = {}
         """Parts of an imported state that no registered part claimed (yet)."""
         self._install_handlers()
+        self.templates = Templates(self)
 
     def _configured_world(self) -> World:
         world = load_world(self.options.world)

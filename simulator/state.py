@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from simulator.clock import parse_instant
@@ -23,7 +23,8 @@ from simulator.models import (
 )
 
 WINDOW_MODES = ("async", "sync")
-_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after"})
+_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review_after"})
+_OPTIONAL_TEXT = frozenset({"rules_as_of", "review_rules"})
 
 
 @dataclass(slots=True)
@@ -48,6 +49,13 @@ class WorldSettings:
             UNCERTAIN, default ``referral_conversion``).
         webhook_batch_size: Most updates per webhook POST (§5.3: up to 1000, not
             guaranteed; default 1, one update per POST).
+        template_review_after: Simulated seconds from create (or edit) to the automatic
+            review decision (§2.3 "up to 24 h"; ``None``: manual decisions only).
+        rules_as_of: The date whose review policy applies (``YYYY-MM-DD``; ``None``: the
+            simulated clock's date) — e.g. ``2024-12-01`` for the rules before 2025-04-09.
+        review_rules: A review rule file replacing the packaged one (``None``: packaged).
+        template_limit: Templates per WABA (§2.4: 250, or 6,000 for verified businesses).
+        template_creation_per_hour: Creations per WABA per hour (§2.4: 100).
     """
 
     window_violation_mode: str = "async"
@@ -60,6 +68,11 @@ class WorldSettings:
     webhook_batch_size: int = 1
     pricing_model: str = "auto"
     fep_pricing_category: str = "referral_conversion"
+    template_review_after: float | None = 60.0
+    rules_as_of: str | None = None
+    review_rules: str | None = None
+    template_limit: int = 250
+    template_creation_per_hour: int = 100
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -73,6 +86,13 @@ class WorldSettings:
                     f"unknown setting {name!r}; known settings: {', '.join(sorted(known))}"
                 )
             current = getattr(self, name)
+            if name in _OPTIONAL_TEXT:
+                if isinstance(value, date):  # `--set rules_as_of=2024-12-01` reads as a date
+                    value = value.isoformat()
+                if value is not None and not isinstance(value, str):
+                    raise INVALID_PARAMETER(f"setting {name!r} takes a string, got {value!r}")
+                setattr(self, name, value)
+                continue
             expected: tuple[type, ...] = (type(current),)
             if isinstance(current, float) or name in _OPTIONAL_NUMBERS:
                 expected = (int, float, type(None)) if name in _OPTIONAL_NUMBERS else (int, float)

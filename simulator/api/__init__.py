@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from simulator.api import control, deliveries, objects
+from simulator.api import control, deliveries, objects, templates
 from simulator.api.graph import graph_endpoint, not_found, send_message
 from simulator.harness import Simulator
 
@@ -19,13 +19,15 @@ def graph_routes() -> list[BaseRoute]:
     return [
         Route("/{version}/{object_id}/messages", graph_endpoint(send_message),
               methods=["POST"]),
+        *templates.graph_routes(),
         *objects.routes(),
     ]
 
 
 def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
-    routes: list[BaseRoute] = [*control.routes(), *deliveries.routes(), *graph_routes(),
+    routes: list[BaseRoute] = [*control.routes(), *templates.control_routes(),
+                               *deliveries.routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
                                      methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
     app = Starlette(routes=routes)
