@@ -351,7 +351,8 @@ class DeliveryEngine:
         latency = (time.perf_counter() - started) * 1000
         with self.sim.lock:
             for delivery, at in items:
-                self._record(delivery, at, status, error, latency, len(items))
+                if self.deliveries.get(delivery.id) is delivery:  # not reset or replaced
+                    self._record(delivery, at, status, error, latency, len(items))
 
     def _send(self, target: Target, headers: dict[str, str],
               body: bytes) -> tuple[int | None, str | None]:
@@ -391,15 +392,28 @@ class DeliveryEngine:
     # --- waiting, the log ----------------------------------------------------------
 
     def flush(self, timeout: float = 5.0) -> bool:
-        """Wait until every queued POST has been made; ``False`` if ``timeout`` ran out."""
+        """Wait until every queued POST has been made, running retries that are already due
+        (the immediate retry after a failure); ``False`` if ``timeout`` ran out or the
+        engine is paused with work queued."""
         deadline = time.monotonic() + timeout
-        with self._cond:
-            while self._busy and not self._paused:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._cond.wait(remaining)
-        return True
+        while True:
+            with self._cond:
+                while self._busy and not self._paused and not self._closed:
+                    remaining = deadline - time.monotonic()
+                    if remaining <= 0:
+                        return False
+                    self._cond.wait(remaining)
+                if self._busy:
+                    return self._closed
+            if not self._retry_due() or time.monotonic() >= deadline:
+                return True
+            self.sim.run_due()
+
+    def _retry_due(self) -> bool:
+        with self.sim.lock:
+            now = self.sim.clock.now()
+            return any(job.kind == RETRY_JOB and job.due <= now
+                       for job in self.sim.schedule.pending())
 
     def pause(self) -> None:
         """Hold POSTs (queued deliveries wait; with batching they then go together)."""
@@ -548,8 +562,23 @@ class DeliveryEngine:
                         a.to_dict() for a in self.attempts if a.delivery_id == d.id]}
                         for d in self.deliveries.values()]}
 
+    def _stash(self, data: Any) -> None:
+        """After close: keep an imported log for the next engine attached to the sim."""
+        if data is not None:
+            self.sim.imported_parts["deliveries"] = data
+
     def close(self) -> None:
-        """Stop the worker (queued deliveries stay pending in the log)."""
+        """Stop the worker and detach from the simulator (queued deliveries stay pending)."""
+        sim = self.sim
+        with sim.lock:
+            if sim.sink is self:
+                sim.sink = None
+            if self.flush in sim.settle_hooks:
+                sim.settle_hooks.remove(self.flush)
+            if sim.job_handlers.get(RETRY_JOB) == self._retry_job:
+                del sim.job_handlers[RETRY_JOB]
+            if sim.state_parts.get("deliveries") == (self.export, self.load):
+                sim.state_parts["deliveries"] = (self.export, self._stash)
         with self._cond:
             self._closed = True
             self._cond.notify_all()

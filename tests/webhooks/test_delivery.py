@@ -157,7 +157,7 @@ def test_pending_deliveries_survive_export_and_import(sim: Simulator) -> None:
         other.advance("2m")
         assert [b["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"]
                 for b in up.bodies] == ["while you were out"]
-        assert [a.ok for a in engine.attempts] == [False, True]
+        assert [a.ok for a in engine.attempts] == [False, False, True]  # 0 s, 0 s, 1 min
     finally:
         engine.close()
 
@@ -300,3 +300,32 @@ def test_webhook_route_sets_a_url_and_reports_the_handshake(
         assert sim.world.app_secret == "s3cret"
     finally:
         engine.close()
+
+
+def test_flush_runs_the_immediate_retry(sim: Simulator, engine: DeliveryEngine,
+                                        receiver: Receiver) -> None:
+    receiver.fail_first = 1
+    sim.inbound(ANA, "hi")
+    assert engine.flush()
+    assert [(a.number, a.status_code) for a in engine.attempts] == [(1, 500), (2, 200)]
+
+
+def test_a_closed_engine_detaches_and_a_new_one_picks_up_its_log(sim: Simulator) -> None:
+    first = attach(sim, Receiver(status=500))
+    sim.inbound(ANA, "hi")
+    first.flush()
+    first.close()
+    assert engine_of(sim) is None and sim.settle_hooks == []
+    sim.advance("1h")  # no engine: nothing waits, nothing is lost
+    state = sim.export_state()
+    assert [d["state"] for d in state["parts"]["deliveries"]["deliveries"]] == ["retrying"]
+    sim.import_state(state)
+    up = Receiver()
+    second = attach(sim, up)
+    try:
+        assert [d.state for d in second.pending()] == ["retrying"]
+        second.retry_now()
+        assert second.flush()
+        assert len(up.posts) == 1 and second.pending() == []
+    finally:
+        second.close()
