@@ -323,8 +323,7 @@ def test_a_closed_engine_detaches_and_a_new_one_picks_up_its_log(sim: Simulator)
     up = Receiver()
     second = attach(sim, up)
     try:
-        assert [d.state for d in second.pending()] == ["retrying"]
-        second.retry_now()
+        # its retry job fired with no engine to run it, so the new engine queues it at once
         assert second.flush()
         assert len(up.posts) == 1 and second.pending() == []
     finally:
