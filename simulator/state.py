@@ -41,6 +41,13 @@ class WorldSettings:
         delivered_after: Simulated seconds from ``sent`` to ``delivered`` (``None``: manual).
         read_after: Simulated seconds from ``delivered`` to ``read`` (``None``: manual,
             the default: customers read when the test says so).
+        template_review_after: Simulated seconds from create (or edit) to the automatic
+            review decision (§2.3 "up to 24 h"; ``None``: manual decisions only).
+        rules_as_of: The date whose review policy applies (``YYYY-MM-DD``; ``None``: the
+            simulated clock's date) — e.g. ``2024-12-01`` for the rules before 2025-04-09.
+        review_rules: A review rule file replacing the packaged one (``None``: packaged).
+        template_limit: Templates per WABA (§2.4: 250, or 6,000 for verified businesses).
+        template_creation_per_hour: Creations per WABA per hour (§2.4: 100).
         webhook_retry_seconds: How long a failing webhook is retried before it is dropped
             (§5.3: 7 days; older docs said 36 hours).
         pricing_model: ``auto`` (CBP for sends before 2025-07-01, PMP after, §7.1),
@@ -49,13 +56,6 @@ class WorldSettings:
             UNCERTAIN, default ``referral_conversion``).
         webhook_batch_size: Most updates per webhook POST (§5.3: up to 1000, not
             guaranteed; default 1, one update per POST).
-        template_review_after: Simulated seconds from create (or edit) to the automatic
-            review decision (§2.3 "up to 24 h"; ``None``: manual decisions only).
-        rules_as_of: The date whose review policy applies (``YYYY-MM-DD``; ``None``: the
-            simulated clock's date) — e.g. ``2024-12-01`` for the rules before 2025-04-09.
-        review_rules: A review rule file replacing the packaged one (``None``: packaged).
-        template_limit: Templates per WABA (§2.4: 250, or 6,000 for verified businesses).
-        template_creation_per_hour: Creations per WABA per hour (§2.4: 100).
     """
 
     window_violation_mode: str = "async"
@@ -64,15 +64,15 @@ class WorldSettings:
     rate_limit_http_status: int = 400
     delivered_after: float | None = 0.0
     read_after: float | None = None
-    webhook_retry_seconds: float = 604800.0
-    webhook_batch_size: int = 1
-    pricing_model: str = "auto"
-    fep_pricing_category: str = "referral_conversion"
     template_review_after: float | None = 60.0
     rules_as_of: str | None = None
     review_rules: str | None = None
     template_limit: int = 250
     template_creation_per_hour: int = 100
+    webhook_retry_seconds: float = 604800.0
+    webhook_batch_size: int = 1
+    pricing_model: str = "auto"
+    fep_pricing_category: str = "referral_conversion"
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}

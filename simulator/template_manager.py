@@ -130,7 +130,7 @@ class TemplateManager:
         account = self.account(waba_id)
         settings = self.sim.world.settings
         spec = create_rules.validate_create(body, self._era())
-        self.rules()
+        self.rules()  # a broken rule file or date setting is refused now, not at review
         self.policy_date()
         now = self.sim.clock.now()
         limits.check_unique(account.templates.values(), spec.name, spec.language)
@@ -268,9 +268,7 @@ class TemplateManager:
         found = self.find(template_id)
         if found is None:
             return None
-        wanted = parse_fields(fields)
-        obj = self.show(found[1])
-        return select(obj, wanted) if wanted is not None else select(obj, None)
+        return select(self.show(found[1]), parse_fields(fields))
 
     # --- edit / delete ---------------------------------------------------------------
 

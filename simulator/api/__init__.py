@@ -26,8 +26,8 @@ def graph_routes() -> list[BaseRoute]:
 
 def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
-    routes: list[BaseRoute] = [*control.routes(), *templates.control_routes(),
-                               *deliveries.routes(), *graph_routes(),
+    routes: list[BaseRoute] = [*control.routes(), *deliveries.routes(),
+                               *templates.control_routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
                                      methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
     app = Starlette(routes=routes)

@@ -8,7 +8,9 @@ permission (a messaging-only token → 200). The control routes mirror
 
 from __future__ import annotations
 
+import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
@@ -26,9 +28,24 @@ _ARGUMENTS = {"reject": ("reason",), "change_category": ("category", "impending"
               "set_quality": ("score",)}
 
 
+async def template_body(request: Request) -> Any:
+    """A JSON body, or Graph's form encoding (``components`` as a JSON string)."""
+    if not request.headers.get("content-type", "").startswith(
+            "application/x-www-form-urlencoded"):
+        return await json_body(request)
+    raw = (await request.body()).decode("utf-8", errors="replace")
+    body: dict[str, Any] = {}
+    for key, text in parse_qsl(raw, keep_blank_values=True):
+        try:
+            body[key] = json.loads(text) if text[:1] in "[{" else text
+        except ValueError:
+            raise INVALID_PARAMETER(f"Param {key} is not valid JSON.") from None
+    return body
+
+
 async def create(sim: Simulator, request: Request) -> Any:
     """``POST /{version}/{WABA-ID}/message_templates``: ``{id, status, category}``."""
-    body = await json_body(request)
+    body = await template_body(request)
     with sim.lock:
         result = sim.templates.create(request.path_params["object_id"], body)
         sim.run_due()
@@ -77,7 +94,7 @@ async def edit_template(sim: Simulator, request: Request, object_id: str) -> Any
         if sim.templates.find(object_id) is None:
             return None
     require_scope(request.state.token, "management")
-    body = await json_body(request)
+    body = await template_body(request)
     with sim.lock:
         result = sim.templates.edit(object_id, body)
         sim.run_due()

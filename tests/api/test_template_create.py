@@ -131,3 +131,17 @@ def test_the_default_world_has_templates_of_every_era() -> None:
     assert {c for names in ERAS.values() for c in names} <= held
     assert Path(ROOT / "fixtures" / "rules" / "review_rules.yaml").read_text() == (
         ROOT / "simulator" / "data" / "review_rules.yaml").read_text()
+
+
+def test_a_form_encoded_create_reads_components_as_json(client: httpx.Client,
+                                                        sim: Simulator) -> None:
+    import json
+
+    body = create_body()
+    form = {**body, "components": json.dumps(body["components"])}
+    response = client.post(TEMPLATES, data=form)
+    assert response.json()["status"] == "PENDING"
+    assert sim.templates.resolve("order_shipped").components[0]["text"] == (
+        body["components"][0]["text"])
+    bad = client.post(TEMPLATES, data={**form, "name": "other", "components": "[nope"})
+    assert error_of(bad)["error_data"]["details"] == "Param components is not valid JSON."
