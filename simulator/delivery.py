@@ -192,6 +192,7 @@ class DeliveryEngine:
         self.deliveries: dict[str, Delivery] = {}
         self.drills = Drills()
         self._webhooks: dict[str, Webhook] = {}
+        self._retrying: set[str] = set()
         self._queue: deque[tuple[str, datetime]] = deque()
         self._cond = threading.Condition()
         self._busy = 0
@@ -297,6 +298,7 @@ class DeliveryEngine:
         return delivery
 
     def _enqueue(self, delivery_id: str, at: datetime) -> None:
+        self._retrying.discard(delivery_id)
         self.deliveries[delivery_id].state = "queued"
         with self._cond:
             self._queue.append((delivery_id, at))
@@ -304,6 +306,7 @@ class DeliveryEngine:
             self._cond.notify_all()
 
     def _schedule(self, delivery: Delivery, due: datetime, state: str) -> None:
+        self._retrying.add(delivery.id)
         delivery.state = state
         delivery.next_at = due
         self.sim.schedule.add(due, RETRY_JOB, {"delivery_id": delivery.id})
@@ -412,8 +415,12 @@ class DeliveryEngine:
     def _retry_due(self) -> bool:
         with self.sim.lock:
             now = self.sim.clock.now()
-            return any(job.kind == RETRY_JOB and job.due <= now
-                       for job in self.sim.schedule.pending())
+            return any(d.state == "retrying" and d.next_at is not None and d.next_at <= now
+                       for d in self._waiting())
+
+    def _waiting(self) -> list[Delivery]:
+        """Deliveries whose next attempt is a scheduled retry (a short list, usually)."""
+        return [self.deliveries[i] for i in self._retrying if i in self.deliveries]
 
     def pause(self) -> None:
         """Hold POSTs (queued deliveries wait; with batching they then go together)."""
@@ -466,7 +473,7 @@ class DeliveryEngine:
         """Make every delivery waiting for a retry due now; returns how many."""
         with self.sim.lock:
             now = self.sim.clock.now()
-            waiting = [d for d in self.deliveries.values() if d.state == "retrying"]
+            waiting = [d for d in self._waiting() if d.state == "retrying"]
             ids = {d.id for d in waiting}
             self.sim.schedule.remove(lambda j: j.kind == RETRY_JOB
                                      and j.data.get("delivery_id") in ids)
@@ -524,6 +531,7 @@ class DeliveryEngine:
             self._queue.clear()
             self._busy = 0
         self.deliveries = {d["id"]: Delivery.from_dict(d) for d in data.get("deliveries", [])}
+        self._retrying = {d.id for d in self.deliveries.values() if d.state == "retrying"}
         self.attempts = [Attempt.from_dict(a) for a in data.get("attempts", [])]
         self._seq = int(data.get("seq", len(self.deliveries)))
         self.drills = Drills()
@@ -543,6 +551,7 @@ class DeliveryEngine:
             self._busy = 0
             self._cond.notify_all()
         self.deliveries.clear()
+        self._retrying.clear()
         self.attempts.clear()
         self._webhooks.clear()
         self.drills = Drills()
