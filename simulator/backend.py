@@ -25,6 +25,7 @@ from simulator.lifecycle import is_voice, progression_for
 from simulator.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from simulator.rules import billing, payloads, templates, window
 from simulator.rules.categories import pricing_category
+from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import BusinessAccount, World
 from simulator.webhooks import inbound_value, status_value, unix
 
@@ -53,6 +54,8 @@ class Backend:
         self.ids = ids
         self.schedule = schedule
         self.emit = emit
+        self.send_hooks: list[SendHook] = []
+        """Platform rules joined to every send (limits, media, registration)."""
 
     # --- lookups -------------------------------------------------------------------
 
@@ -94,6 +97,9 @@ class Backend:
             return self.mark_read(phone_number_id, request)
         contact = self._resolve(account, request)
         now = self.clock.now()
+        attempt = SendAttempt(account, phone, contact, request, now)
+        for hook in self.send_hooks:
+            hook.check(attempt)
         category = name = language = None
         if request.type == "template":
             template = templates.check_status(
@@ -110,6 +116,8 @@ class Backend:
         if (failure is None and category is not None and contact.opted_out_marketing
                 and pricing_category(category) == "marketing"):
             failure = MARKETING_OPT_OUT()
+        for hook in self.send_hooks:
+            failure = failure or hook.async_failure(attempt, in_window, category)
         message_id = self.ids.wamid()
         priced = None
         if failure is None:
@@ -127,6 +135,8 @@ class Backend:
             conversation=priced.conversation if priced else None,
         )
         self.world.messages[message.id] = message
+        for hook in self.send_hooks:
+            hook.accepted(attempt, message, failure is not None)
         if failure is not None:
             self._schedule(message.id, "failed", now, failure.webhook_error())
         else:

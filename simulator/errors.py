@@ -196,6 +196,17 @@ TEMPLATE_DISABLED = ErrorSpec(132016, "Template is disabled",
                               "quality and is now permanently disabled.")
 TEMPLATE_VALIDATION = ErrorSpec(132018, "There was an issue with the parameters in your "
                                 "template.")
+MEDIA_UPLOAD = ErrorSpec(131053, "Media upload error",
+                        details="Unable to upload the media used in the message.")
+SPAM_RATE_LIMIT = ErrorSpec(131048, "Spam rate limit hit",
+                            details="Message failed to send because there are restrictions "
+                            "on how many messages can be sent from this phone number.")
+REGISTRATION_LIMIT = ErrorSpec(133016, "Account register or deregister rate limit exceeded",
+                               details="Too many registration or deregistration attempts for "
+                               "this phone number in a short period of time.")
+PIN_MISMATCH = ErrorSpec(133005, "Two step verification PIN Mismatch",
+                         details="The PIN does not match the two-step verification PIN of "
+                         "this number.")
 NOT_REGISTERED = ErrorSpec(133010, "Phone number Not Registered",
                            details="Phone number is not registered on the Business Platform.")
 
@@ -207,7 +218,8 @@ CATALOGUE: dict[int, ErrorSpec] = {
         EXPERIMENT, GENERIC, MISSING_PARAMETER, INVALID_VALUE, UNDELIVERABLE, RE_ENGAGEMENT,
         ECOSYSTEM, MARKETING_OPT_OUT, UNSUPPORTED_TYPE, PAIR_RATE_LIMIT, PARAM_COUNT,
         TEMPLATE_MISSING, PARAM_FORMAT, TEMPLATE_PAUSED, TEMPLATE_DISABLED,
-        TEMPLATE_VALIDATION, NOT_REGISTERED,
+        TEMPLATE_VALIDATION, NOT_REGISTERED, MEDIA_UPLOAD, SPAM_RATE_LIMIT,
+        REGISTRATION_LIMIT, PIN_MISMATCH,
     )
 }
 

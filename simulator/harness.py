@@ -16,12 +16,14 @@ from typing import Any
 from simulator import inbound as inbound_types
 from simulator import lifecycle
 from simulator.backend import Backend
+from simulator.calls import CallHook
 from simulator.clock import Clock, Job, Schedule, parse_duration, parse_instant
 from simulator.config import Options
 from simulator.errors import INVALID_PARAMETER
 from simulator.ids import IdGenerator
 from simulator.journal import Journal, RequestRecord, Webhook
 from simulator.models import InboundMessage, OutboundMessage
+from simulator.platform import Platform
 from simulator.rules import window
 from simulator.seed import load_world
 from simulator.state import World
@@ -81,6 +83,16 @@ class Simulator:
         """Parts of an imported state that no registered part claimed (yet)."""
         self._install_handlers()
         self.templates = Templates(self)
+        self.call_hooks: list[CallHook] = []
+        """Consulted by the Graph seam for every authenticated call (faults, limits)."""
+        self.media_info: Callable[[str], dict[str, Any] | None] | None = None
+        """media id → its description, or None when unknown (set by the platform)."""
+        platform = Platform(self)
+        self.faults = platform.faults
+        self.tokens = platform.tokens
+        self.limits = platform.limits
+        self.media = platform.media
+        self.phones = platform.phones
 
     def _configured_world(self) -> World:
         world = load_world(self.options.world)
@@ -226,6 +238,7 @@ class Simulator:
             raise TypeError("inbound() needs text= or content=")
         with self.lock:
             wa_id = self.resolve_customer(from_)
+            content = self._customer_media(type, content, phone_number_id)
             built, more = inbound_types.build(type, content, sender=wa_id, name=name or "",
                                               media_info=getattr(self, "media_info", None))
             fields = dict(extra or {})
@@ -238,6 +251,18 @@ class Simulator:
             message = self.backend.receive(phone, wa_id, type, built, name=name, extra=fields)
             self.run_due()
             return message
+
+    def _customer_media(self, kind: str, content: Any, phone_number_id: str | None) -> Any:
+        """Media a customer sends without naming an id is stored as the platform stores it
+        (valid 7 days, downloadable by the business, §8) and gets a fresh media id."""
+        if kind not in inbound_types.MEDIA_MIME or not isinstance(content, dict) \
+                or "id" in content:
+            return content
+        mime = content.get("mime_type") or inbound_types.MEDIA_MIME[kind]
+        data = f"wasim: media a customer sent ({kind})".encode()
+        media_id = self.media.upload(data, mime, phone_number_id, inbound=True,
+                                     filename=content.get("filename"))
+        return {**content, "id": media_id}
 
     def set_contact(self, who: str, *, name: str | None = None,
                     opted_out_marketing: bool | None = None) -> dict[str, Any]:

@@ -23,8 +23,15 @@ from simulator.models import (
 )
 
 WINDOW_MODES = ("async", "sync")
-_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review_after"})
+_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review_after",
+                               "throughput_mps", "management_calls_per_hour",
+                               "app_calls_per_hour"})
 _OPTIONAL_TEXT = frozenset({"rules_as_of", "review_rules"})
+MESSAGING_TIERS: dict[str, int | None] = {
+    "TIER_250": 250, "TIER_1K": 1000, "TIER_2K": 2000, "TIER_10K": 10_000,
+    "TIER_100K": 100_000, "TIER_UNLIMITED": None,
+}
+"""Unique customers reached outside the window per rolling 24 h, per tier (§6)."""
 
 
 @dataclass(slots=True)
@@ -56,6 +63,19 @@ class WorldSettings:
             UNCERTAIN, default ``referral_conversion``).
         webhook_batch_size: Most updates per webhook POST (§5.3: up to 1000, not
             guaranteed; default 1, one update per POST).
+        throughput_limit, pair_rate_limit, messaging_limit, management_call_limit,
+        media_checks, registration_check: Switch each platform rule of §6, §8 and
+            phone registration on or off (all on by default).
+        throughput_mps: Messages per second for every number (``None``: each number's own
+            ``throughput``, 80 unless the world file says otherwise; at most 1,000).
+        pair_rate_burst / pair_rate_interval: The pair rate limit: one message per
+            ``interval`` seconds to one customer, bursts of up to ``burst`` (§6).
+        messaging_limit_tier / messaging_limit_code: The portfolio's tier and the async
+            error code past it (no documented code: UNCERTAIN, default 131048).
+        management_calls_per_hour: Per-WABA management calls per rolling hour (``None``:
+            200, or 5,000 for a WABA with a registered number) → 80007.
+        app_calls_per_hour: App-wide Graph calls per rolling hour (``None``: unlimited) → 4.
+        media_url_ttl: Simulated seconds a media URL stays valid (§8: 5 minutes).
     """
 
     window_violation_mode: str = "async"
@@ -73,6 +93,20 @@ class WorldSettings:
     webhook_batch_size: int = 1
     pricing_model: str = "auto"
     fep_pricing_category: str = "referral_conversion"
+    throughput_limit: bool = True
+    throughput_mps: int | None = None
+    pair_rate_limit: bool = True
+    pair_rate_burst: int = 45
+    pair_rate_interval: float = 6.0
+    messaging_limit: bool = True
+    messaging_limit_tier: str = "TIER_250"
+    messaging_limit_code: int = 131048
+    management_call_limit: bool = True
+    management_calls_per_hour: int | None = None
+    app_calls_per_hour: int | None = None
+    media_checks: bool = True
+    media_url_ttl: float = 300.0
+    registration_check: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
@@ -111,6 +145,20 @@ class WorldSettings:
             raise INVALID_PARAMETER("webhook_retry_seconds must not be negative")
         if self.window_violation_mode not in WINDOW_MODES:
             raise INVALID_PARAMETER("window_violation_mode must be 'async' or 'sync'")
+        self._check_platform()
+
+    def _check_platform(self) -> None:
+        for name in ("throughput_mps", "management_calls_per_hour", "app_calls_per_hour"):
+            value = getattr(self, name)
+            if value is not None and (not isinstance(value, int) or value < 1):
+                raise INVALID_PARAMETER(f"{name} must be a whole number of at least 1 (or null)")
+        if self.throughput_mps is not None and not 1 <= self.throughput_mps <= 1000:
+            raise INVALID_PARAMETER("throughput_mps must be between 1 and 1000 (or null)")
+        if self.messaging_limit_tier not in MESSAGING_TIERS:
+            raise INVALID_PARAMETER(
+                f"messaging_limit_tier must be one of {', '.join(MESSAGING_TIERS)}")
+        if self.pair_rate_burst < 1 or self.pair_rate_interval <= 0:
+            raise INVALID_PARAMETER("pair_rate_burst must be >= 1 and pair_rate_interval > 0")
 
 
 @dataclass(slots=True)

@@ -10,7 +10,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
 HTTP = {"starlette", "uvicorn", "httpx", "respx"}
 DOMAIN = ["types", "errors", "clock", "ids", "models", "state", "backend", "webhooks",
-          "harness", "seed", "journal", "yamlsrc", "yamlread", "config", "lifecycle"]
+          "harness", "seed", "journal", "yamlsrc", "yamlread", "config", "lifecycle",
+          "calls", "send_hooks", "faults", "tokens", "limiter", "media", "phones", "platform"]
 
 
 def _imports(path: Path) -> set[str]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from simulator.api import control, deliveries, objects, templates
+from simulator.api import control, control_faults, deliveries, media, objects, phone, templates
 from simulator.api.graph import graph_endpoint, not_found, send_message
 from simulator.harness import Simulator
 
@@ -20,6 +20,8 @@ def graph_routes() -> list[BaseRoute]:
         Route("/{version}/{object_id}/messages", graph_endpoint(send_message),
               methods=["POST"]),
         *templates.graph_routes(),
+        *media.routes(),
+        *phone.routes(),
         *objects.routes(),
     ]
 
@@ -27,7 +29,8 @@ def graph_routes() -> list[BaseRoute]:
 def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
     routes: list[BaseRoute] = [*control.routes(), *deliveries.routes(),
-                               *templates.control_routes(), *graph_routes(),
+                               *templates.control_routes(), *control_faults.routes(),
+                               *media.side_routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
                                      methods=["GET", "POST", "PUT", "PATCH", "DELETE"])]
     app = Starlette(routes=routes)

@@ -7,6 +7,7 @@ into the Graph envelope.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable
@@ -17,6 +18,7 @@ from starlette.responses import JSONResponse, Response
 
 from simulator.api.auth import bearer, check_token
 from simulator.api.envelope import error_response, unknown_path
+from simulator.calls import GraphCall, Interference
 from simulator.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
 from simulator.harness import Simulator
 from simulator.journal import RequestRecord
@@ -61,6 +63,12 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             with sim.lock:
                 sim.run_due()
                 request.state.token = check_token(sim.world, token, sim.clock.now(), scope)
+                interference = _interference(sim, GraphCall(request.method, request.url.path,
+                                                            request.state.token))
+            if interference.delay > 0:
+                await asyncio.sleep(interference.delay)
+            if interference.error is not None:
+                raise interference.error
             result = await handler(sim, request)
             response = result if isinstance(result, Response) else JSONResponse(result)
             status = response.status_code
@@ -76,6 +84,18 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         return response
 
     return endpoint
+
+
+def _interference(sim: Simulator, call: GraphCall) -> Interference:
+    """Ask ``sim.call_hooks`` (faults, call limits) about ``call``; the first error wins."""
+    delay = 0.0
+    for hook in sim.call_hooks:
+        found = hook(call)
+        if found is not None:
+            delay += found.delay
+            if found.error is not None:
+                return Interference(delay, found.error)
+    return Interference(delay)
 
 
 async def send_message(sim: Simulator, request: Request) -> Any:

@@ -11,11 +11,12 @@ MEDIA_ID = "1013859600285441"
 
 INBOUND: dict[str, dict[str, Any]] = {
     "text": {"type": "text", "content": {"body": "Olá, está aí?"}},
-    "image": {"type": "image", "content": {"id": MEDIA_ID, "caption": "my receipt"}},
-    "audio": {"type": "audio", "content": {"id": MEDIA_ID, "voice": True}},
-    "video": {"type": "video", "content": MEDIA_ID},
-    "document": {"type": "document", "content": {"id": MEDIA_ID, "filename": "invoice.pdf"}},
-    "sticker": {"type": "sticker", "content": {"id": MEDIA_ID, "animated": False}},
+    # media without an id: the simulator stores what the customer sent and names it
+    "image": {"type": "image", "content": {"caption": "my receipt"}},
+    "audio": {"type": "audio", "content": {"voice": True}},
+    "video": {"type": "video", "content": {}},
+    "document": {"type": "document", "content": {"filename": "invoice.pdf"}},
+    "sticker": {"type": "sticker", "content": {"animated": False}},
     "location": {"type": "location", "content": {"latitude": 38.7223, "longitude": -9.1393,
                                                  "name": "Lisboa", "address": "Praça"}},
     "contacts": {"type": "contacts", "content": [

@@ -42,8 +42,9 @@ def test_played_is_the_one_status_the_spec_lacks(spec_check: Any) -> None:
     sim = Simulator(now=START, seed=9)
     sim.inbound(ANA, "hi")
     sim.set_progression("immediate")
+    voice_note = sim.media.upload(b"OggS voice", "audio/ogg")
     sim.send({"messaging_product": "whatsapp", "to": ANA, "type": "audio",
-              "audio": {"id": "1013859600285441", "voice": True}})
+              "audio": {"id": voice_note, "voice": True}})
     played = sim.webhooks.last.payload
     assert played["entry"][0]["changes"][0]["value"]["statuses"][0]["status"] == "played"
     problems = spec_check.check_webhook(played)

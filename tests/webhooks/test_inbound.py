@@ -18,10 +18,19 @@ def message_of(sim: Simulator) -> dict[str, Any]:
 
 
 def test_media_gets_mime_type_and_sha256(sim: Simulator) -> None:
-    sim.inbound(ANA, type="image", content={"id": MEDIA_ID, "caption": "receipt"})
+    sim.inbound(ANA, type="image", content={"caption": "receipt"})
     image = message_of(sim)["image"]
-    assert image["id"] == MEDIA_ID and image["caption"] == "receipt"
+    assert image["caption"] == "receipt"
     assert image["mime_type"] == "image/jpeg" and len(image["sha256"]) == 64
+    held = sim.media.info(image["id"])  # customer media is stored, downloadable
+    assert held is not None and held["sha256"] == image["sha256"]
+
+
+def test_customer_media_named_by_an_unknown_id_is_refused(sim: Simulator) -> None:
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, type="image", content={"id": MEDIA_ID})
+    assert caught.value.code == 100
+    assert f"'{MEDIA_ID}' is not media the simulator holds" in str(caught.value.details)
 
 
 def test_media_is_checked_against_the_media_store_when_there_is_one(sim: Simulator) -> None:

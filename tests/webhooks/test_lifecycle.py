@@ -104,11 +104,12 @@ def test_reactions_only_get_sent(open_window: Simulator) -> None:
 def test_voice_messages_are_played_after_read(open_window: Simulator) -> None:
     sim = open_window
     sim.set_progression("immediate")
+    voice_note = sim.media.upload(b"OggS voice", "audio/ogg")
     wamid = send(sim, {"messaging_product": "whatsapp", "to": ANA, "type": "audio",
-                       "audio": {"id": "1234567890", "voice": True}})
+                       "audio": {"id": voice_note, "voice": True}})
     assert [s["status"] for s in statuses(sim, wamid)] == ["sent", "read", "played"]
     plain = send(sim, {"messaging_product": "whatsapp", "to": ANA, "type": "audio",
-                       "audio": {"id": "1234567890"}})
+                       "audio": {"id": voice_note}})
     assert [s["status"] for s in statuses(sim, plain)] == ["sent", "read"]
 
 

@@ -1,0 +1,42 @@
+"""The seam where platform rules join a send (``Backend.send``).
+
+Each :class:`SendHook` sees the attempt three times: ``check`` may refuse it
+synchronously (raise a ``GraphError``), ``async_failure`` may turn an accepted send into
+a ``failed`` status webhook, and ``accepted`` records what went through.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from simulator.errors import GraphError
+from simulator.models import Contact, OutboundMessage, PhoneNumber
+from simulator.rules.payloads import SendRequest
+from simulator.state import BusinessAccount
+
+
+@dataclass(frozen=True, slots=True)
+class SendAttempt:
+    """A parsed send from ``phone`` to ``contact`` at ``now``."""
+
+    account: BusinessAccount
+    phone: PhoneNumber
+    contact: Contact
+    request: SendRequest
+    now: datetime
+
+
+class SendHook:
+    """A platform rule applied to sends; every method defaults to doing nothing."""
+
+    def check(self, attempt: SendAttempt) -> None:
+        """Raise a ``GraphError`` to refuse the send in the HTTP response."""
+
+    def async_failure(self, attempt: SendAttempt, in_window: bool,
+                      category: str | None) -> GraphError | None:
+        """An error to report in a ``failed`` status webhook instead of delivering."""
+        return None
+
+    def accepted(self, attempt: SendAttempt, message: OutboundMessage, failed: bool) -> None:
+        """The send was accepted (HTTP 200); ``failed`` when a failure webhook follows."""
