@@ -27,11 +27,12 @@ from simulator.rules import billing, payloads, templates, window
 from simulator.rules.categories import pricing_category
 from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import BusinessAccount, World
-from simulator.webhooks import inbound_value, status_value, unix
+from simulator.webhooks import inbound_value, status_value_later, unix
 
 Emit = Callable[..., object]
 """``emit(waba_id, field, value, entry_time=False)``: hand a webhook ``value`` to the
-harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks)."""
+harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks); ``value``
+may be a function building it, run when the webhook is first read."""
 
 STATUS_ORDER = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 
@@ -223,7 +224,8 @@ class Backend:
         message.statuses.append(event)
         account, phone = self.phone(message.phone_number_id)
         contact = self.contact(account, message.to)
-        self.emit(account.waba_id, "messages", status_value(phone, contact, message, event))
+        self.emit(account.waba_id, "messages",
+                  status_value_later(phone, contact, message, event))
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
                      details: str | None = None) -> OutboundMessage:

@@ -7,8 +7,10 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 from typing import Any, TextIO
 
 import yaml
@@ -96,6 +98,7 @@ def banner(sim: Simulator, url: str, out: TextIO) -> None:
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from simulator.gcpolicy import StateFreezer
     from simulator.server import bind, ticking_app, uvicorn_config
 
     sim = build_simulator(args)
@@ -106,13 +109,19 @@ def serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     host = f"[{args.host}]" if ":" in args.host else args.host
-    banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
-    server = uvicorn.Server(uvicorn_config(ticking_app(sim)))
+    server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer())))
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        server.should_exit = True  # Ctrl-C before uvicorn takes over the signals
+
+    previous = signal.signal(signal.SIGINT, stop)
     try:
+        banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGINT, previous)
         sock.close()
         from simulator.delivery import engine_of
 

@@ -20,6 +20,7 @@ from typing import Any
 from simulator.errors import INVALID_PARAMETER
 
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)\s*(ms|s|m|h|d|w)")
+_SECONDS = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -28,12 +29,15 @@ def _real_utc_now() -> datetime:
 
 
 def parse_duration(text: str | int | float) -> timedelta:
-    """Read ``25h``, ``1d2h``, ``90s``, ``500ms`` or a number of seconds."""
-    if isinstance(text, bool):
-        raise INVALID_PARAMETER(f"not a duration: {text!r}")
-    if isinstance(text, int | float):
+    """Read ``25h``, ``1d2h``, ``90s``, ``500ms`` or a number of seconds (``90``, ``"90"``)."""
+    if isinstance(text, int | float) and not isinstance(text, bool):
         return timedelta(seconds=text)
+    if not isinstance(text, str):
+        raise INVALID_PARAMETER(f"not a duration: {text!r} (use a number of seconds or units "
+                                "ms, s, m, h, d, w such as '25h' or '1d2h30m')")
     cleaned = text.strip().replace(" ", "")
+    if _SECONDS.match(cleaned):
+        return timedelta(seconds=float(cleaned))
     sign = -1 if cleaned.startswith("-") else 1
     cleaned = cleaned.lstrip("+-")
     parts = _DURATION.findall(cleaned)

@@ -111,11 +111,17 @@ class Simulator:
 
     # --- webhooks ------------------------------------------------------------------
 
-    def _emit(self, waba_id: str, field: str, value: dict[str, Any],
+    def _emit(self, waba_id: str, field: str,
+              value: dict[str, Any] | Callable[[], dict[str, Any]],
               entry_time: bool = False) -> Webhook:
+        """Record and hand on a webhook; ``value`` may be a builder, run when first read."""
         now = self.clock.now()
-        payload = envelope(waba_id, field, value, now if entry_time else None)
-        webhook = Webhook(self.ids.token(8), field, waba_id, payload, now)
+        time = now if entry_time else None
+        if callable(value):
+            webhook = Webhook.later(self.ids.token(8), field, waba_id, now, value, time)
+        else:
+            webhook = Webhook(self.ids.token(8), field, waba_id,
+                              envelope(waba_id, field, value, time), now)
         self.webhooks.append(webhook)
         if self.sink is not None:
             self.sink(webhook)

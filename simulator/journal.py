@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from simulator.webhooks import envelope
+
 T = TypeVar("T")
 
 
@@ -47,15 +49,46 @@ class Journal(Generic[T]):
         return f"Journal({self._items!r})"
 
 
-@dataclass(frozen=True, slots=True)
 class Webhook:
-    """A webhook the platform emitted: its field, owner WABA, body and time."""
+    """A webhook the platform emitted: its field, owner WABA, body and time.
 
-    id: str
-    field: str
-    waba_id: str
-    payload: dict[str, Any]
-    created_at: datetime
+    The body is either given built (``payload``) or made when first read: :meth:`later`
+    takes a function that builds the ``value``, so a send whose status webhooks nobody
+    reads (no webhook target, no assertion) never pays for building them.
+    """
+
+    __slots__ = ("_entry_time", "_make_value", "_payload", "created_at", "field", "id",
+                 "waba_id")
+
+    def __init__(self, id: str, field: str, waba_id: str, payload: dict[str, Any] | None,
+                 created_at: datetime) -> None:
+        self.id = id
+        self.field = field
+        self.waba_id = waba_id
+        self.created_at = created_at
+        self._payload = payload
+        self._make_value: Callable[[], dict[str, Any]] | None = None
+        self._entry_time: datetime | None = None
+
+    @classmethod
+    def later(cls, id: str, field: str, waba_id: str, created_at: datetime,
+              make_value: Callable[[], dict[str, Any]],
+              entry_time: datetime | None = None) -> Webhook:
+        """A webhook whose envelope around ``make_value()`` is built when first read."""
+        webhook = cls(id, field, waba_id, None, created_at)
+        webhook._make_value = make_value
+        webhook._entry_time = entry_time
+        return webhook
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is None:
+            make_value, self._make_value = self._make_value, None
+            if make_value is None:
+                raise RuntimeError(f"webhook {self.id} has no body")
+            self._payload = envelope(self.waba_id, self.field, make_value(),
+                                     self._entry_time)
+        return self._payload
 
     @property
     def value(self) -> dict[str, Any]:
@@ -65,6 +98,18 @@ class Webhook:
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "field": self.field, "waba_id": self.waba_id,
                 "payload": self.payload, "created_at": self.created_at.isoformat()}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Webhook):
+            return NotImplemented
+        return (self.id, self.field, self.waba_id, self.created_at, self.payload) == (
+            other.id, other.field, other.waba_id, other.created_at, other.payload)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"Webhook(id={self.id!r}, field={self.field!r}, waba_id={self.waba_id!r}, "
+                f"payload={self.payload!r}, created_at={self.created_at!r})")
 
 
 @dataclass(slots=True)

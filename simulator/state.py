@@ -7,6 +7,7 @@ in a process (parallel tests) never share anything. ``backend`` is its only writ
 from __future__ import annotations
 
 import copy
+import difflib
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +28,7 @@ _OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review
                                "throughput_mps", "management_calls_per_hour",
                                "app_calls_per_hour"})
 _OPTIONAL_TEXT = frozenset({"rules_as_of", "review_rules"})
+_KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
 MESSAGING_TIERS: dict[str, int | None] = {
     "TIER_250": 250, "TIER_1K": 1000, "TIER_2K": 2000, "TIER_10K": 10_000,
     "TIER_100K": 100_000, "TIER_UNLIMITED": None,
@@ -112,13 +114,23 @@ class WorldSettings:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def update(self, values: dict[str, Any]) -> None:
-        """Apply known settings; an unknown name or a bad type is a 100 error."""
+        """Apply known settings; an unknown name or a bad type is a 100 error.
+
+        All or nothing: a refused value leaves every setting as it was.
+        """
+        staged = WorldSettings(**self.to_dict())
+        staged._apply(values)
+        for name, value in staged.to_dict().items():
+            setattr(self, name, value)
+
+    def _apply(self, values: dict[str, Any]) -> None:
         known = {f.name: f for f in fields(self)}
         for name, value in values.items():
             if name not in known:
-                raise INVALID_PARAMETER(
-                    f"unknown setting {name!r}; known settings: {', '.join(sorted(known))}"
-                )
+                close = difflib.get_close_matches(name, list(known), n=1)
+                hint = (f"did you mean {close[0]!r}?" if close
+                        else f"known settings: {', '.join(sorted(known))}")
+                raise INVALID_PARAMETER(f"unknown setting {name!r}; {hint}")
             current = getattr(self, name)
             if name in _OPTIONAL_TEXT:
                 if isinstance(value, date):  # `--set rules_as_of=2024-12-01` reads as a date
@@ -133,9 +145,11 @@ class WorldSettings:
             if isinstance(current, bool) != isinstance(value, bool) or not isinstance(
                 value, expected
             ):
-                raise INVALID_PARAMETER(
-                    f"setting {name!r} takes a {type(current).__name__}, got {value!r}"
-                )
+                kind = ("a number" if float in expected
+                        else _KIND_NAMES.get(type(current), f"a {type(current).__name__}"))
+                if type(None) in expected:
+                    kind += " or null"
+                raise INVALID_PARAMETER(f"setting {name!r} takes {kind}, got {value!r}")
             setattr(self, name, value)
         if self.pricing_model not in ("auto", "PMP", "CBP"):
             raise INVALID_PARAMETER("pricing_model must be 'auto', 'PMP' or 'CBP'")

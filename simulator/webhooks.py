@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from simulator.models import Contact, OutboundMessage, PhoneNumber, StatusEvent
@@ -36,15 +38,22 @@ def envelope(waba_id: str, field: str, value: dict[str, Any],
 
 
 def metadata(phone: PhoneNumber) -> dict[str, Any]:
+    return _metadata(phone.display_phone_number, phone.id)
+
+
+def _metadata(display_phone_number: str, phone_number_id: str) -> dict[str, Any]:
     return {"messaging_product": "whatsapp",
-            "metadata": {"display_phone_number": phone.display_phone_number,
-                         "phone_number_id": phone.id}}
+            "metadata": {"display_phone_number": display_phone_number,
+                         "phone_number_id": phone_number_id}}
 
 
 def contact_entry(contact: Contact) -> dict[str, Any]:
     """A ``contacts[]`` item: profile name, ``wa_id`` and the BSUID ``user_id`` (§11)."""
-    return {"profile": {"name": contact.name}, "wa_id": contact.wa_id,
-            "user_id": contact.user_id}
+    return _contact_entry(contact.name, contact.wa_id, contact.user_id)
+
+
+def _contact_entry(name: str, wa_id: str, user_id: str) -> dict[str, Any]:
+    return {"profile": {"name": name}, "wa_id": wa_id, "user_id": user_id}
 
 
 def status_object(message: OutboundMessage, event: StatusEvent) -> dict[str, Any]:
@@ -69,8 +78,27 @@ def status_object(message: OutboundMessage, event: StatusEvent) -> dict[str, Any
 def status_value(phone: PhoneNumber, contact: Contact, message: OutboundMessage,
                  event: StatusEvent) -> dict[str, Any]:
     """The ``value`` of a status webhook; it carries ``contacts`` too (§11)."""
-    value = metadata(phone)
-    value["contacts"] = [contact_entry(contact)]
+    return _status_value(phone.display_phone_number, phone.id, contact.name, contact.wa_id,
+                         contact.user_id, message, event)
+
+
+def status_value_later(phone: PhoneNumber, contact: Contact, message: OutboundMessage,
+                       event: StatusEvent) -> Callable[[], dict[str, Any]]:
+    """``status_value`` as it reads now, built only when called (``Webhook.later``).
+
+    The number's and contact's fields are taken now (a later profile-name change must not
+    rewrite an old webhook); the message's fields it reads (id, recipient, callback data)
+    and the event never change.
+    """
+    return partial(_status_value, phone.display_phone_number, phone.id, contact.name,
+                   contact.wa_id, contact.user_id, message, event)
+
+
+def _status_value(display_phone_number: str, phone_number_id: str, name: str, wa_id: str,
+                  user_id: str, message: OutboundMessage,
+                  event: StatusEvent) -> dict[str, Any]:
+    value = _metadata(display_phone_number, phone_number_id)
+    value["contacts"] = [_contact_entry(name, wa_id, user_id)]
     value["statuses"] = [status_object(message, event)]
     return value
 

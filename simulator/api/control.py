@@ -6,6 +6,7 @@ Bad input gets a JSON error in the Graph envelope (code 100), never a traceback.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any
 
 from starlette.requests import Request
@@ -72,7 +73,11 @@ async def clock_advance(sim: Simulator, request: Request) -> Any:
     by = body.get("by", request.query_params.get("by"))
     if by is None:
         raise INVALID_PARAMETER("missing field 'by' (a duration such as '25h' or seconds)")
-    sim.advance(parse_duration(by))
+    delta = parse_duration(by)
+    if delta < timedelta(0):
+        raise INVALID_PARAMETER(f"cannot advance by a negative duration ({by}); use "
+                                "/_sim/clock/set to go back")
+    sim.advance(delta)
     return sim.clock.to_dict()
 
 
@@ -101,6 +106,9 @@ async def inbound(sim: Simulator, request: Request) -> Any:
     kind = body.get("type", "text")
     if not isinstance(kind, str):
         raise INVALID_PARAMETER("field 'type' must be a string")
+    if kind == "text" and body.get("text") is not None \
+            and not isinstance(body["text"], (str, dict)):
+        raise INVALID_PARAMETER("field 'text' must be a string or a JSON object {\"body\"}")
     text = body.get("text") if kind == "text" and isinstance(body.get("text"), str) else None
     content = None if text is not None else body.get(kind)
     if text is None and content is None and kind not in ("unsupported", "request_welcome"):
@@ -187,8 +195,8 @@ def routes() -> list[Route]:
         ("/clock/unfreeze", clock_unfreeze, ["POST"]),
         ("/inbound", inbound, ["POST"]),
         ("/messages", messages, ["GET"]),
-        ("/messages/{message_id}", message_get, ["GET"]),
-        ("/messages/{message_id}/status", message_status, ["POST"]),
+        ("/messages/{message_id:path}/status", message_status, ["POST"]),
+        ("/messages/{message_id:path}", message_get, ["GET"]),
         ("/webhooks", webhooks, ["GET"]),
         ("/windows/{who}", window, ["GET"]),
         ("/contacts/{who}", contact_post, ["POST"]),

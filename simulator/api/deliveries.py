@@ -34,6 +34,8 @@ async def webhook_target(sim: Simulator, request: Request) -> Any:
     body = await _object(request)
     url, secret, token = _text(body, "url"), _text(body, "app_secret"), _text(body, "verify_token")
     path = _text(body, "path")
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise INVALID_PARAMETER("field 'url' must be an http(s) URL or null")
     engine = _engine(sim)
     if "url" in body:
         await run_in_threadpool(engine.set_target, url, app_secret=secret,

@@ -24,7 +24,22 @@ from simulator.harness import Simulator
 from simulator.journal import RequestRecord
 
 VERSION = re.compile(r"^v\d+\.\d+$")
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 Handler = Callable[[Simulator, Request], Awaitable[Any]]
+
+
+class GraphJSONResponse(JSONResponse):
+    """Starlette's JSON response, byte for byte, rendered by one shared encoder
+    (``json.dumps`` with options builds a new encoder for every response)."""
+
+    def render(self, content: Any) -> bytes:
+        return _ENCODER.encode(content).encode("utf-8")
+
+
+def request_path(request: Request) -> str:
+    """``request.url.path`` without building the whole URL (the send path reads it)."""
+    path: str = request.scope["path"]
+    return path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
 
 
 def sim_of(request: Request) -> Simulator:
@@ -57,9 +72,10 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         status, code = 200, None
         try:
             if version is not None and not VERSION.match(version):
-                raise unknown_path(request.method, request.url.path)
-            token = bearer(request.headers.get("authorization"),
-                           request.query_params.get("access_token"))
+                raise unknown_path(request.method, request_path(request))
+            authorization = request.headers.get("authorization")
+            token = bearer(authorization, None if authorization
+                           else request.query_params.get("access_token"))
             with sim.lock:
                 sim.run_due()
                 request.state.token = check_token(sim.world, token, sim.clock.now(), scope)
@@ -70,7 +86,7 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             if interference.error is not None:
                 raise interference.error
             result = await handler(sim, request)
-            response = result if isinstance(result, Response) else JSONResponse(result)
+            response = result if isinstance(result, Response) else GraphJSONResponse(result)
             status = response.status_code
         except GraphError as error:
             status, code = error.http_status, error.code
@@ -79,7 +95,7 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             unknown = API_UNKNOWN()
             status, code = unknown.http_status, unknown.code
             response = error_response(unknown, sim.ids.fbtrace_id())
-        sim.requests.append(RequestRecord(request.method, request.url.path, status,
+        sim.requests.append(RequestRecord(request.method, request_path(request), status,
                                           sim.clock.now(), version, code))
         return response
 

@@ -1,0 +1,242 @@
+"""Load ``wasim serve`` and a bare Starlette app with wrk; print sends/s, latency and ratio.
+
+    python bench/bench_serve.py [--duration 10] [--rounds 3] [--connections 16,64]
+
+Both servers run in this one invocation, on loopback, each as one uvicorn worker: ``wasim
+serve`` exactly as a user starts it (default world, default settings), and
+``bench/bare_app.py`` (uvloop, httptools, no access log) answering the same JSON round trip.
+The server runs on CPU 0 and wrk (one thread) on CPU 1 via ``taskset``. Runs alternate
+between the two servers for several rounds; the best rate of each is kept, as other
+processes on the machine disturb single runs.
+
+The load is valid sends that succeed with every rule on: before each wasim run the state is
+reset and the customer writes in through ``/_sim/inbound``, so the 24-hour window is open
+and every free-form text send is accepted and moves through ``sent`` and ``delivered``.
+Nothing is switched off; no webhook URL is configured (there is no receiver to load), and
+uvicorn's access log is off, as it is by default in ``wasim serve``. After each run the
+script checks that no send was recorded as ``failed``.
+
+Needs ``wrk`` (Debian/Ubuntu: ``sudo apt-get install -y wrk``; macOS: ``brew install wrk``)
+and, for pinning, ``taskset`` (util-linux). Exits 1 when the bar is missed: ratio
+wasim/bare >= 0.6 with zero errors at every connection count.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+TOKEN = "wasim-token"
+PHONE_ID = "106540352242922"
+CUSTOMER = "16505551234"
+SEND = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": CUSTOMER,
+        "type": "text", "text": {"body": "Your order A-1001 has shipped."}}
+BAR = 0.6
+
+
+@dataclass
+class Result:
+    server: str
+    connections: int
+    rate: float
+    p50_ms: float
+    p99_ms: float
+    non2xx: int
+    socket_errors: int
+
+    @property
+    def errors(self) -> int:
+        return self.non2xx + self.socket_errors
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def pinned(cpu: int | None, argv: list[str]) -> list[str]:
+    return argv if cpu is None else ["taskset", "-c", str(cpu), *argv]
+
+
+def http(method: str, url: str, body: Any = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Authorization": f"Bearer {TOKEN}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read())
+
+
+def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    host, port = url.removeprefix("http://").split(":")
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise SystemExit(f"bench: server exited with {process.returncode}: "
+                             f"{process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            with socket.create_connection((host, int(port)), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise SystemExit(f"bench: server at {url} did not come up within {timeout:.0f}s")
+
+
+def wasim_command(port: int, fixtures: str | None) -> list[str]:
+    exe = Path(sys.executable).with_name("wasim")
+    argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "simulator"]
+    argv += ["serve", "--port", str(port)]
+    if fixtures:
+        argv += ["--fixtures", fixtures]
+    return argv
+
+
+def bare_command(port: int) -> list[str]:
+    return [sys.executable, "-m", "uvicorn", "--app-dir", str(HERE), "bare_app:app",
+            "--host", "127.0.0.1", "--port", str(port), "--workers", "1", "--loop", "uvloop",
+            "--http", "httptools", "--no-access-log", "--log-level", "warning"]
+
+
+def prepare_wasim(url: str) -> None:
+    """Fresh state, then the customer writes in so the window is open for every send."""
+    http("POST", f"{url}/_sim/reset", {})
+    http("POST", f"{url}/_sim/inbound", {"from": CUSTOMER, "text": "Where is my order?"})
+    answer = http("POST", f"{url}/v23.0/{PHONE_ID}/messages", SEND)
+    if not str(answer["messages"][0]["id"]).startswith("wamid."):
+        raise SystemExit(f"bench: unexpected send answer {answer}")
+
+
+def check_wasim(url: str) -> int:
+    """How many sends were recorded as failed (must be 0: the load must be valid)."""
+    return len(http("GET", f"{url}/_sim/messages?status=failed")["data"])
+
+
+def run_wrk(url: str, connections: int, duration: float, cpu: int | None) -> dict[str, Any]:
+    env = dict(os.environ, BENCH_PATH=f"/v23.0/{PHONE_ID}/messages", BENCH_TOKEN=TOKEN,
+               BENCH_BODY=json.dumps(SEND, separators=(",", ":")))
+    argv = pinned(cpu, ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency",
+                        "-s", str(HERE / "send.lua"), url])
+    done = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    for line in done.stdout.splitlines():
+        if line.startswith("BENCH_RESULT "):
+            figures: dict[str, Any] = json.loads(line.removeprefix("BENCH_RESULT "))
+            return figures
+    raise SystemExit(f"bench: wrk gave no result:\n{done.stdout}\n{done.stderr}")
+
+
+def measure(name: str, url: str, connections: int, duration: float, warmup: float,
+            cpu: int | None) -> Result:
+    if name == "wasim":
+        prepare_wasim(url)
+    if warmup > 0:
+        run_wrk(url, connections, warmup, cpu)
+    if name == "wasim":
+        prepare_wasim(url)
+    raw = run_wrk(url, connections, duration, cpu)
+    socket_errors = raw["connect"] + raw["read"] + raw["write"] + raw["timeout"]
+    non2xx = raw["non2xx"]
+    if name == "wasim":
+        non2xx += check_wasim(url)  # accepted but failed by a rule: not a valid send
+    return Result(name, connections, raw["requests"] / (raw["duration_us"] / 1e6),
+                  raw["p50_us"] / 1000, raw["p99_us"] / 1000, non2xx, socket_errors)
+
+
+def best_of(results: list[Result]) -> list[Result]:
+    """Per server and connection count, the round with the highest rate (the least
+    disturbed by other processes), with the errors of every round added up."""
+    best: dict[tuple[str, int], Result] = {}
+    non2xx: dict[tuple[str, int], int] = {}
+    sock: dict[tuple[str, int], int] = {}
+    for r in results:
+        key = (r.server, r.connections)
+        non2xx[key] = non2xx.get(key, 0) + r.non2xx
+        sock[key] = sock.get(key, 0) + r.socket_errors
+        if key not in best or r.rate > best[key].rate:
+            best[key] = r
+    return [Result(r.server, r.connections, r.rate, r.p50_ms, r.p99_ms, non2xx[key],
+                   sock[key]) for key, r in best.items()]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per run")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of warm-up")
+    parser.add_argument("--connections", default="16,64", help="comma-separated counts")
+    parser.add_argument("--rounds", type=int, default=3,
+                        help="rounds of runs; the best rate of each is kept")
+    parser.add_argument("--fixtures", help="world file for wasim (default: embedded world)")
+    parser.add_argument("--no-pin", action="store_true", help="do not pin CPUs")
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        print("bench: wrk is not installed. Install it with `sudo apt-get install -y wrk` "
+              "(Debian/Ubuntu) or `brew install wrk` (macOS).", file=sys.stderr)
+        return 2
+    pin = (not args.no_pin and shutil.which("taskset") is not None
+           and (os.cpu_count() or 1) >= 2)
+    server_cpu, load_cpu = (0, 1) if pin else (None, None)
+    if not pin:
+        print("bench: not pinning CPUs (taskset missing, --no-pin, or one CPU)",
+              file=sys.stderr)
+    counts = [int(c) for c in args.connections.split(",")]
+
+    servers: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
+    try:
+        for name in ("wasim", "bare"):
+            port = free_port()
+            argv = wasim_command(port, args.fixtures) if name == "wasim" else bare_command(port)
+            process = subprocess.Popen(pinned(server_cpu, argv), stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE)
+            url = f"http://127.0.0.1:{port}"
+            servers[name] = (url, process)
+            wait_ready(url, process)
+        results: list[Result] = []
+        for _ in range(args.rounds):
+            for connections in counts:
+                for name, (url, _) in servers.items():
+                    results.append(measure(name, url, connections, args.duration,
+                                           args.warmup, load_cpu))
+        results = best_of(results)
+    finally:
+        for _, process in servers.values():
+            process.terminate()
+        for _, process in servers.values():
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    print(f"{'server':<7} {'conns':>5} {'sends/s':>9} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'non-2xx':>8} {'sock err':>8}")
+    for r in results:
+        print(f"{r.server:<7} {r.connections:>5} {r.rate:>9.0f} {r.p50_ms:>8.2f} "
+              f"{r.p99_ms:>8.2f} {r.non2xx:>8} {r.socket_errors:>8}")
+    ok = True
+    for connections in counts:
+        wasim = next(r for r in results if r.server == "wasim" and r.connections == connections)
+        bare = next(r for r in results if r.server == "bare" and r.connections == connections)
+        ratio = wasim.rate / bare.rate if bare.rate else 0.0
+        met = ratio >= BAR and wasim.errors == 0 and bare.errors == 0
+        ok = ok and met
+        print(f"ratio wasim/bare at {connections} connections: {ratio:.2f} "
+              f"({'meets' if met else 'MISSES'} the bar: >= {BAR} with zero errors)")
+    pinning = f"server on CPU {server_cpu}, wrk on CPU {load_cpu}" if pin else "unpinned"
+    print(f"(best of {args.rounds} rounds of {args.duration:g}s runs after "
+          f"{args.warmup:g}s warm-up, errors summed over all rounds; {pinning}; "
+          f"{os.cpu_count()} CPUs)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

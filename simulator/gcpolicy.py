@@ -1,0 +1,51 @@
+"""Keep Python's cyclic garbage collector off the simulator's long-lived state.
+
+A served simulator only accumulates between resets (recorded messages, statuses,
+webhooks, calls); none of it forms reference cycles. The default collector still
+re-scans all of it on each full collection, which grows with the state and made a
+loaded ``wasim serve`` spend about a third of its time collecting (bench/profile_send.py).
+:class:`StateFreezer` periodically collects the young generations and moves the
+survivors to the permanent generation (``gc.freeze``), where full collections skip
+them; reference counting still frees them, and a reset gives them back to the collector.
+Used by ``wasim serve`` only: it changes process-wide collector state, which a test
+process embedding the simulator should not get.
+"""
+
+from __future__ import annotations
+
+import gc
+import time
+from collections.abc import Callable
+
+FREEZE_EVERY_SECONDS = 1.0
+
+
+class StateFreezer:
+    """Call :meth:`maybe_freeze` often (the server's ticker does); it acts once a period.
+
+    Args:
+        every: Seconds (of real time) between freezes.
+        monotonic: The real-time source (the simulated clock must not drive this).
+    """
+
+    def __init__(self, every: float = FREEZE_EVERY_SECONDS,
+                 monotonic: Callable[[], float] = time.monotonic) -> None:
+        self.every = every
+        self._monotonic = monotonic
+        self._last = monotonic()
+        self.freezes = 0
+
+    def maybe_freeze(self) -> bool:
+        """Collect the young generations and freeze the survivors if a period passed."""
+        now = self._monotonic()
+        if now - self._last < self.every:
+            return False
+        self._last = now
+        gc.collect(1)
+        gc.freeze()
+        self.freezes += 1
+        return True
+
+    def thaw(self) -> None:
+        """Hand frozen objects back to the collector (after a reset dropped the state)."""
+        gc.unfreeze()
