@@ -1,6 +1,7 @@
 """Webhook delivery throughput, and send throughput with delivery on vs off.
 
     python bench/bench_webhooks.py [--webhooks 2000] [--sends 1000] [--threads 4]
+                                   [--wrk-duration 5] [--wrk-connections 16]
 
 Prints:
   * deliveries/s: signed POSTs to a local receiver (uvicorn on 127.0.0.1 in its own
@@ -12,10 +13,13 @@ Prints:
 from __future__ import annotations
 
 import argparse
+import os
+import shutil
 import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -152,11 +156,81 @@ def sends_per_second(receiver_url: str | None, sends: int,
     return ok / elapsed, ok / drained, ok
 
 
+def core_benchmark(receiver: Receiver, duration: float, connections: int,
+                   rounds: int) -> None:
+    """bench_serve.py's load (wrk, valid sends) on ``wasim serve`` with and without
+    ``--webhook-url``, and on the bare Starlette app; the best round of each."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench_serve as core
+
+    if shutil.which("wrk") is None:
+        print("core benchmark skipped: wrk is not installed (sudo apt-get install -y wrk)")
+        return
+    pin = shutil.which("taskset") is not None and (os.cpu_count() or 1) >= 2
+    server_cpu, load_cpu = (0, 1) if pin else (None, None)
+    # one customer at full speed: the platform's rate limits (§6) would refuse most sends
+    limits_off = ["--set", "throughput_limit=false", "--set", "pair_rate_limit=false",
+                  "--set", "messaging_limit=false"]
+    commands = {"bare app": core.bare_command,
+                "wasim": lambda port: [*core.wasim_command(port, None), *limits_off],
+                "wasim + webhooks": lambda port: [*core.wasim_command(port, None),
+                                                  *limits_off, "--webhook-url", receiver.url]}
+    servers: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
+    best: dict[str, float] = {}
+    backlog = delivered = 0
+    drained_best = 0.0
+    try:
+        for name, command in commands.items():
+            port = core.free_port()
+            process = subprocess.Popen(core.pinned(server_cpu, command(port)),
+                                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            servers[name] = (f"http://127.0.0.1:{port}", process)
+            core.wait_ready(servers[name][0], process)
+        for _ in range(rounds):
+            for name, (url, _) in servers.items():
+                kind = "bare" if name == "bare app" else "wasim"
+                result = core.measure(kind, url, connections, duration, 1.0, load_cpu)
+                if result.errors:
+                    print(f"  {name}: {result.errors} errors in a run")
+                best[name] = max(best.get(name, 0.0), result.rate)
+                if name == "wasim + webhooks":
+                    log = core.http("GET", f"{url}/_sim/deliveries?limit=0")
+                    backlog = max(backlog, int(log["pending"]))
+                    drain_started = time.perf_counter()
+                    while log["pending"] and time.perf_counter() - drain_started < 120:
+                        time.sleep(0.05)
+                        log = core.http("GET", f"{url}/_sim/deliveries?limit=0")
+                    drain = time.perf_counter() - drain_started
+                    delivered += int(log["delivered"])
+                    sends = result.rate * duration
+                    drained_best = max(drained_best, sends / (duration + drain))
+    finally:
+        for _, process in servers.values():
+            process.terminate()
+            process.wait(timeout=10)
+    print(f"core benchmark (bench_serve.py load: wrk, {connections} connections, best of "
+          f"{rounds} x {duration:g}s{', server pinned to CPU 0' if pin else ''}):")
+    for name, rate in best.items():
+        print(f"  {name:<17} {rate:8.0f} sends/s")
+    on = best["wasim + webhooks"]
+    print(f"  {'(counting the drain)':<17} {drained_best:8.0f} sends/s until every webhook "
+          f"was delivered")
+    print(f"  ratio wasim + webhooks / bare app: {on / best['bare app']:.2f} (target >= 0.4; "
+          f"{drained_best / best['bare app']:.2f} counting the drain); / wasim without "
+          f"webhooks: {on / best['wasim']:.2f}")
+    print(f"  webhooks delivered during the measured runs: {delivered}; still queued when "
+          f"a run ended (at most): {backlog}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--webhooks", type=int, default=2000)
     parser.add_argument("--sends", type=int, default=1000)
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--wrk-duration", type=float, default=5.0,
+                        help="seconds per core-benchmark run (0 skips it)")
+    parser.add_argument("--wrk-connections", type=int, default=16)
+    parser.add_argument("--wrk-rounds", type=int, default=2)
     parser.add_argument("--receiver", type=int, metavar="PORT", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.receiver is not None:
@@ -175,6 +249,8 @@ def main() -> None:
               f"{drained:.0f}/s counting until every webhook was delivered)")
         print(f"ratio delivery on / bare:            {on / bare:8.2f}  (target >= 0.4; "
               f"{drained / bare:.2f} counting the drain)")
+        if args.wrk_duration > 0:
+            core_benchmark(receiver, args.wrk_duration, args.wrk_connections, args.wrk_rounds)
         ok, bad = receiver.counts()
         print(f"receiver (own process): {ok} signed POSTs accepted, {bad} refused")
 

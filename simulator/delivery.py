@@ -615,20 +615,34 @@ class DeliveryEngine:
         self._webhooks.clear()
         self.drills = Drills()
 
-    def status(self) -> dict[str, Any]:
-        """The delivery log as JSON (``GET /_sim/deliveries``)."""
+    def status(self, state: str | None = None, limit: int | None = None) -> dict[str, Any]:
+        """The delivery log as JSON (``GET /_sim/deliveries?state=&limit=``): counts, and
+        the deliveries (optionally only those in ``state``, the newest ``limit``) with
+        their attempts."""
+        if state is not None and state not in (*STATES, "pending"):
+            raise INVALID_PARAMETER(f"state must be one of pending, {', '.join(STATES)}")
         with self.sim.lock:
             target = self.target
             shown = target if isinstance(target, str) or target is None else (
                 f"asgi:{self.path}" if self._asgi is not None else "callable")
+            chosen = [d for d in self.deliveries.values()
+                      if state is None or d.state == state or (state == "pending" and d.pending)]
+            if limit is not None:
+                chosen = chosen[-limit:] if limit > 0 else []
+            wanted = {d.id for d in chosen}
+            logs: dict[str, list[dict[str, Any]]] = {}
+            for attempt in self.attempts:
+                if attempt.delivery_id in wanted:
+                    logs.setdefault(attempt.delivery_id, []).append(attempt.to_dict())
             return {"target": shown,
                     "verification": self.verification.to_dict() if self.verification else None,
                     "pending": sum(d.pending for d in self.deliveries.values()),
                     "dropped": sum(d.state == "dropped" for d in self.deliveries.values()),
+                    "delivered": sum(d.state == "delivered" for d in self.deliveries.values()),
+                    "attempts": len(self.attempts),
                     "drills": self.drills.to_dict(),
-                    "data": [d.to_dict() | {"attempts_log": [
-                        a.to_dict() for a in self.attempts if a.delivery_id == d.id]}
-                        for d in self.deliveries.values()]}
+                    "data": [d.to_dict() | {"attempts_log": logs.get(d.id, [])}
+                             for d in chosen]}
 
     def _stash(self, data: Any) -> None:
         """After close: keep an imported log for the next engine attached to the sim."""

@@ -283,6 +283,12 @@ def test_control_routes(sim: Simulator, client: httpx.Client, receiver: Receiver
         bad_url = client.post("/_sim/webhook", json={"url": "ftp://x"})
         assert bad_url.status_code == 400 and bad_url.json()["error"]["code"] == 100
         assert client.post("/_sim/deliveries/retry").json() == {"retrying": 0}
+        engine.flush()
+        filtered = client.get("/_sim/deliveries?state=redelivery").json()
+        assert filtered["error"]["code"] == 100
+        latest = client.get("/_sim/deliveries?state=delivered&limit=1").json()
+        assert [d["kind"] for d in latest["data"]] == ["redelivery"]
+        assert (latest["delivered"], latest["attempts"]) == (2, 2)
     finally:
         engine.close()
 
