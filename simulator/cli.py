@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--verify-token", help="hub.verify_token of the webhook handshake")
     serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
                        default=[], help="a world setting, e.g. window_violation_mode=sync")
+    from simulator.scenario.commands import add_commands
+
+    add_commands(commands)
     return parser
 
 
@@ -142,6 +145,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "serve":
             return serve(args)
+        if hasattr(args, "handler"):
+            return int(args.handler(args))
     except SourceError as exc:
         print(f"wasim: {exc}", file=sys.stderr)
         return 2

@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from simulator.state import World
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -14,7 +17,8 @@ class Options:
     """How to build a :class:`~simulator.Simulator`; every option is keyword-only.
 
     Args:
-        world: A world YAML file (``--fixtures``); ``None`` loads the embedded default.
+        world: A world YAML file (``--fixtures``), or a loaded ``World`` (copied);
+            ``None`` loads the embedded default.
         seed: Makes every generated id repeatable.
         now: Start time; the simulator's clock is frozen there (moved only by ``advance``).
         webhook_url: Where webhooks are POSTed (overrides the world file).
@@ -23,7 +27,7 @@ class Options:
         settings: World setting overrides (``window_violation_mode``, ``category_era``...).
     """
 
-    world: str | Path | None = None
+    world: str | Path | World | None = None
     seed: int | str | None = None
     now: datetime | str | None = None
     webhook_url: str | None = None

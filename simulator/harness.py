@@ -95,7 +95,8 @@ class Simulator:
         self.phones = platform.phones
 
     def _configured_world(self) -> World:
-        world = load_world(self.options.world)
+        given = self.options.world
+        world = given.copy() if isinstance(given, World) else load_world(given)
         opts = self.options
         if opts.webhook_url is not None:
             world.webhook_url = opts.webhook_url

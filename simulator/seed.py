@@ -42,9 +42,10 @@ def load_world(path: str | Path | None = None) -> World:
     return parse_world(load_file(path), str(path))
 
 
-def parse_world(data: Any, path: str) -> World:
-    """Build a :class:`World` from loaded YAML, refusing anything malformed."""
-    top = Reader(data, path, where="a world file")
+def parse_world(data: Any, path: str, *, columns: bool = False) -> World:
+    """Build a :class:`World` from loaded YAML, refusing anything malformed
+    (``columns=True`` adds the column to messages, as scenario files report)."""
+    top = Reader(data, path, columns=columns, where="a world file")
     top.only("app_secret", "verify_token", "webhook_url", "tokens", "settings", "accounts",
              "description")
     world = World(app_secret=top.text("app_secret", required=True),

@@ -1,0 +1,103 @@
+"""Every scenario of the library in scenarios/ runs green (the app example against its app)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import uvicorn
+
+from simulator.scenario import RunOptions, Scenario, load_path, run_scenario
+from simulator.scenario.runner import needs_app
+from simulator.server import bind, uvicorn_config
+from simulator.yamlread import plain
+from simulator.yamlsrc import load_file
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+LIBRARY = ROOT / "scenarios"
+
+
+def _scenarios() -> list[Any]:
+    return [pytest.param(scenario, id=f"{path.name}::{scenario.name}")
+            for path in sorted(LIBRARY.glob("*.wasim.yaml"))
+            for scenario in load_path(path)]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture
+def order_bot() -> Iterator[tuple[str, int]]:
+    """The library's example app on a loopback port, sending to a chosen simulator port."""
+    spec = importlib.util.spec_from_file_location("order_bot", LIBRARY / "app" / "order_bot.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sim_port = _free_port()
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn_config(module.create(f"http://127.0.0.1:{sim_port}"),
+                                           lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        threading.Event().wait(0.01)
+    yield f"http://127.0.0.1:{sock.getsockname()[1]}/webhook", sim_port
+    server.should_exit = True
+    thread.join(timeout=5)
+    sock.close()
+
+
+def test_the_library_reads_as_a_table_of_contents() -> None:
+    names = sorted(p.name for p in LIBRARY.glob("*.wasim.yaml"))
+    assert names[0].startswith("01-window-opens")
+    assert all(name[:2].isdigit() and name[2] == "-" for name in names)
+
+
+@pytest.mark.parametrize("scenario", _scenarios())
+def test_library_scenario_runs_green(scenario: Scenario, request: pytest.FixtureRequest) -> None:
+    options = RunOptions(seed=1)
+    if needs_app(scenario):
+        app_url, port = request.getfixturevalue("order_bot")
+        options = RunOptions(app_url=app_url, port=port, seed=1)
+    result = run_scenario(scenario, options)
+    assert result.ok, result.failure_text()
+    assert all(r.outcome == "passed" for r in result.steps)
+
+
+@pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.wasim.yaml")), ids=lambda p: p.name)
+def test_library_file_matches_the_shipped_json_schema(path: Path) -> None:
+    schema = json.loads((ROOT / "simulator" / "data" / "scenario.schema.json").read_text())
+    jsonschema.Draft202012Validator(schema).validate(plain(load_file(path)))
+
+
+def _readme_section() -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Scenarios: conversation scripts in YAML")
+    return text[start:text.index("\n## ", start + 3)]
+
+
+def test_the_readme_example_runs_green(tmp_path: Path) -> None:
+    section = _readme_section()
+    example = section.split("```yaml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "example.wasim.yaml").write_text(example, encoding="utf-8")
+    result = run_scenario(load_path(tmp_path / "example.wasim.yaml")[0])
+    assert result.ok, result.failure_text()
+
+
+def test_the_readme_lists_every_step_and_expectation() -> None:
+    from simulator.scenario.steps import ACTIONS, EXPECT_KEYS
+
+    section = _readme_section()
+    assert [a for a in ACTIONS if f"`{a}" not in section and f" `{a}`" not in section] == []
+    assert [k for k in EXPECT_KEYS if f"`{k}:" not in section] == []
