@@ -99,9 +99,11 @@ def serve_receiver(port: int) -> None:
     uvicorn.Server(uvicorn_config(receiver_app(), lifespan="off")).run(sockets=[sock])
 
 
-def deliveries_per_second(receiver: Receiver, count: int, batch: int) -> tuple[float, int]:
+def deliveries_per_second(receiver: Receiver, count: int, batch: int,
+                          concurrency: int = 1) -> tuple[float, int]:
     sim = Simulator(now=START, seed=1)
-    sim.world.settings.update({"webhook_batch_size": batch})
+    sim.world.settings.update({"webhook_batch_size": batch,
+                               "webhook_concurrency": concurrency})
     engine = attach(sim, receiver.url)
     try:
         started = time.perf_counter()
@@ -239,6 +241,8 @@ def main() -> None:
     with Receiver() as receiver:
         rate, n = deliveries_per_second(receiver, args.webhooks, 1)
         print(f"deliveries/s (1 update per POST):   {rate:8.0f}  ({n} delivered)")
+        rate, n = deliveries_per_second(receiver, args.webhooks, 1, 4)
+        print(f"deliveries/s (4 POSTs in flight):   {rate:8.0f}  ({n} delivered)")
         rate, n = deliveries_per_second(receiver, args.webhooks, 50)
         print(f"deliveries/s (batches of up to 50): {rate:8.0f}  ({n} delivered)")
         bare, _, n1 = sends_per_second(None, args.sends, args.threads)

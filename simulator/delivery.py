@@ -254,10 +254,11 @@ class DeliveryEngine:
         self._seq = 0
         self._http = httpx.Client(timeout=timeout)
         self._timeout = timeout
-        self._poster: UrlPoster | None = None
+        self._posters: list[UrlPoster] = []
+        self._local = threading.local()
         self._asgi: httpx.Client | None = None
-        self._thread = threading.Thread(target=self._run, name="wasim-webhooks", daemon=True)
-        self._thread.start()
+        self._threads: list[threading.Thread] = []
+        self._start_worker()
         sim.job_handlers[RETRY_JOB] = self._retry_job
         sim.on_reset.append(self._on_reset)
         sim.settle_hooks.append(self.flush)
@@ -359,6 +360,15 @@ class DeliveryEngine:
             self._queue.append((delivery_id, at))
             self._busy += 1
             self._cond.notify_all()
+            wanted = int(self.sim.world.settings.webhook_concurrency)
+            if len(self._queue) > 1 and len(self._threads) < wanted:
+                self._start_worker()
+
+    def _start_worker(self) -> None:
+        thread = threading.Thread(target=self._run, daemon=True,
+                                  name=f"wasim-webhooks-{len(self._threads) + 1}")
+        self._threads.append(thread)
+        thread.start()
 
     def _schedule(self, delivery: Delivery, due: datetime, state: str) -> None:
         self._retrying.add(delivery.id)
@@ -416,11 +426,15 @@ class DeliveryEngine:
               body: bytes) -> tuple[int | None, str | None]:
         try:
             if isinstance(target, str):
-                if self._poster is None or self._poster.url != target:
-                    if self._poster is not None:
-                        self._poster.close()
-                    self._poster = UrlPoster(target, self._timeout)
-                return self._poster.post(body, headers), None
+                poster: UrlPoster | None = getattr(self._local, "poster", None)
+                if poster is None or poster.url != target:
+                    if poster is not None:
+                        poster.close()
+                    poster = UrlPoster(target, self._timeout)
+                    self._local.poster = poster
+                    with self._cond:
+                        self._posters.append(poster)
+                return poster.post(body, headers), None
             if self._asgi is not None:
                 response = self._asgi.post(self.path, content=body, headers=headers)
                 return response.status_code, None
@@ -664,10 +678,11 @@ class DeliveryEngine:
         with self._cond:
             self._closed = True
             self._cond.notify_all()
-        self._thread.join(timeout=5)
+        for thread in self._threads:
+            thread.join(timeout=5)
         self._http.close()
-        if self._poster is not None:
-            self._poster.close()
+        for poster in self._posters:
+            poster.close()
 
 
 def _count(value: Any) -> int:

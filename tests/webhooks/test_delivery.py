@@ -12,6 +12,7 @@ import uvicorn
 from simulator import Simulator
 from simulator.clock import parse_instant
 from simulator.delivery import BACKOFF_SECONDS, DeliveryEngine, attach, backoff, engine_of
+from simulator.errors import GraphError
 from simulator.server import bind, uvicorn_config
 from simulator.webhooks import sign
 from tests.conftest import ANA, START, text_message
@@ -334,3 +335,24 @@ def test_a_closed_engine_detaches_and_a_new_one_picks_up_its_log(sim: Simulator)
         assert len(up.posts) == 1 and second.pending() == []
     finally:
         second.close()
+
+
+def test_concurrent_delivery_gets_everything_there(sim: Simulator, receiver: Receiver) -> None:
+    sim.world.settings.update({"webhook_concurrency": 4})
+    engine = attach(sim, receiver)
+    try:
+        engine.pause()
+        for i in range(20):
+            sim.inbound(ANA, f"m{i}")
+        engine.resume()
+        assert engine.flush()
+        assert len(receiver.posts) == 20 and engine.pending() == []
+        assert len({a.webhook_id for a in engine.attempts}) == 20
+    finally:
+        engine.close()
+
+
+def test_concurrency_is_bounded(sim: Simulator) -> None:
+    with pytest.raises(GraphError) as caught:
+        sim.world.settings.update({"webhook_concurrency": 0})
+    assert caught.value.code == 100
