@@ -546,7 +546,8 @@ class DeliveryEngine:
         """Make every delivery waiting for a retry due now; returns how many."""
         with self.sim.lock:
             now = self.sim.clock.now()
-            waiting = [d for d in self._waiting() if d.state == "retrying"]
+            waiting = sorted((d for d in self._waiting() if d.state == "retrying"),
+                             key=lambda d: (d.next_at or now, int(d.id.lstrip("d") or 0)))
             ids = {d.id for d in waiting}
             self.sim.schedule.remove(lambda j: j.kind == RETRY_JOB
                                      and j.data.get("delivery_id") in ids)

@@ -356,3 +356,16 @@ def test_concurrency_is_bounded(sim: Simulator) -> None:
     with pytest.raises(GraphError) as caught:
         sim.world.settings.update({"webhook_concurrency": 0})
     assert caught.value.code == 100
+
+
+def test_retry_now_keeps_the_order_of_the_events(sim: Simulator, engine: DeliveryEngine,
+                                                 receiver: Receiver) -> None:
+    receiver.status = 500
+    for text in ("one", "two", "three", "four", "five"):
+        sim.inbound(ANA, text)
+    sim.advance("1d")
+    receiver.status = 200
+    assert engine.retry_now() == 5
+    assert engine.flush()
+    assert [b["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"]
+            for b in receiver.bodies[-5:]] == ["one", "two", "three", "four", "five"]
