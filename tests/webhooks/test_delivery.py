@@ -369,3 +369,45 @@ def test_retry_now_keeps_the_order_of_the_events(sim: Simulator, engine: Deliver
     assert engine.flush()
     assert [b["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"]
             for b in receiver.bodies[-5:]] == ["one", "two", "three", "four", "five"]
+
+
+def test_drills_through_the_control_routes(sim: Simulator, client: httpx.Client,
+                                           receiver: Receiver) -> None:
+    engine = attach(sim, receiver)
+    try:
+        sim.inbound(ANA, "first")
+        engine.flush()
+        first = sim.webhooks.last.id
+        answer = client.post("/_sim/webhook-drills/duplicate", json={"webhook_id": first})
+        assert answer.status_code == 200
+        engine.flush()
+        assert receiver.posts[0][1] == receiver.posts[1][1]
+        assert client.post("/_sim/webhook-drills/delay",
+                           json={"by": "45s"}).json()["delay"] == 1
+        sim.inbound(ANA, "late")
+        engine.flush()
+        assert len(receiver.posts) == 2
+        client.post("/_sim/clock/advance", json={"by": "45s"})
+        engine.flush()
+        assert receiver.bodies[-1]["entry"][0]["changes"][0]["value"]["messages"][0][
+            "text"]["body"] == "late"
+        bad = client.post("/_sim/webhook-drills/delay", json={"by": True})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == 100
+    finally:
+        engine.close()
+
+
+def test_a_null_url_stops_delivery(sim: Simulator, client: httpx.Client,
+                                   receiver: Receiver) -> None:
+    engine = attach(sim, receiver)
+    try:
+        answer = client.post("/_sim/webhook", json={"url": None})
+        assert answer.json() == {"url": None, "verification": None}
+        sim.inbound(ANA, "nobody listens")
+        engine.flush()
+        assert receiver.posts == [] and engine.pending() == []
+        refused = client.post(f"/_sim/deliveries/{sim.webhooks.last.id}/redeliver")
+        assert refused.status_code == 400
+        assert "no webhook target is set" in refused.json()["error"]["error_data"]["details"]
+    finally:
+        engine.close()
