@@ -11,7 +11,7 @@ from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Scope
 
 from simulator.api import control, control_faults, deliveries, media, objects, phone, templates
-from simulator.api.graph import graph_endpoint, not_found, send_message
+from simulator.api.graph import graph_endpoint, not_found, not_found_error, send_message
 from simulator.harness import Simulator
 
 
@@ -49,6 +49,7 @@ def create_app(sim: Simulator) -> Starlette:
                                *media.side_routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
                                      methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])]
-    app = Starlette(routes=routes)
+    app = Starlette(routes=routes,
+                    exception_handlers={404: not_found_error, 405: not_found_error})
     app.state.sim = sim
     return app

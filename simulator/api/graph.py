@@ -124,6 +124,11 @@ async def send_message(sim: Simulator, request: Request) -> Any:
     return result
 
 
+async def not_found_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (a method no route lists, such as TRACE): the same error."""
+    return await not_found(request)
+
+
 async def not_found(request: Request) -> Response:
     """Any path or method wasim does not implement: a Graph error that names it."""
     sim = sim_of(request)
