@@ -139,9 +139,9 @@ class Backend:
         for hook in self.send_hooks:
             hook.accepted(attempt, message, failure is not None)
         if failure is not None:
-            self._schedule(message.id, "failed", now, failure.webhook_error())
+            self._schedule(message, "failed", now, failure.webhook_error(), at_once=True)
         else:
-            self._schedule(message.id, "sent", now)
+            self._schedule(message, "sent", now, at_once=True)
         return self._accepted(message, contact)
 
     @staticmethod
@@ -165,42 +165,58 @@ class Backend:
 
     # --- statuses ------------------------------------------------------------------
 
-    def _schedule(self, message_id: str, status: str, due: datetime,
-                  error: dict[str, Any] | None = None) -> None:
-        data: dict[str, Any] = {"message_id": message_id, "status": status}
+    def _schedule(self, message: OutboundMessage, status: str, due: datetime,
+                  error: dict[str, Any] | None = None, *, at_once: bool = False) -> None:
+        """Schedule ``status`` for ``message`` at ``due``.
+
+        ``at_once``: ``due`` is now and the caller runs the due work right after (a send is
+        always followed by ``run_due``; a status job runs inside it). When no other job is
+        due before it, the job would be the next one run, so the step is taken at once,
+        with no job or heap operation: the same events in the same order.
+        """
+        if at_once and self.schedule.claim(due):
+            self._step(message, status, error)
+            return
+        data: dict[str, Any] = {"message_id": message.id, "status": status}
         if error is not None:
             data["error"] = error
         self.schedule.add(due, "status", data)
 
-    def _after(self, seconds: float | None) -> datetime | None:
-        return None if seconds is None else self.clock.now() + timedelta(seconds=seconds)
-
     def run_status_job(self, job: Job) -> None:
-        """Reach the status a job carries, then schedule the next one by the progression.
+        """Reach the status a job carries, then schedule the next one by the progression."""
+        message = self.world.messages.get(job.data["message_id"])
+        if message is None:
+            return
+        self._step(message, job.data["status"], job.data.get("error"))
+
+    def _step(self, message: OutboundMessage, status: str,
+              error: dict[str, Any] | None) -> None:
+        """Reach ``status``, then schedule the next status by the progression.
 
         The progression is the contact's policy, else the world's (``simulator.lifecycle``);
         reactions only ever get ``sent``; voice messages go on from ``read`` to ``played``
         (§5.2).
         """
-        message = self.world.messages.get(job.data["message_id"])
-        if message is None:
-            return
-        status = job.data["status"]
         policy = progression_for(self.world, message.to)
         if status == "delivered" and policy.read_after == 0:
             status = "read"  # delivered and read together: only `read` is sent (§5.2)
-        error = job.data.get("error")
         self.reach(message, status, [error] if error else None)
         if status == "sent" and message.type != "reaction":
-            due = self._after(policy.delivered_after)
-            if due is not None:
-                self._schedule(message.id, "delivered", due)
+            self._next(message, "delivered", policy.delivered_after)
         elif status == "delivered":
-            due = self._after(policy.read_after)
-            if due is not None:
-                self._schedule(message.id, "read", due)
+            self._next(message, "read", policy.read_after)
         elif status == "read" and is_voice(message.body):
-            self._schedule(message.id, "played", self.clock.now())
+            self._schedule(message, "played", self.clock.now(), at_once=True)
+
+    def _next(self, message: OutboundMessage, status: str, seconds: float | None) -> None:
+        """Schedule ``status`` ``seconds`` from now (``None``: manual, nothing scheduled)."""
+        if seconds is None:
+            return
+        now = self.clock.now()
+        if seconds == 0:
+            self._schedule(message, status, now, at_once=True)
+        else:
+            self._schedule(message, status, now + timedelta(seconds=seconds))
 
     def reach(self, message: OutboundMessage, status: str,
               errors: list[dict[str, Any]] | None = None) -> None:

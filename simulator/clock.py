@@ -157,6 +157,15 @@ class Schedule:
         heapq.heappush(self._heap, job)
         return job
 
+    def claim(self, due: datetime) -> bool:
+        """Whether a job added now at ``due`` would be the next one run (nothing else is
+        due at or before it); if so its sequence number is used up and the caller runs
+        the work at once instead of adding it (the numbering stays as if it had been)."""
+        if self._heap and self._heap[0].due <= due:
+            return False
+        self._seq += 1
+        return True
+
     def pop_due(self, now: datetime) -> Job | None:
         """The earliest job due at or before ``now``, removed; ``None`` if none is due."""
         if self._heap and self._heap[0].due <= now:
