@@ -30,9 +30,10 @@ from simulator.state import BusinessAccount, World
 from simulator.webhooks import inbound_value, status_value_later, unix
 
 Emit = Callable[..., object]
-"""``emit(waba_id, field, value, entry_time=False)``: hand a webhook ``value`` to the
-harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks); ``value``
-may be a function building it, run when the webhook is first read."""
+"""``emit(waba_id, field, value, entry_time=False, at=None)``: hand a webhook ``value`` to
+the harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks;
+``at``: when it was emitted, default now); ``value`` may be a function building it, run
+when the webhook is first read."""
 
 STATUS_ORDER = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 
@@ -57,6 +58,8 @@ class Backend:
         self.emit = emit
         self.send_hooks: list[SendHook] = []
         """Platform rules joined to every send (limits, media, registration)."""
+        self._hook_key: tuple[SendHook, ...] | None = None
+        self._hook_methods: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
 
     # --- lookups -------------------------------------------------------------------
 
@@ -99,8 +102,9 @@ class Backend:
         contact = self._resolve(account, request)
         now = self.clock.now()
         attempt = SendAttempt(account, phone, contact, request, now)
-        for hook in self.send_hooks:
-            hook.check(attempt)
+        checks, failures, accepted = self._hooks()
+        for check in checks:
+            check(attempt)
         category = name = language = None
         if request.type == "template":
             template = templates.check_status(
@@ -109,16 +113,16 @@ class Backend:
                 request.content["name"], request.content["language"]["code"])
             templates.check_parameters(template, request.content.get("components", []))
             category, name, language = template.category, template.name, template.language
-        in_window = window.is_open(self.world.last_inbound(phone.id, contact.wa_id), now)
-        failure = window.violation(request.type, self.world.last_inbound(phone.id,
-                                                                          contact.wa_id), now)
+        last_inbound = self.world.last_inbound(phone.id, contact.wa_id)
+        in_window = window.is_open(last_inbound, now)
+        failure = window.violation(request.type, last_inbound, now)
         if failure is not None and self.world.settings.window_violation_mode == "sync":
             raise failure
         if (failure is None and category is not None and contact.opted_out_marketing
                 and pricing_category(category) == "marketing"):
             failure = MARKETING_OPT_OUT()
-        for hook in self.send_hooks:
-            failure = failure or hook.async_failure(attempt, in_window, category)
+        for async_failure in failures:
+            failure = failure or async_failure(attempt, in_window, category)
         message_id = self.ids.wamid()
         priced = None
         if failure is None:
@@ -136,13 +140,27 @@ class Backend:
             conversation=priced.conversation if priced else None,
         )
         self.world.messages[message.id] = message
-        for hook in self.send_hooks:
-            hook.accepted(attempt, message, failure is not None)
+        for on_accepted in accepted:
+            on_accepted(attempt, message, failure is not None)
         if failure is not None:
             self._schedule(message, "failed", now, failure.webhook_error(), at_once=True)
         else:
             self._schedule(message, "sent", now, at_once=True)
         return self._accepted(message, contact)
+
+    def _hooks(self) -> tuple[list[Any], list[Any], list[Any]]:
+        """The bound ``check``, ``async_failure`` and ``accepted`` methods of the send hooks
+        that override :class:`SendHook`'s do-nothing defaults, in hook order (cached
+        until ``send_hooks`` changes)."""
+        key = tuple(self.send_hooks)
+        if self._hook_key != key:
+            self._hook_key = key
+            check, failure, accepted = (
+                [getattr(hook, name) for hook in key
+                 if getattr(type(hook), name) is not getattr(SendHook, name)]
+                for name in ("check", "async_failure", "accepted"))
+            self._hook_methods = (check, failure, accepted)
+        return self._hook_methods
 
     @staticmethod
     def _accepted(message: OutboundMessage, contact: Contact) -> dict[str, Any]:
@@ -225,23 +243,25 @@ class Backend:
         ``pricing`` and ``conversation`` go on ``sent`` and on the first of
         delivered/read, never both; ``failed`` carries ``errors`` and neither.
         """
-        if STATUS_ORDER[status] <= STATUS_ORDER[message.status] or message.status == "failed":
+        current = message.status
+        if STATUS_ORDER[status] <= STATUS_ORDER[current] or current == "failed":
             return
-        priced_before = any(s.pricing is not None and s.status in ("delivered", "read")
-                            for s in message.statuses)
         pricing = conversation = None
-        if status == "sent" or (status in ("delivered", "read") and not priced_before):
+        if status == "sent" or (status in ("delivered", "read") and not any(
+                s.pricing is not None and s.status in ("delivered", "read")
+                for s in message.statuses)):
             pricing = message.pricing
             conversation = billing.status_conversation(message.conversation, status)
         if status == "failed":
             pricing = conversation = None
             message.error = errors[0] if errors else None
-        event = StatusEvent(status, self.clock.now(), pricing, conversation, errors)
+        now = self.clock.now()
+        event = StatusEvent(status, now, pricing, conversation, errors)
         message.statuses.append(event)
         account, phone = self.phone(message.phone_number_id)
         contact = self.contact(account, message.to)
         self.emit(account.waba_id, "messages",
-                  status_value_later(phone, contact, message, event))
+                  status_value_later(phone, contact, message, event), at=now)
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
                      details: str | None = None) -> OutboundMessage:

@@ -114,9 +114,10 @@ class Simulator:
 
     def _emit(self, waba_id: str, field: str,
               value: dict[str, Any] | Callable[[], dict[str, Any]],
-              entry_time: bool = False) -> Webhook:
-        """Record and hand on a webhook; ``value`` may be a builder, run when first read."""
-        now = self.clock.now()
+              entry_time: bool = False, at: datetime | None = None) -> Webhook:
+        """Record and hand on a webhook; ``value`` may be a builder, run when first read.
+        ``at``: the time it is emitted at (default: now; the event it reports took it)."""
+        now = self.clock.now() if at is None else at
         time = now if entry_time else None
         if callable(value):
             webhook = Webhook.later(self.ids.token(8), field, waba_id, now, value, time)
@@ -136,6 +137,8 @@ class Simulator:
     def run_due(self) -> int:
         """Run every scheduled job whose time has come, in order; returns how many ran."""
         ran = 0
+        if self.schedule.next_due() is None:
+            return 0  # nothing scheduled: not even the clock needs reading
         with self.lock:
             while (job := self.schedule.pop_due(self.clock.now())) is not None:
                 handler = self.job_handlers.get(job.kind)
