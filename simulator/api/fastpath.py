@@ -17,7 +17,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 
 class SendRoute(Route):
@@ -50,13 +50,46 @@ class WasimApp(Starlette):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "POST" and not self.user_middleware:
-            match, child = self._send_route.matches(scope)
-            if match is Match.FULL:
+            params = send_params(scope)
+            if params is not None:
                 scope["app"] = self
                 if "router" not in scope:
                     scope["router"] = self.router
-                scope.update(child)
-                response = await self._send_endpoint(Request(scope, receive, send))
+                scope["endpoint"] = self._send_endpoint
+                scope["path_params"] = params
+                response = await self._send_endpoint(await _request(scope, receive, send))
                 await response(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
+
+
+def send_params(scope: Scope) -> dict[str, Any] | None:
+    """The path parameters of ``POST /{version}/{object_id}/messages``, or ``None`` when
+    the path is not plainly that (anything unusual then goes through the router, whose
+    send route matches it as before)."""
+    path: str = scope["path"]
+    if scope.get("root_path") or path.startswith("/_sim/"):
+        return None
+    parts = path.split("/")
+    if len(parts) != 4 or parts[0] or parts[3] != "messages" or not parts[1] or not parts[2]:
+        return None
+    params: dict[str, Any] = dict(scope.get("path_params", {}))
+    params["version"] = parts[1]
+    params["object_id"] = parts[2]
+    return params
+
+
+async def _request(scope: Scope, receive: Receive, send: Send) -> Request:
+    """The request, with its body already read when it came in one message (the usual
+    case: ``Request.body()`` then returns it without walking the stream)."""
+    message = await receive()
+    if message["type"] == "http.request" and not message.get("more_body", False):
+        request = Request(scope, receive, send)
+        request._body = message.get("body", b"")
+        return request
+    pending = [message]
+
+    async def replay() -> Message:
+        return pending.pop() if pending else await receive()
+
+    return Request(scope, replay, send)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
@@ -23,6 +24,7 @@ from simulator.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
 from simulator.harness import Simulator
 from simulator.journal import RequestRecord
 
+NO_INTERFERENCE = Interference()
 VERSION = re.compile(r"^v\d+\.\d+$")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 Handler = Callable[[Simulator, Request], Awaitable[Any]]
@@ -32,8 +34,29 @@ class GraphJSONResponse(JSONResponse):
     """Starlette's JSON response, byte for byte, rendered by one shared encoder
     (``json.dumps`` with options builds a new encoder for every response)."""
 
+    def __init__(self, content: Any, status_code: int = 200,
+                 headers: Mapping[str, str] | None = None, media_type: str | None = None,
+                 background: BackgroundTask | None = None) -> None:
+        if headers is not None or media_type is not None or background is not None:
+            super().__init__(content, status_code, headers, media_type, background)
+            return
+        # Starlette's own __init__ and init_headers would give these same two headers
+        self.status_code = status_code
+        self.background = None
+        self.body = body = self.render(content)
+        self.raw_headers = [(b"content-length", str(len(body)).encode("latin-1")),
+                            (b"content-type", b"application/json")]
+
     def render(self, content: Any) -> bytes:
         return _ENCODER.encode(content).encode("utf-8")
+
+
+def authorization_header(request: Request) -> str | None:
+    """``request.headers.get("authorization")`` without building the headers object."""
+    for key, value in request.scope["headers"]:
+        if key == b"authorization":
+            return str(value.decode("latin-1"))
+    return None
 
 
 def request_path(request: Request) -> str:
@@ -69,18 +92,19 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
     async def endpoint(request: Request) -> Response:
         sim = sim_of(request)
         version = request.path_params.get("version")
+        method: str = request.scope["method"]
+        path = request_path(request)
         status, code = 200, None
         try:
             if version is not None and not VERSION.match(version):
-                raise unknown_path(request.method, request_path(request))
-            authorization = request.headers.get("authorization")
+                raise unknown_path(method, path)
+            authorization = authorization_header(request)
             token = bearer(authorization, None if authorization
                            else request.query_params.get("access_token"))
             with sim.lock:
                 sim.run_due()
                 request.state.token = check_token(sim.world, token, sim.clock.now(), scope)
-                interference = _interference(sim, GraphCall(request.method,
-                                                            request_path(request),
+                interference = _interference(sim, GraphCall(method, path,
                                                             request.state.token))
             if interference.delay > 0:
                 await asyncio.sleep(interference.delay)
@@ -96,8 +120,7 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             unknown = API_UNKNOWN()
             status, code = unknown.http_status, unknown.code
             response = error_response(unknown, sim.ids.fbtrace_id())
-        sim.requests.append(RequestRecord(request.method, request_path(request), status,
-                                          sim.clock.now(), version, code))
+        sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
         return response
 
     return endpoint
@@ -112,7 +135,7 @@ def _interference(sim: Simulator, call: GraphCall) -> Interference:
             delay += found.delay
             if found.error is not None:
                 return Interference(delay, found.error)
-    return Interference(delay)
+    return Interference(delay) if delay else NO_INTERFERENCE
 
 
 async def send_message(sim: Simulator, request: Request) -> Any:
