@@ -8,6 +8,8 @@ import re
 import shlex
 from typing import Any
 
+import pytest
+
 from simulator import Simulator
 from simulator.api import create_app
 from simulator.transport import sync_client
@@ -79,3 +81,36 @@ def test_the_templates_walkthrough_answers_what_its_comments_say() -> None:
         "promotional-outside-marketing", "INCORRECT_CATEGORY")
     readme_step_3 = README.split("# 3. the review decides", 1)[1].split("# 4.", 1)[0]
     assert '"data"' in readme_step_3 and '"payload"' in readme_step_3
+
+
+RETRYING_CLIENT = '''
+import time
+
+import httpx
+
+
+class my_whatsapp_client:
+    def send_text(self, to, body, delay=0.001):
+        with httpx.Client(base_url="https://graph.facebook.com/v23.0/106540352242922",
+                          headers={"Authorization": "Bearer wasim-token"}) as http:
+            for _ in range(20):
+                r = http.post("/messages", json={"messaging_product": "whatsapp", "to": to,
+                                                 "type": "text", "text": {"body": body}})
+                if r.status_code == 200 or r.json()["error"]["code"] != 130429:
+                    return r
+                time.sleep(delay)
+                delay *= 2
+        raise RuntimeError("gave up")
+
+'''
+
+
+def test_the_readme_retry_test_runs_for_a_new_user(pytester: pytest.Pytester) -> None:
+    """The platform section's pytest example uses only the plugin's fixtures (the repo's
+    own ``sim``/``client`` fixtures do not exist in a user's project)."""
+    section = README[README.index("\n## Media, phone numbers, limits, faults, tokens\n"):]
+    example = section.split("The same from pytest", 1)[1].split("```python\n", 1)[1]
+    example = example.split("```", 1)[0]
+    pytester.makepyfile(test_retry=RETRYING_CLIENT + example)
+    result = pytester.runpytest("-p", "no:cacheprovider", "-q")
+    result.assert_outcomes(passed=1)
