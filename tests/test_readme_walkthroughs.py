@@ -114,3 +114,17 @@ def test_the_readme_retry_test_runs_for_a_new_user(pytester: pytest.Pytester) ->
     pytester.makepyfile(test_retry=RETRYING_CLIENT + example)
     result = pytester.runpytest("-p", "no:cacheprovider", "-q")
     result.assert_outcomes(passed=1)
+
+
+def test_the_plugin_section_says_how_to_get_pytest_and_xdist() -> None:
+    """``pip install -e .`` (the README's first command) installs no pytest: a new user
+    following the plugin section needs to be told where ``pytest -n 2`` comes from."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    assert not any(dep.startswith("pytest") for dep in project["dependencies"])
+    test_extra = {re.split(r"[<>=\[ ;]", dep, maxsplit=1)[0]
+                  for dep in project["optional-dependencies"]["test"]}
+    assert {"pytest", "pytest-xdist"} <= test_extra
+    plugin = README[README.index("\n## pytest plugin\n"):README.index("\n### Fixtures\n")]
+    assert "pip install -e '.[test]'" in plugin and "pytest-xdist" in plugin
