@@ -153,8 +153,6 @@ class _Session:
         self.token = next(iter(world.tokens))
         self.phone_id = world.first_phone().id
         self.waba_id = world.first_account().waba_id
-        self.client = AppClient(create_app(self.sim),
-                                {"Authorization": f"Bearer {self.token}"})
         self.variables: dict[str, Any] = {
             "phone_id": self.phone_id, "waba_id": self.waba_id, "token": self.token,
             "start": scenario.start,
@@ -172,6 +170,8 @@ class _Session:
             self.engine = wiring.attach(self.sim, options.app_url)
         elif uses_receiver(scenario):
             self.engine = wiring.attach(self.sim, self.receiver)
+        self.client = AppClient(create_app(self.sim),
+                                {"Authorization": f"Bearer {self.token}"})
 
     def __enter__(self) -> _Session:
         return self
