@@ -392,6 +392,8 @@ class _File:
                 raise self.error(where, f"{spec.name!r} takes no value",
                                  f"write '{spec.name}: true'")
             return True
+        if shape in ("duration", "instant") and isinstance(value, str) and "${" in value:
+            return value
         if shape == "duration":
             if isinstance(value, bool) or not _is_scalar(value):
                 raise self.error(where, f"{spec.name!r} needs a duration, got {_kind(value)}",
@@ -472,6 +474,9 @@ class _Checks:
         self.contacts = contacts
 
     def contact(self, who: Any, mark: Mark) -> None:
+        if not _is_scalar(who):
+            raise self.file.error(mark, f"a customer must be a name or a phone number, "
+                                        f"got {_kind(who)}", "e.g. ana or 16505551234")
         text = str(who)
         if "${" in text or text in self.contacts or _PHONE.match(text):
             return
@@ -503,6 +508,14 @@ class _Checks:
                     raise self.file.error(_mark(template), "'template' is missing 'name'",
                                           "add 'name:'")
                 self.template(template["name"], _mark(template, "name"))
+                for part in ("body", "header", "buttons", "components"):
+                    value_ = template.get(part)
+                    if value_ is not None and not isinstance(value_, list) and not (
+                            isinstance(value_, str) and "${" in value_):
+                        raise self.file.error(
+                            _mark(template, part),
+                            f"template {part!r} must be a list, got {_kind(value_)}",
+                            f"e.g. {part}: [Ana, A-1001]" if part != "components" else None)
             elif _is_scalar(template):
                 self.template(template, _mark(value, "template"))
             else:

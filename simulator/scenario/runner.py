@@ -210,6 +210,9 @@ class _Session:
                               failure.line or step.line)
         except MissingVariable as exc:
             return StepResult(step, "error", "", str(exc), step.line)
+        except Exception as exc:  # a bug of ours: reported on the step, never a traceback
+            return StepResult(step, "error", "", f"wasim could not run this step: "
+                              f"{type(exc).__name__}: {exc}", step.line)
         if step.save_as is not None:
             self.variables[step.save_as] = outcome.saved
         self.variables["last"] = outcome.saved
