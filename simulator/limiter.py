@@ -21,6 +21,7 @@ from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import MESSAGING_TIERS, World
 
 MESSAGING_EDGES = frozenset({"messages", "media"})
+MESSAGING_SUFFIXES = ("/messages", "/media")
 
 
 class Limiter(SendHook):
@@ -92,13 +93,15 @@ class Limiter(SendHook):
         """Count ``call`` against the app budget and its WABA's management budget."""
         world = self._world()
         settings = world.settings
+        waba_id = management_waba(world, call) if settings.management_call_limit else None
+        if waba_id is None and settings.app_calls_per_hour is None:
+            return None  # the common case (a send): nothing to count
         now = self._clock.now()
         if settings.app_calls_per_hour is not None:
             error = limits.call_budget(self.app_calls, now, settings.app_calls_per_hour, True)
             if error is not None:
                 return Interference(error=error)
-        waba_id = management_waba(world, call)
-        if waba_id is None or not settings.management_call_limit:
+        if waba_id is None:
             return None
         account = world.accounts[waba_id]
         active = any(p.registered for p in account.phone_numbers.values())
@@ -130,6 +133,8 @@ def management_waba(world: World, call: GraphCall) -> str | None:
     on a template id is a management call of that WABA (§6 lists ``/{WABA}``,
     ``/phone_numbers``, ``/message_templates``, ``/subscribed_apps``).
     """
+    if call.path.endswith(MESSAGING_SUFFIXES):
+        return None
     segments = call.segments
     if not segments:
         return None

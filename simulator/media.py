@@ -57,7 +57,8 @@ class MediaStore(SendHook):
     # --- upload --------------------------------------------------------------------
 
     def upload(self, data: bytes, mime_type: str, phone_number_id: str | None = None, *,
-               filename: str | None = None, inbound: bool = False) -> str:
+               filename: str | None = None, inbound: bool = False,
+               media_id: str | None = None) -> str:
         """Store a file as ``POST /{phone-number-id}/media`` does; returns the media id.
 
         Args:
@@ -66,6 +67,8 @@ class MediaStore(SendHook):
             phone_number_id: The number it is uploaded on (default the first).
             filename: Kept for the download's ``Content-Disposition``.
             inbound: Media a customer sent (valid 7 days instead of 30).
+            media_id: Pin the id (tests and scenarios that name their media); default a
+                fresh one.
         """
         world = self._world()
         phone = phone_number_id or world.first_phone().id
@@ -75,7 +78,9 @@ class MediaStore(SendHook):
         rules.check_upload(mime, len(data))
         now = self._clock.now()
         lifetime = rules.INBOUND_LIFETIME if inbound else rules.UPLOAD_LIFETIME
-        media_id = self._ids.numeric(16)
+        if media_id is not None and (not media_id.isdigit() or media_id in self._records()):
+            raise INVALID_PARAMETER(f"media id {media_id!r} must be digits and not yet used")
+        media_id = media_id or self._ids.numeric(16)
         self._records()[media_id] = {
             "id": media_id, "phone_number_id": phone, "mime_type": mime,
             "sha256": hashlib.sha256(data).hexdigest(), "file_size": len(data),

@@ -106,10 +106,14 @@ async def control_media(sim: Simulator, request: Request) -> Any:
             data = base64.b64decode(str(body.get("base64", "")), validate=True)
         except (binascii.Error, ValueError):
             raise INVALID_PARAMETER("base64 is not valid base64") from None
+    for key in ("filename", "phone_number_id", "id"):
+        if body.get(key) is not None and not isinstance(body[key], str):
+            raise INVALID_PARAMETER(f"{key} must be a string")
     with sim.lock:
         media_id = sim.media.upload(data, body["mime_type"], body.get("phone_number_id"),
                                     filename=body.get("filename"),
-                                    inbound=bool(body.get("inbound", False)))
+                                    inbound=bool(body.get("inbound", False)),
+                                    media_id=body.get("id"))
     return {"id": media_id}
 
 

@@ -241,3 +241,21 @@ def test_phone_number_id_on_a_customers_media_is_refused(sim: Simulator,
     assert client.get(f"/v23.0/{media_id}").status_code == 200
     refused = client.get(f"/v23.0/{media_id}?phone_number_id={PHONE_ID}")
     assert refused.status_code == 400 and refused.json()["error"]["code"] == 100
+
+
+def test_control_media_refuses_a_non_string_filename(client: httpx.Client) -> None:
+    response = client.post("/_sim/media", json={"mime_type": "image/png", "text": "x",
+                                                "filename": ["a"]})
+    assert response.status_code == 400
+    assert response.json()["error"]["error_data"]["details"] == "filename must be a string"
+
+
+def test_a_pinned_media_id_is_kept_and_cannot_be_reused(sim: Simulator,
+                                                        client: httpx.Client) -> None:
+    stored = client.post("/_sim/media", json={"mime_type": "audio/ogg", "text": "v",
+                                              "id": "1013859600285442", "inbound": True})
+    assert stored.json() == {"id": "1013859600285442"}
+    sim.inbound("16505551234", type="audio", content={"id": "1013859600285442"})
+    again = client.post("/_sim/media", json={"mime_type": "audio/ogg", "text": "v",
+                                             "id": "1013859600285442"})
+    assert again.status_code == 400 and again.json()["error"]["code"] == 100
