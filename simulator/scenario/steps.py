@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-INBOUND_TYPES = ("text", "image", "audio", "video", "document", "sticker", "location",
-                 "contacts", "interactive", "button", "order", "reaction", "system",
-                 "unsupported", "request_welcome")
-"""What a customer can send (platform-rules.md §5.1)."""
+from simulator import inbound
+from simulator.rules import payloads
 
-SEND_TYPES = ("text", "image", "audio", "video", "document", "sticker", "location",
-              "contacts", "interactive", "reaction", "template")
+INBOUND_TYPES = inbound.INBOUND_TYPES
+"""What a customer can send (platform-rules.md §5.1), as ``simulator.inbound`` accepts."""
+
+SEND_TYPES = payloads.SEND_TYPES
 """What a business can send through ``POST /{phone-number-id}/messages`` (§3)."""
 
 STATUSES = ("accepted", "sent", "delivered", "read", "played", "failed")
