@@ -586,8 +586,13 @@ class _Checks:
             return None
         if key == "window":
             if isinstance(value, str):
-                return None if value in WINDOW_STATES else (
-                    f"unknown window state {value!r}", "open or closed")
+                if value not in WINDOW_STATES:
+                    return (f"unknown window state {value!r}", "open or closed")
+                if action not in ("customer", "send", "opt_out", "opt_in", "contact",
+                                  "expect_sent"):
+                    return (f"'window: {value}' needs the step's customer, and "
+                            f"{action!r} has none", f"name them: window: {{ana: {value}}}")
+                return None
             if isinstance(value, dict):
                 for who, state in value.items():
                     self.contact(who, _mark(value, who))
