@@ -47,19 +47,33 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PHONE = re.compile(r"^\+?\d{5,15}$")
 
 
-def load_path(path: str | Path) -> list[Scenario]:
-    """The scenarios of one file."""
-    return parse(load_file(path), str(path))
+class Worlds:
+    """Parsed worlds shared by the files of one run (the default world is parsed once)."""
+
+    def __init__(self) -> None:
+        self.default: World | None = None
+
+    def default_world(self) -> World:
+        if self.default is None:
+            self.default = parse_world(loads(default_world_text(), "<default world>"),
+                                       "<default world>")
+        return self.default.copy()
 
 
-def load_text(text: str, path: str = "<string>") -> list[Scenario]:
+def load_path(path: str | Path, worlds: Worlds | None = None) -> list[Scenario]:
+    """The scenarios of one file (pass one ``Worlds`` to share parsing across files)."""
+    return parse(load_file(path), str(path), worlds)
+
+
+def load_text(text: str, path: str = "<string>",
+              worlds: Worlds | None = None) -> list[Scenario]:
     """The scenarios of YAML text (``path`` names it in messages)."""
-    return parse(loads(text, path), path)
+    return parse(loads(text, path), path, worlds)
 
 
-def parse(data: Any, path: str) -> list[Scenario]:
+def parse(data: Any, path: str, worlds: Worlds | None = None) -> list[Scenario]:
     """Scenarios from a loaded document (one scenario, or ``scenarios:`` sharing a world)."""
-    file = _File(path)
+    file = _File(path, worlds or Worlds())
     if not isinstance(data, dict):
         raise file.error(getattr(data, "mark", (1, 1)),
                          f"a scenario file must be a mapping, got {_kind(data)}",
@@ -151,9 +165,9 @@ def _is_scalar(value: Any) -> bool:
 class _File:
     """Parses the scenarios of one file, raising located errors."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, worlds: Worlds) -> None:
         self.path = path
-        self.default_world: World | None = None
+        self.worlds = worlds
 
     def error(self, mark: Mark, problem: str, hint: str | None = None) -> SourceError:
         return SourceError(self.path, mark[0], mark[1],
@@ -220,10 +234,7 @@ class _File:
     def world(self, data: dict[str, Any]) -> World:
         spec = data.get("world", "default")
         if spec is None or spec == "default":
-            if self.default_world is None:
-                self.default_world = parse_world(loads(default_world_text(), "<default world>"),
-                                                 "<default world>")
-            world = self.default_world.copy()
+            world = self.worlds.default_world()
         elif isinstance(spec, str):
             target = Path(self.path).parent / spec
             if not target.is_file():
