@@ -21,6 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from simulator.api import create_app
+from simulator.config import Options
 from simulator.handle import WhatsAppSim
 from simulator.intercept import Interceptor
 from simulator.testing import FixtureOptions, SimSession, WorldCache
@@ -29,6 +30,7 @@ PHONE = "106540352242922"
 ANA = "16505551234"
 URL = f"https://graph.facebook.com/v23.0/{PHONE}/messages"
 AUTH = {"Authorization": "Bearer wasim-token"}
+NO_LIMITS = Options(settings={"pair_rate_limit": False, "throughput_limit": False})
 BODY = {"messaging_product": "whatsapp", "to": ANA, "type": "text", "text": {"body": "hi"}}
 
 
@@ -88,7 +90,7 @@ async def async_rounds(call: Callable[[], Awaitable[Any]], rounds: int) -> list[
 async def async_sends(rounds: int) -> None:
     print(f"async send ({rounds} rounds each, after 50 warm-up calls)")
     bare = httpx.AsyncClient(transport=httpx.ASGITransport(app=trivial_app()))
-    sim = WhatsAppSim()
+    sim = WhatsAppSim(NO_LIMITS)
     sim.inbound(ANA, text="hi")
     direct = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(sim)))
     intercepted = httpx.AsyncClient()
@@ -121,7 +123,7 @@ async def async_sends(rounds: int) -> None:
 
 def sync_sends(rounds: int) -> None:
     print(f"sync send ({rounds} rounds, after 50 warm-up calls)")
-    sim = WhatsAppSim()
+    sim = WhatsAppSim(NO_LIMITS)
     sim.inbound(ANA, text="hi")
     with Interceptor(create_app(sim)), httpx.Client() as client:
         def call() -> None:

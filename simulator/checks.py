@@ -6,9 +6,8 @@ what to look at, the option that turns the check off and the README anchor expla
 
 from __future__ import annotations
 
-from typing import Any
-
 from simulator import explain
+from simulator.delivery import DeliveryEngine
 from simulator.handle import RE_ENGAGEMENT, WhatsAppSim
 
 README = "README.md#teardown-checks"
@@ -31,18 +30,12 @@ def unimplemented_endpoints(sim: WhatsAppSim) -> str:
                       _opt_out("assert_all_endpoints_implemented")])
 
 
-def _webhook_id(item: Any) -> str:
-    if isinstance(item, str):
-        return item
-    return str(getattr(item, "webhook_id", None) or getattr(item, "id", item))
-
-
-def undelivered_ids(engine: Any) -> list[str]:
+def undelivered_ids(engine: DeliveryEngine) -> list[str]:
     """Webhooks never delivered: only failed attempts, still pending, or dropped."""
     ok = {a.webhook_id for a in engine.attempts if a.ok}
     ids = [a.webhook_id for a in engine.attempts if not a.ok]
-    ids += [_webhook_id(p) for p in engine.pending()]
-    ids += [_webhook_id(d) for d in engine.dropped]
+    ids += [d.webhook_id for d in engine.pending()]
+    ids += [d.webhook_id for d in engine.dropped]
     return [i for i in dict.fromkeys(ids) if i not in ok]
 
 

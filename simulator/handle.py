@@ -9,10 +9,12 @@ test, and ``assert_*`` helpers whose failures show what happened instead.
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from typing import Any
 
 from simulator import explain
 from simulator.config import Options
+from simulator.delivery import DeliveryEngine, attach, engine_of
 from simulator.harness import Simulator
 from simulator.journal import Journal, RequestRecord, Webhook
 from simulator.logs import ReceivedLog, RequestLog, SentLog, Text, WebhookLog, error_code
@@ -21,13 +23,6 @@ from simulator.state import World
 
 GRAPH_VERSION = "v23.0"
 RE_ENGAGEMENT = 131047
-
-
-def delivery_attach() -> Any:
-    """``simulator.delivery.attach`` when this install has the delivery engine, else None."""
-    from simulator import delivery
-
-    return getattr(delivery, "attach", None)
 
 
 class WhatsAppSim(Simulator):
@@ -43,7 +38,6 @@ class WhatsAppSim(Simulator):
                  **kwargs: Any) -> None:
         self._preloaded = base
         self._inspected: set[str] = set()
-        self.delivery: Any = None
         super().__init__(options, **kwargs)
 
     def _configured_world(self) -> World:
@@ -58,6 +52,21 @@ class WhatsAppSim(Simulator):
         world.app_secret = opts.app_secret or world.app_secret
         world.verify_token = opts.verify_token or world.verify_token
         return world
+
+    # --- time ----------------------------------------------------------------------
+
+    def freeze(self, at: str | datetime | None = None) -> None:
+        """Stop the clock (at ``at``). With a fixture ``start=`` time is frozen already:
+        the clock follows freezegun, so this only jumps to ``at`` when given."""
+        if self.clock.mover is None:
+            super().freeze(at)
+        elif at is not None:
+            self.set_time(at)
+
+    def unfreeze(self) -> None:
+        """Let the clock tick again (a no-op while the fixture's ``start=`` freezes time)."""
+        if self.clock.mover is None:
+            super().unfreeze()
 
     # --- journals ------------------------------------------------------------------
 
@@ -143,33 +152,29 @@ class WhatsAppSim(Simulator):
 
     # --- webhooks to the app under test --------------------------------------------
 
+    @property
+    def delivery(self) -> DeliveryEngine | None:
+        """The webhook delivery engine (``attempts``, ``pending()``, ``redeliver()``...)."""
+        return engine_of(self)
+
     def attach(self, target: Any, *, app_secret: str | None = None,
-               verify_token: str | None = None) -> Any:
+               verify_token: str | None = None) -> DeliveryEngine:
         """Deliver signed webhooks to ``target``: an ASGI app, a callable or a URL.
 
-        Returns the delivery engine (``attempts``, ``pending()``, ``redeliver()``...).
+        Runs the verification handshake (``delivery.verification``) and returns the engine.
         """
-        attach = delivery_attach()
-        if attach is None:
-            raise RuntimeError(
-                "delivering webhooks to the app under test needs simulator.delivery.attach "
-                "(the webhook delivery engine), which this version of wasim lacks")
-        if self.delivery is None:
-            self.delivery = attach(self, target, app_secret=app_secret,
-                                   verify_token=verify_token)
-        else:
-            self.delivery.set_target(target)
-        return self.delivery
+        return attach(self, target, app_secret=app_secret, verify_token=verify_token)
 
     def flush(self, timeout: float = 5.0) -> None:
         """Wait until every webhook emitted so far (and the app's answers) is delivered."""
-        if self.delivery is None:
+        engine = self.delivery
+        if engine is None:
             return
         deadline = time.perf_counter() + timeout
         seen, rounds = -1, 0
         while seen != len(self._webhook_log) and rounds < 50:
             seen, rounds = len(self._webhook_log), rounds + 1
-            self.delivery.flush(timeout=max(deadline - time.perf_counter(), 0.0))
+            engine.flush(timeout=max(deadline - time.perf_counter(), 0.0))
 
     # --- assertions ----------------------------------------------------------------
 

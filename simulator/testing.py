@@ -83,7 +83,8 @@ class FixtureOptions:
 
     @classmethod
     def merge(cls, layers: Iterable[Mapping[str, Any]]) -> FixtureOptions:
-        """Later layers win; an unknown option is a ``TypeError`` listing the known ones."""
+        """Later layers win (``settings`` merge key by key); an unknown option is a
+        ``TypeError`` listing the known ones."""
         known = {f.name for f in fields(cls)}
         merged: dict[str, Any] = {}
         for layer in layers:
@@ -91,7 +92,10 @@ class FixtureOptions:
             if unknown:
                 raise TypeError(f"unknown option(s) {', '.join(unknown)}; "
                                 f"options are: {', '.join(sorted(known))}")
+            settings = {**merged.get("settings", {}), **layer.get("settings", {})}
             merged.update(layer)
+            if settings:
+                merged["settings"] = settings
         return cls(**merged)
 
     def check(self, name: str, default: bool) -> bool:
@@ -200,9 +204,8 @@ class SimSession:
             self._interceptor.stop()
             self._interceptor = None
         engine = self.sim.delivery if self.sim is not None else None
-        close = getattr(engine, "close", None)
-        if callable(close):
-            close()
+        if engine is not None:
+            engine.close()
         if self._freezer is not None:
             self._freezer.stop()
             self._freezer = None

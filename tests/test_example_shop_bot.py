@@ -21,15 +21,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from simulator.handle import WhatsAppSim, delivery_attach
+from simulator.handle import WhatsAppSim
 from simulator.transport import sync_client
 from tests.conftest import ANA, START
 
-pytestmark = [
-    pytest.mark.skipif(delivery_attach() is None, reason="simulator.delivery.attach (the "
-                       "webhook delivery engine) is not merged yet"),
-    pytest.mark.whatsapp_sim(start=START),
-]
+pytestmark = pytest.mark.whatsapp_sim(start=START)
 
 REPLY = "Thanks! Your order is on its way."
 

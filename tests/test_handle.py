@@ -181,9 +181,3 @@ def test_reset_keeps_the_filtered_journals(whatsapp_sim: WhatsAppSim) -> None:
     whatsapp_sim.customer("ana").says("again")
     assert len(whatsapp_sim.webhooks.filter(field="messages")) == 1
 
-
-def test_attach_without_a_delivery_engine_says_what_is_missing(
-        whatsapp_sim: WhatsAppSim, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("simulator.handle.delivery_attach", lambda: None)
-    with pytest.raises(RuntimeError, match=r"needs simulator\.delivery\.attach"):
-        whatsapp_sim.attach("http://127.0.0.1:9/webhook")

@@ -6,12 +6,7 @@ import textwrap
 
 import pytest
 
-from simulator.handle import delivery_attach
 from tests.conftest import ROOT
-
-needs_delivery = pytest.mark.skipif(
-    delivery_attach() is None,
-    reason="simulator.delivery.attach (the webhook delivery engine) is not merged yet")
 
 ARGS = ("-p", "no:cacheprovider", "-W", "error")
 
@@ -68,6 +63,14 @@ def test_fixtures_are_registered_through_the_entry_point(pytester: pytest.Pytest
     ])
     result.stdout.fnmatch_lines(["whatsapp_sim_options -- *simulator/plugin.py:*"])
     result.stdout.fnmatch_lines(["whatsapp_server -- *simulator/plugin.py:*"])
+
+
+def test_the_plugin_can_be_turned_off_by_its_entry_point_name(
+        pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest("-p", "no:cacheprovider", "-p", "no:whatsapp_simulator",
+                                "--fixtures")
+    assert result.ret == 0
+    result.stdout.no_fnmatch_line("whatsapp_sim *")
 
 
 def test_the_marker_is_registered_with_its_options(pytester: pytest.Pytester) -> None:
@@ -142,6 +145,14 @@ def test_start_freezes_time_and_advance_moves_the_tests_clock(
             assert whatsapp_sim.now() == now()
             whatsapp_sim.set_time("2026-02-01T00:00:00Z")
             assert now().isoformat() == "2026-02-01T00:00:00+00:00"
+            whatsapp_sim.freeze()
+            whatsapp_sim.advance("1h")
+            assert whatsapp_sim.now() == now() == datetime.datetime(
+                2026, 2, 1, 1, tzinfo=datetime.timezone.utc)
+            whatsapp_sim.freeze(at="2026-03-01T00:00:00Z")
+            whatsapp_sim.unfreeze()
+            assert whatsapp_sim.now() == now() == datetime.datetime(
+                2026, 3, 1, tzinfo=datetime.timezone.utc)
 
         def test_time_is_real_again_afterwards():
             assert type(now()) is datetime.datetime
@@ -284,10 +295,13 @@ def test_closest_marker_wins_over_module_and_conftest(pytester: pytest.Pytester)
             assert whatsapp_sim.world.settings.window_violation_mode == "sync"
             assert whatsapp_sim.world.settings.read_after == 0
 
-        @pytest.mark.whatsapp_sim(window_violation_mode="async", seed=2)
+        @pytest.mark.whatsapp_sim(window_violation_mode="async", seed=2,
+                                  settings={"delivered_after": 5})
         def test_function_level(whatsapp_sim):
             assert whatsapp_sim.options.seed == 2
             assert whatsapp_sim.world.settings.window_violation_mode == "async"
+            assert whatsapp_sim.world.settings.read_after == 0
+            assert whatsapp_sim.world.settings.delivered_after == 5
 
         @pytest.mark.whatsapp_sim(seed=3)
         class TestClassLevel:
@@ -298,6 +312,17 @@ def test_closest_marker_wins_over_module_and_conftest(pytester: pytest.Pytester)
             def test_method(self, whatsapp_sim):
                 assert whatsapp_sim.options.seed == 4
     ''').assert_outcomes(passed=4)
+
+
+def test_parametrizing_the_options_runs_a_test_in_each_mode(pytester: pytest.Pytester) -> None:
+    run(pytester, '''
+        @pytest.mark.parametrize(("whatsapp_sim_options", "status"), [
+            ({"window_violation_mode": "sync"}, 400),
+            ({"window_violation_mode": "async"}, 200),
+        ])
+        def test_late_reply(whatsapp_sim, status):
+            assert httpx.post(GRAPH, json=text(), headers=AUTH).status_code == status
+    ''').assert_outcomes(passed=2)
 
 
 # --- misuse ---------------------------------------------------------------------------
@@ -442,7 +467,13 @@ def test_inspecting_the_131047_failure_satisfies_the_check(
     )).assert_outcomes(passed=1)
 
 
-@needs_delivery
+def test_a_131047_the_app_received_counts_as_inspected(pytester: pytest.Pytester) -> None:
+    run(pytester, WINDOW_FAILURE.format(
+        marker="@pytest.mark.whatsapp_sim(strict=True, webhook=lambda headers, body: 200)",
+        inspect="whatsapp_sim.flush()",
+    )).assert_outcomes(passed=1)
+
+
 def test_an_undeliverable_webhook_fails_the_teardown(pytester: pytest.Pytester) -> None:
     result = run(pytester, '''
         def refuse(headers, body):
@@ -461,7 +492,6 @@ def test_an_undeliverable_webhook_fails_the_teardown(pytester: pytest.Pytester) 
     ], consecutive=True)
 
 
-@needs_delivery
 def test_the_webhook_check_can_be_turned_off(pytester: pytest.Pytester) -> None:
     run(pytester, '''
         @pytest.mark.whatsapp_sim(webhook=lambda headers, body: 500,
@@ -471,7 +501,6 @@ def test_the_webhook_check_can_be_turned_off(pytester: pytest.Pytester) -> None:
     ''').assert_outcomes(passed=1)
 
 
-@needs_delivery
 def test_webhooks_reach_a_callable_signed(pytester: pytest.Pytester) -> None:
     run(pytester, '''
         import hashlib, hmac, json
@@ -492,7 +521,6 @@ def test_webhooks_reach_a_callable_signed(pytester: pytest.Pytester) -> None:
     ''').assert_outcomes(passed=1)
 
 
-@needs_delivery
 def test_webhooks_reach_a_url_while_httpx_is_intercepted(pytester: pytest.Pytester) -> None:
     run(pytester, '''
         import json, threading
@@ -540,7 +568,6 @@ def test_webhooks_reach_a_url_while_httpx_is_intercepted(pytester: pytest.Pytest
     ''').assert_outcomes(passed=1)
 
 
-@needs_delivery
 def test_an_asgi_app_answers_webhooks_into_the_same_simulator(
         pytester: pytest.Pytester) -> None:
     run(pytester, '''
@@ -580,24 +607,12 @@ FAILED_SET_UP = '''
 '''
 
 
-@needs_delivery
 def test_a_bad_webhook_target_fails_the_set_up_and_unfreezes_time(
         pytester: pytest.Pytester) -> None:
     result = run(pytester, FAILED_SET_UP)
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines([
         "whatsapp_sim: webhook url must start with http:// or https://: 'ftp://nowhere'"])
-
-
-@pytest.mark.skipif(delivery_attach() is not None, reason="the delivery engine is present")
-def test_without_a_delivery_engine_a_webhook_option_says_what_is_missing(
-        pytester: pytest.Pytester) -> None:
-    result = run(pytester, FAILED_SET_UP)
-    result.assert_outcomes(passed=1, errors=1)
-    result.stdout.fnmatch_lines([
-        "whatsapp_sim: delivering webhooks to the app under test needs "
-        "simulator.delivery.attach (the webhook delivery engine), which this version of "
-        "wasim lacks"])
 
 
 # --- server mode ------------------------------------------------------------------------
