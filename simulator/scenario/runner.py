@@ -19,6 +19,7 @@ from urllib.parse import quote
 from simulator.api import create_app
 from simulator.clock import parse_duration
 from simulator.config import Options
+from simulator.delivery import DeliveryEngine
 from simulator.errors import GraphError
 from simulator.harness import Simulator
 from simulator.journal import Webhook
@@ -161,7 +162,7 @@ class _Session:
             **scenario.variables}
         self.receiver = wiring.Receiver(world.app_secret)
         self.server: Any = None
-        self.engine: Any = None
+        self.engine: DeliveryEngine | None = None
         self.claimed: set[str] = set()
         if options.app_url is not None:
             from simulator.server import ThreadedServer
