@@ -247,7 +247,7 @@ class Simulator:
             wa_id = self.resolve_customer(from_)
             content = self._customer_media(type, content, phone_number_id)
             built, more = inbound_types.build(type, content, sender=wa_id, name=name or "",
-                                              media_info=getattr(self, "media_info", None))
+                                              media_info=self.media_info)
             fields = dict(extra or {})
             fields.update(more)
             if context is not None:
