@@ -436,8 +436,9 @@ class _File:
             mapping.key_marks = {spec.text_key: where}
             value = mapping
         if not isinstance(value, dict):
-            raise self.error(where, f"{spec.name!r} needs a mapping, got {_kind(value)}",
-                             f"keys: {', '.join(spec.keys)}" if spec.keys else None)
+            hint = f"e.g. {spec.example}" if spec.example else (
+                f"keys: {', '.join(spec.keys)}" if spec.keys else None)
+            raise self.error(where, f"{spec.name!r} needs a mapping, got {_kind(value)}", hint)
         if spec.keys:
             self.only(value, spec.keys, spec.name)
         for key in spec.required:
