@@ -115,16 +115,19 @@ def serve(args: argparse.Namespace) -> int:
     server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer())))
 
     def stop(signum: int, frame: FrameType | None) -> None:
-        server.should_exit = True  # Ctrl-C before uvicorn takes over the signals
+        # Ctrl-C or SIGTERM before uvicorn takes over the signals, or re-raised by
+        # uvicorn after its graceful shutdown: either way a clean stop with exit 0
+        server.should_exit = True
 
-    previous = signal.signal(signal.SIGINT, stop)
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         sock.close()
         from simulator.delivery import engine_of
 

@@ -391,6 +391,6 @@ class Simulator:
             self.webhooks = Journal(webhooks)
             self.clock.set(now)
             parts = dict(state.get("parts") or {})
-            for name, (_, load) in self.state_parts.items():
-                load(parts.pop(name, None))
             self.imported_parts = parts
+            for name, (_, load) in list(self.state_parts.items()):
+                load(parts.pop(name, None))

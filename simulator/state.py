@@ -66,6 +66,8 @@ class WorldSettings:
             UNCERTAIN, default ``referral_conversion``).
         webhook_batch_size: Most updates per webhook POST (§5.3: up to 1000, not
             guaranteed; default 1, one update per POST).
+        webhook_concurrency: Webhook POSTs in flight at once (default 1: in emission
+            order; more delivers faster and, as on the platform, in no guaranteed order).
         throughput_limit, pair_rate_limit, messaging_limit, management_call_limit,
         media_checks, registration_check: Switch each platform rule of §6, §8 and
             phone registration on or off (all on by default).
@@ -94,6 +96,7 @@ class WorldSettings:
     template_creation_per_hour: int = 100
     webhook_retry_seconds: float = 604800.0
     webhook_batch_size: int = 1
+    webhook_concurrency: int = 1
     pricing_model: str = "auto"
     fep_pricing_category: str = "referral_conversion"
     throughput_limit: bool = True
@@ -154,6 +157,8 @@ class WorldSettings:
             setattr(self, name, value)
         if self.pricing_model not in ("auto", "PMP", "CBP"):
             raise INVALID_PARAMETER("pricing_model must be 'auto', 'PMP' or 'CBP'")
+        if not 1 <= self.webhook_concurrency <= 64:
+            raise INVALID_PARAMETER("webhook_concurrency must be between 1 and 64")
         if self.webhook_batch_size < 1 or self.webhook_batch_size > 1000:
             raise INVALID_PARAMETER("webhook_batch_size must be between 1 and 1000 (§5.3)")
         if self.webhook_retry_seconds < 0:

@@ -165,6 +165,13 @@ def test_ctrl_c_stops_cleanly_with_exit_0_and_no_traceback(served: Served) -> No
     assert err.strip().splitlines() == ["wasim: stopped"]
 
 
+def test_sigterm_stops_cleanly_with_exit_0_too(served: Served) -> None:
+    served.process.send_signal(signal.SIGTERM)
+    assert served.process.wait(timeout=WAIT) == 0
+    assert served.process.stderr is not None
+    assert served.process.stderr.read().strip().splitlines() == ["wasim: stopped"]
+
+
 def test_serve_loads_another_world_with_fixtures() -> None:
     server = start("--fixtures", "fixtures/acme_world.yaml")
     try:

@@ -486,7 +486,7 @@ def test_an_undeliverable_webhook_fails_the_teardown(pytester: pytest.Pytester) 
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines([
         "1 webhook(s) could not be delivered to the app under test:",
-        "  *: 1 attempt(s), last: status 500, error receiver answered HTTP 500",
+        "  *: 2 attempt(s), last: status 500, error receiver answered HTTP 500",
         "  (turn this check off with @pytest.mark.whatsapp_sim("
         "assert_all_webhooks_delivered=False); see README.md#teardown-checks)",
     ], consecutive=True)

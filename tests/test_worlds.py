@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -50,10 +51,10 @@ def acme() -> Simulator:
 
 
 @pytest.fixture
-def acme_client(acme: Simulator) -> httpx.Client:
-    http = sync_client(create_app(acme))
-    http.headers["Authorization"] = "Bearer acme-system-user-token"
-    return http
+def acme_client(acme: Simulator) -> Iterator[httpx.Client]:
+    with sync_client(create_app(acme)) as http:
+        http.headers["Authorization"] = "Bearer acme-system-user-token"
+        yield http
 
 
 def test_acme_has_two_numbers_ten_contacts_and_its_settings(acme: Simulator) -> None:

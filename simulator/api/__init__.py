@@ -7,11 +7,11 @@ simulator; the same app runs in-process (respx, ASGI transport) and under uvicor
 from __future__ import annotations
 
 from starlette.applications import Starlette
-from starlette.routing import BaseRoute, Match, Route
-from starlette.types import Scope
+from starlette.routing import BaseRoute, Route
 
 from simulator.api import control, control_faults, deliveries, media, objects, phone, templates
-from simulator.api.graph import graph_endpoint, not_found, send_message
+from simulator.api.fastpath import SendRoute, WasimApp
+from simulator.api.graph import graph_endpoint, not_found, not_found_error, send_message
 from simulator.harness import Simulator
 
 
@@ -27,19 +27,6 @@ def graph_routes() -> list[BaseRoute]:
     ]
 
 
-class SendRoute(Route):
-    """The send route, tried first: the hottest path matches on the first try.
-
-    It never matches under ``/_sim/`` (those paths keep their usual order: the control
-    routes, then the Graph routes), so trying it first changes no answer.
-    """
-
-    def matches(self, scope: Scope) -> tuple[Match, Scope]:
-        if scope["type"] == "http" and scope["path"].startswith("/_sim/"):
-            return Match.NONE, {}
-        return super().matches(scope)
-
-
 def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
     send = SendRoute("/{version}/{object_id}/messages", graph_endpoint(send_message),
@@ -48,7 +35,9 @@ def create_app(sim: Simulator) -> Starlette:
                                *templates.control_routes(), *control_faults.routes(),
                                *media.side_routes(), *graph_routes(),
                                Route("/{path:path}", not_found,
-                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])]
-    app = Starlette(routes=routes)
+                                     methods=["GET", "POST", "PUT", "PATCH", "DELETE",
+                                              "OPTIONS"])]
+    app = WasimApp(routes=routes, send_route=send,
+                   exception_handlers={404: not_found_error, 405: not_found_error})
     app.state.sim = sim
     return app

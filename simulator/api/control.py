@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, get_args
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -51,7 +51,8 @@ def _field(body: dict[str, Any], key: str, kind: type = str) -> Any:
     if value is None:
         raise INVALID_PARAMETER(f"missing field {key!r}")
     if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
-        raise INVALID_PARAMETER(f"field {key!r} must be a {kind.__name__}")
+        names = " or ".join(t.__name__ for t in get_args(kind)) or kind.__name__
+        raise INVALID_PARAMETER(f"field {key!r} must be a {names}")
     return value
 
 

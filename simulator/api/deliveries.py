@@ -52,7 +52,11 @@ async def webhook_target(sim: Simulator, request: Request) -> Any:
 
 
 async def deliveries(sim: Simulator, request: Request) -> Any:
-    return _engine(sim).status()
+    query = request.query_params
+    limit = query.get("limit")
+    if limit is not None and not limit.isdigit():
+        raise INVALID_PARAMETER("limit must be a whole number")
+    return _engine(sim).status(query.get("state"), int(limit) if limit is not None else None)
 
 
 async def redeliver(sim: Simulator, request: Request) -> Any:

@@ -79,7 +79,8 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             with sim.lock:
                 sim.run_due()
                 request.state.token = check_token(sim.world, token, sim.clock.now(), scope)
-                interference = _interference(sim, GraphCall(request.method, request.url.path,
+                interference = _interference(sim, GraphCall(request.method,
+                                                            request_path(request),
                                                             request.state.token))
             if interference.delay > 0:
                 await asyncio.sleep(interference.delay)
@@ -122,6 +123,11 @@ async def send_message(sim: Simulator, request: Request) -> Any:
                                   request.path_params["version"])
         sim.run_due()
     return result
+
+
+async def not_found_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (a method no route lists, such as TRACE): the same error."""
+    return await not_found(request)
 
 
 async def not_found(request: Request) -> Response:

@@ -67,3 +67,39 @@ def test_status_webhooks_are_built_as_they_were_at_emit_time(sim: Simulator) -> 
     assert got == expected
     assert got[0]["entry"][0]["changes"][0]["value"]["contacts"][0]["profile"]["name"] == (
         "Ana Souza")
+
+
+def _send_twice() -> list[tuple[int, dict[str, str], bytes]]:
+    from simulator.api import create_app
+    from simulator.transport import sync_client
+    from tests.conftest import START, text_message
+
+    answers = []
+    for with_middleware in (False, True):
+        sim = Simulator(now=START, seed=7)
+        sim.inbound("16505551234", text="hi")
+        app = create_app(sim)
+        if with_middleware:  # any user middleware sends requests the usual way
+            from starlette.middleware import Middleware
+            from starlette.middleware.base import BaseHTTPMiddleware
+
+            async def passthrough(request: object, call_next: object) -> object:
+                return await call_next(request)  # type: ignore[operator]
+
+            app.user_middleware.insert(0, Middleware(BaseHTTPMiddleware, dispatch=passthrough))
+        with sync_client(app) as http:
+            http.headers["Authorization"] = f"Bearer {TOKEN}"
+            for body in (text_message(), {"messaging_product": "whatsapp"}):
+                answer = http.post(MESSAGES, json=body)
+                answers.append((answer.status_code, dict(answer.headers), answer.content))
+            answer = http.post(MESSAGES, json=text_message(), headers={"Authorization": "x"})
+            answers.append((answer.status_code, dict(answer.headers), answer.content))
+        assert len(sim.requests) == 3
+    return answers
+
+
+def test_direct_send_answers_as_the_router_does() -> None:
+    answers = _send_twice()
+    direct, routed = answers[:3], answers[3:]
+    assert [a[0] for a in direct] == [200, 400, 401]
+    assert direct == routed

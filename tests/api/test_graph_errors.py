@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -18,9 +19,10 @@ HINT = "See the README's 'Supported endpoints' table for what wasim implements."
 
 
 @pytest.fixture
-def anonymous(sim: Simulator) -> httpx.Client:
+def anonymous(sim: Simulator) -> Iterator[httpx.Client]:
     sim.customer("ana").says("hi")
-    return sync_client(create_app(sim))
+    with sync_client(create_app(sim)) as http:
+        yield http
 
 
 # --- auth -------------------------------------------------------------------------------
@@ -175,6 +177,8 @@ def test_an_unknown_phone_number_id_is_named_in_a_100_33_error(client: httpx.Cli
         pytest.param("PUT", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-put"),
         pytest.param("PATCH", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-patch"),
         pytest.param("OPTIONS", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-options"),
+        pytest.param("TRACE", f"/v23.0/{PHONE_ID}/messages", id="wrong-method-trace"),
+        pytest.param("PROPFIND", "/v23.0/anything", id="unknown-method"),
         pytest.param("POST", f"/v23/{PHONE_ID}/messages", id="bad-version"),
         pytest.param("POST", f"/latest/{PHONE_ID}/messages", id="not-a-version"),
     ],

@@ -9,7 +9,7 @@ import pytest
 
 from simulator import Simulator
 from tests.api.asserts import assert_accepted, assert_graph_error
-from tests.conftest import ANA, MESSAGES
+from tests.conftest import ANA, MESSAGES, PHONE_ID
 
 MISSING = "(#131008) Required parameter is missing"
 INVALID = "(#131009) Parameter value is not valid"
@@ -23,6 +23,21 @@ def send(client: httpx.Client, kind: str, content: Any, **extra: Any) -> httpx.R
 def payload(kind: str, content: Any, **extra: Any) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "recipient_type": "individual", "to": ANA,
             "type": kind, kind: content, **extra}
+
+
+UPLOADED = "<uploaded>"
+MEDIA_MIME = {"image": "image/jpeg", "audio": "audio/ogg", "video": "video/mp4",
+              "document": "application/pdf", "sticker": "image/webp"}
+
+
+def with_uploads(client: httpx.Client, kind: str, content: Any) -> Any:
+    """Replace an ``UPLOADED`` media id by one uploaded through ``POST /media`` (§8)."""
+    if not (isinstance(content, dict) and content.get("id") == UPLOADED):
+        return content
+    response = client.post(f"/v23.0/{PHONE_ID}/media", data={"messaging_product": "whatsapp"},
+                           files={"file": (f"file.{kind}", b"bytes", MEDIA_MIME[kind])})
+    assert response.status_code == 200, response.text
+    return {**content, "id": response.json()["id"]}
 
 
 @pytest.fixture
@@ -53,12 +68,12 @@ HAPPY = [
     pytest.param("text", {"body": "On its way! https://shop.example", "preview_url": True},
                  id="text"),
     pytest.param("image", {"link": f"{LINK}.jpg", "caption": "Your parcel"}, id="image-link"),
-    pytest.param("image", {"id": "1479537139650973"}, id="image-id"),
-    pytest.param("audio", {"id": "1479537139650974"}, id="audio"),
+    pytest.param("image", {"id": UPLOADED}, id="image-id"),
+    pytest.param("audio", {"id": UPLOADED}, id="audio"),
     pytest.param("video", {"link": f"{LINK}.mp4", "caption": "Unboxing"}, id="video"),
     pytest.param("document", {"link": f"{LINK}.pdf", "filename": "invoice.pdf",
                               "caption": "Invoice"}, id="document"),
-    pytest.param("sticker", {"id": "1479537139650975"}, id="sticker"),
+    pytest.param("sticker", {"id": UPLOADED}, id="sticker"),
     pytest.param("location", {"latitude": "37.4847", "longitude": "-122.1477",
                               "name": "Acme HQ", "address": "1 Hacker Way"}, id="location"),
     pytest.param("location", {"latitude": 37.4847, "longitude": -122.1477},
@@ -83,9 +98,7 @@ HAPPY = [
 def test_each_send_type_inside_the_window_is_accepted_and_recorded(
     sim: Simulator, client: httpx.Client, inbound_id: str, kind: str, content: Any
 ) -> None:
-    if "id" in content:  # sends by id are checked against the media store (§8)
-        mime = {"image": "image/jpeg", "audio": "audio/ogg", "sticker": "image/webp"}[kind]
-        content = {**content, "id": sim.media.upload(b"media bytes", mime)}
+    content = with_uploads(client, kind, content)
     wamid = assert_accepted(send(client, kind, content))
     message = sim.message(wamid)
     assert (message.type, message.to, message.status) == (kind, ANA, "delivered")
@@ -186,6 +199,43 @@ BAD = [
         "flow_message_version": "3", "flow_id": "1", "flow_cta": "c" * 31}}), INVALID,
         "Parameter interactive.action.parameters.flow_cta must be at most 30 characters "
         "long (got 31).", id="flow-cta-too-long"),
+    pytest.param("interactive", interactive("button", {"buttons": _buttons(1)},
+                                            header={"type": "text", "text": "h" * 61}),
+                 INVALID, "Parameter interactive.header.text must be at most 60 characters "
+                 "long (got 61).", id="button-header-too-long"),
+    pytest.param("interactive", interactive("button", {"buttons": _buttons(1)},
+                                            footer={"text": "f" * 61}),
+                 INVALID, "Parameter interactive.footer.text must be at most 60 characters "
+                 "long (got 61).", id="button-footer-too-long"),
+    pytest.param("interactive", {"type": "button", "body": {"text": "b" * 1025},
+                                 "action": {"buttons": _buttons(1)}},
+                 INVALID, "Parameter interactive.body.text must be at most 1024 characters "
+                 "long (got 1025).", id="button-body-too-long"),
+    pytest.param("interactive", interactive("button", {"buttons": [
+        {"type": "reply", "reply": {"id": "i" * 257, "title": "t"}}]}), INVALID,
+        "Parameter interactive.action.buttons[0].reply.id must be at most 256 characters "
+        "long (got 257).", id="button-id-too-long"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"title": f"S{i}", "rows": [{"id": f"r{i}{j}", "title": "r"} for j in range(4)]}
+        for i in range(3)]}), INVALID,
+        "Parameter interactive.action.sections must hold at most 10 rows in all.",
+        id="list-eleven-rows-in-all"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"title": f"S{i}", "rows": [{"id": f"r{i}", "title": "r"}]} for i in range(11)]}),
+        INVALID, "Parameter interactive.action.sections must hold 1 to 10 items (got 11).",
+        id="list-eleven-sections"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"rows": [{"id": "r", "title": "r", "description": "d" * 73}]}]}), INVALID,
+        "Parameter interactive.action.sections[0].rows[0].description must be at most 72 "
+        "characters long (got 73).", id="list-description-too-long"),
+    pytest.param("interactive", interactive("list", {"button": "b" * 21, "sections": [
+        {"rows": [{"id": "r", "title": "r"}]}]}), INVALID,
+        "Parameter interactive.action.button must be at most 20 characters long (got 21).",
+        id="list-button-too-long"),
+    pytest.param("interactive", interactive("flow", {"name": "flow", "parameters": {
+        "flow_id": "1", "flow_cta": "Book"}}), MISSING,
+        "The parameter interactive.action.parameters.flow_message_version is required.",
+        id="flow-no-version"),
     pytest.param("interactive", interactive("carousel", {}), INVALID,
                  "Parameter interactive.type must be one of button, list, cta_url, flow, "
                  "product, product_list, catalog_message, location_request_message, "
@@ -213,6 +263,42 @@ def test_a_bad_payload_of_each_type_gets_its_exact_graph_error(
     assert_graph_error(send(client, kind, content), status=400, code=code, message=message,
                        details=details)
     assert len(sim.sent) == 0
+
+
+@pytest.mark.parametrize(
+    ("extra", "code", "message", "details"),
+    [
+        pytest.param({"biz_opaque_callback_data": "o" * 513}, 131009, INVALID,
+                     "Parameter biz_opaque_callback_data must be at most 512 characters "
+                     "long (got 513).", id="opaque-data-too-long"),
+        pytest.param({"context": {"message_id": 5}}, 131009, INVALID,
+                     "Parameter context.message_id must be a string.",
+                     id="context-id-not-string"),
+        pytest.param({"context": "wamid.x"}, 131009, INVALID,
+                     "Parameter context must be an object.", id="context-not-object"),
+        pytest.param({"recipient_type": "broadcast"}, 131009, INVALID,
+                     "Parameter recipient_type must be 'individual' or 'group'.",
+                     id="recipient-type"),
+    ],
+)
+def test_bad_common_fields_get_their_exact_error(
+    client: httpx.Client, inbound_id: str, extra: dict[str, Any], code: int, message: str,
+    details: str,
+) -> None:
+    response = send(client, "text", {"body": "hi"}, **extra)
+    assert_graph_error(response, status=400, code=code, message=message, details=details)
+
+
+def test_opaque_callback_data_is_echoed_in_status_webhooks(
+    sim: Simulator, client: httpx.Client, inbound_id: str
+) -> None:
+    wamid = assert_accepted(send(client, "text", {"body": "hi"},
+                                 biz_opaque_callback_data="order-17"))
+    statuses = [s for hook in sim.webhooks
+                for s in hook.payload["entry"][0]["changes"][0]["value"].get("statuses", [])
+                if s["id"] == wamid]
+    assert [s["status"] for s in statuses] == ["sent", "delivered"]
+    assert {s["biz_opaque_callback_data"] for s in statuses} == {"order-17"}
 
 
 def test_a_type_without_its_object_is_missing_a_parameter(

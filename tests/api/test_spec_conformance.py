@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from simulator import Simulator
-from tests.api.test_send_types import BAD, HAPPY, payload, send
+from tests.api.test_send_types import BAD, HAPPY, payload, send, with_uploads
 from tests.conftest import MESSAGES, template_message, text_message
 
 
@@ -33,6 +33,7 @@ def open_window(sim: Simulator) -> str:
 def test_each_send_request_and_its_response_conform(
     spec_check: Any, client: httpx.Client, open_window: str, kind: str, content: Any
 ) -> None:
+    content = with_uploads(client, kind, content)
     request = payload(kind, content)
     if _in_spec(content):
         assert spec_check.check_request(request, op="sendMessage") == []

@@ -12,6 +12,7 @@ import uvicorn
 from simulator import Simulator
 from simulator.clock import parse_instant
 from simulator.delivery import BACKOFF_SECONDS, DeliveryEngine, attach, backoff, engine_of
+from simulator.errors import GraphError
 from simulator.server import bind, uvicorn_config
 from simulator.webhooks import sign
 from tests.conftest import ANA, START, text_message
@@ -157,7 +158,7 @@ def test_pending_deliveries_survive_export_and_import(sim: Simulator) -> None:
         other.advance("2m")
         assert [b["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"]
                 for b in up.bodies] == ["while you were out"]
-        assert [a.ok for a in engine.attempts] == [False, True]
+        assert [a.ok for a in engine.attempts] == [False, False, True]  # 0 s, 0 s, 1 min
     finally:
         engine.close()
 
@@ -283,6 +284,12 @@ def test_control_routes(sim: Simulator, client: httpx.Client, receiver: Receiver
         bad_url = client.post("/_sim/webhook", json={"url": "ftp://x"})
         assert bad_url.status_code == 400 and bad_url.json()["error"]["code"] == 100
         assert client.post("/_sim/deliveries/retry").json() == {"retrying": 0}
+        engine.flush()
+        filtered = client.get("/_sim/deliveries?state=redelivery").json()
+        assert filtered["error"]["code"] == 100
+        latest = client.get("/_sim/deliveries?state=delivered&limit=1").json()
+        assert [d["kind"] for d in latest["data"]] == ["redelivery"]
+        assert (latest["delivered"], latest["attempts"]) == (2, 2)
     finally:
         engine.close()
 
@@ -298,5 +305,109 @@ def test_webhook_route_sets_a_url_and_reports_the_handshake(
         assert (answer.status_code, body["url"]) == (200, "http://127.0.0.1:9/hook")
         assert body["verification"]["ok"] is False
         assert sim.world.app_secret == "s3cret"
+    finally:
+        engine.close()
+
+
+def test_flush_runs_the_immediate_retry(sim: Simulator, engine: DeliveryEngine,
+                                        receiver: Receiver) -> None:
+    receiver.fail_first = 1
+    sim.inbound(ANA, "hi")
+    assert engine.flush()
+    assert [(a.number, a.status_code) for a in engine.attempts] == [(1, 500), (2, 200)]
+
+
+def test_a_closed_engine_detaches_and_a_new_one_picks_up_its_log(sim: Simulator) -> None:
+    first = attach(sim, Receiver(status=500))
+    sim.inbound(ANA, "hi")
+    first.flush()
+    first.close()
+    assert engine_of(sim) is None and sim.settle_hooks == []
+    sim.advance("1h")  # no engine: nothing waits, nothing is lost
+    state = sim.export_state()
+    assert [d["state"] for d in state["parts"]["deliveries"]["deliveries"]] == ["retrying"]
+    sim.import_state(state)
+    up = Receiver()
+    second = attach(sim, up)
+    try:
+        # its retry job fired with no engine to run it, so the new engine queues it at once
+        assert second.flush()
+        assert len(up.posts) == 1 and second.pending() == []
+    finally:
+        second.close()
+
+
+def test_concurrent_delivery_gets_everything_there(sim: Simulator, receiver: Receiver) -> None:
+    sim.world.settings.update({"webhook_concurrency": 4})
+    engine = attach(sim, receiver)
+    try:
+        engine.pause()
+        for i in range(20):
+            sim.inbound(ANA, f"m{i}")
+        engine.resume()
+        assert engine.flush()
+        assert len(receiver.posts) == 20 and engine.pending() == []
+        assert len({a.webhook_id for a in engine.attempts}) == 20
+    finally:
+        engine.close()
+
+
+def test_concurrency_is_bounded(sim: Simulator) -> None:
+    with pytest.raises(GraphError) as caught:
+        sim.world.settings.update({"webhook_concurrency": 0})
+    assert caught.value.code == 100
+
+
+def test_retry_now_keeps_the_order_of_the_events(sim: Simulator, engine: DeliveryEngine,
+                                                 receiver: Receiver) -> None:
+    receiver.status = 500
+    for text in ("one", "two", "three", "four", "five"):
+        sim.inbound(ANA, text)
+    sim.advance("1d")
+    receiver.status = 200
+    assert engine.retry_now() == 5
+    assert engine.flush()
+    assert [b["entry"][0]["changes"][0]["value"]["messages"][0]["text"]["body"]
+            for b in receiver.bodies[-5:]] == ["one", "two", "three", "four", "five"]
+
+
+def test_drills_through_the_control_routes(sim: Simulator, client: httpx.Client,
+                                           receiver: Receiver) -> None:
+    engine = attach(sim, receiver)
+    try:
+        sim.inbound(ANA, "first")
+        engine.flush()
+        first = sim.webhooks.last.id
+        answer = client.post("/_sim/webhook-drills/duplicate", json={"webhook_id": first})
+        assert answer.status_code == 200
+        engine.flush()
+        assert receiver.posts[0][1] == receiver.posts[1][1]
+        assert client.post("/_sim/webhook-drills/delay",
+                           json={"by": "45s"}).json()["delay"] == 1
+        sim.inbound(ANA, "late")
+        engine.flush()
+        assert len(receiver.posts) == 2
+        client.post("/_sim/clock/advance", json={"by": "45s"})
+        engine.flush()
+        assert receiver.bodies[-1]["entry"][0]["changes"][0]["value"]["messages"][0][
+            "text"]["body"] == "late"
+        bad = client.post("/_sim/webhook-drills/delay", json={"by": True})
+        assert bad.status_code == 400 and bad.json()["error"]["code"] == 100
+    finally:
+        engine.close()
+
+
+def test_a_null_url_stops_delivery(sim: Simulator, client: httpx.Client,
+                                   receiver: Receiver) -> None:
+    engine = attach(sim, receiver)
+    try:
+        answer = client.post("/_sim/webhook", json={"url": None})
+        assert answer.json() == {"url": None, "verification": None}
+        sim.inbound(ANA, "nobody listens")
+        engine.flush()
+        assert receiver.posts == [] and engine.pending() == []
+        refused = client.post(f"/_sim/deliveries/{sim.webhooks.last.id}/redeliver")
+        assert refused.status_code == 400
+        assert "no webhook target is set" in refused.json()["error"]["error_data"]["details"]
     finally:
         engine.close()
