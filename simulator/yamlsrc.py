@@ -93,9 +93,29 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)
 
+_FastLoader: Any = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(yaml.CSafeLoader):
+        """The same safe loader on libyaml's parser (about ten times faster)."""
+
+    for _tag, _constructor in (
+            (yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping),
+            (yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence),
+            ("tag:yaml.org,2002:timestamp", _construct_timestamp_as_text)):
+        _CLoader.add_constructor(_tag, _constructor)
+    _FastLoader = _CLoader
+
 
 def loads(text: str, path: str = "<string>") -> Any:
-    """Parse YAML text safely; syntax errors become :class:`SourceError`."""
+    """Parse YAML text safely; syntax errors become :class:`SourceError`.
+
+    libyaml parses when it is installed; on any error the pure-Python parser parses again,
+    so messages are the same with or without it."""
+    if _FastLoader is not None:
+        try:
+            return yaml.load(text, Loader=_FastLoader)
+        except yaml.YAMLError:
+            pass
     try:
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:

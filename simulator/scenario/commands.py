@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from simulator.scenario import junit
-from simulator.scenario.loader import load_path
+from simulator.scenario.loader import Worlds, load_path
 from simulator.scenario.model import Scenario, ScenarioResult
 from simulator.scenario.report import Reporter
 from simulator.scenario.runner import RunOptions, run_scenario
@@ -68,9 +68,10 @@ def discover(paths: list[str], pattern: str = DEFAULT_PATTERN) -> tuple[list[Pat
 def load_all(files: list[Path]) -> tuple[list[Scenario], list[str]]:
     scenarios: list[Scenario] = []
     problems: list[str] = []
+    worlds = Worlds()
     for file in files:
         try:
-            scenarios.extend(load_path(file))
+            scenarios.extend(load_path(file, worlds))
         except SourceError as exc:
             problems.append(str(exc))
     return scenarios, problems

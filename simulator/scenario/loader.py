@@ -47,19 +47,33 @@ _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PHONE = re.compile(r"^\+?\d{5,15}$")
 
 
-def load_path(path: str | Path) -> list[Scenario]:
-    """The scenarios of one file."""
-    return parse(load_file(path), str(path))
+class Worlds:
+    """Parsed worlds shared by the files of one run (the default world is parsed once)."""
+
+    def __init__(self) -> None:
+        self.default: World | None = None
+
+    def default_world(self) -> World:
+        if self.default is None:
+            self.default = parse_world(loads(default_world_text(), "<default world>"),
+                                       "<default world>")
+        return self.default.copy()
 
 
-def load_text(text: str, path: str = "<string>") -> list[Scenario]:
+def load_path(path: str | Path, worlds: Worlds | None = None) -> list[Scenario]:
+    """The scenarios of one file (pass one ``Worlds`` to share parsing across files)."""
+    return parse(load_file(path), str(path), worlds)
+
+
+def load_text(text: str, path: str = "<string>",
+              worlds: Worlds | None = None) -> list[Scenario]:
     """The scenarios of YAML text (``path`` names it in messages)."""
-    return parse(loads(text, path), path)
+    return parse(loads(text, path), path, worlds)
 
 
-def parse(data: Any, path: str) -> list[Scenario]:
+def parse(data: Any, path: str, worlds: Worlds | None = None) -> list[Scenario]:
     """Scenarios from a loaded document (one scenario, or ``scenarios:`` sharing a world)."""
-    file = _File(path)
+    file = _File(path, worlds or Worlds())
     if not isinstance(data, dict):
         raise file.error(getattr(data, "mark", (1, 1)),
                          f"a scenario file must be a mapping, got {_kind(data)}",
@@ -151,9 +165,9 @@ def _is_scalar(value: Any) -> bool:
 class _File:
     """Parses the scenarios of one file, raising located errors."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, worlds: Worlds) -> None:
         self.path = path
-        self.default_world: World | None = None
+        self.worlds = worlds
 
     def error(self, mark: Mark, problem: str, hint: str | None = None) -> SourceError:
         return SourceError(self.path, mark[0], mark[1],
@@ -220,10 +234,7 @@ class _File:
     def world(self, data: dict[str, Any]) -> World:
         spec = data.get("world", "default")
         if spec is None or spec == "default":
-            if self.default_world is None:
-                self.default_world = parse_world(loads(default_world_text(), "<default world>"),
-                                                 "<default world>")
-            world = self.default_world.copy()
+            world = self.worlds.default_world()
         elif isinstance(spec, str):
             target = Path(self.path).parent / spec
             if not target.is_file():
@@ -392,6 +403,8 @@ class _File:
                 raise self.error(where, f"{spec.name!r} takes no value",
                                  f"write '{spec.name}: true'")
             return True
+        if shape in ("duration", "instant") and isinstance(value, str) and "${" in value:
+            return value
         if shape == "duration":
             if isinstance(value, bool) or not _is_scalar(value):
                 raise self.error(where, f"{spec.name!r} needs a duration, got {_kind(value)}",
@@ -423,8 +436,9 @@ class _File:
             mapping.key_marks = {spec.text_key: where}
             value = mapping
         if not isinstance(value, dict):
-            raise self.error(where, f"{spec.name!r} needs a mapping, got {_kind(value)}",
-                             f"keys: {', '.join(spec.keys)}" if spec.keys else None)
+            hint = f"e.g. {spec.example}" if spec.example else (
+                f"keys: {', '.join(spec.keys)}" if spec.keys else None)
+            raise self.error(where, f"{spec.name!r} needs a mapping, got {_kind(value)}", hint)
         if spec.keys:
             self.only(value, spec.keys, spec.name)
         for key in spec.required:
@@ -472,6 +486,9 @@ class _Checks:
         self.contacts = contacts
 
     def contact(self, who: Any, mark: Mark) -> None:
+        if not _is_scalar(who):
+            raise self.file.error(mark, f"a customer must be a name or a phone number, "
+                                        f"got {_kind(who)}", "e.g. ana or 16505551234")
         text = str(who)
         if "${" in text or text in self.contacts or _PHONE.match(text):
             return
@@ -503,6 +520,14 @@ class _Checks:
                     raise self.file.error(_mark(template), "'template' is missing 'name'",
                                           "add 'name:'")
                 self.template(template["name"], _mark(template, "name"))
+                for part in ("body", "header", "buttons", "components"):
+                    value_ = template.get(part)
+                    if value_ is not None and not isinstance(value_, list) and not (
+                            isinstance(value_, str) and "${" in value_):
+                        raise self.file.error(
+                            _mark(template, part),
+                            f"template {part!r} must be a list, got {_kind(value_)}",
+                            f"e.g. {part}: [Ana, A-1001]" if part != "components" else None)
             elif _is_scalar(template):
                 self.template(template, _mark(value, "template"))
             else:
@@ -573,8 +598,13 @@ class _Checks:
             return None
         if key == "window":
             if isinstance(value, str):
-                return None if value in WINDOW_STATES else (
-                    f"unknown window state {value!r}", "open or closed")
+                if value not in WINDOW_STATES:
+                    return (f"unknown window state {value!r}", "open or closed")
+                if action not in ("customer", "send", "opt_out", "opt_in", "contact",
+                                  "expect_sent"):
+                    return (f"'window: {value}' needs the step's customer, and "
+                            f"{action!r} has none", f"name them: window: {{ana: {value}}}")
+                return None
             if isinstance(value, dict):
                 for who, state in value.items():
                     self.contact(who, _mark(value, who))

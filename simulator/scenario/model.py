@@ -45,6 +45,11 @@ def describe(action: str, args: Any) -> str:
     """``send to ana: text``, ``advance 25h``: what a step does, in a few words."""
     if action == "expect":
         return "expect " + ", ".join(sorted(args)) if isinstance(args, dict) else "expect"
+    if action == "graph" and isinstance(args, dict):
+        return f"graph {str(args.get('method', 'POST')).upper()} {args.get('path')}"
+    if action == "expect_sent" and isinstance(args, dict):
+        wanted = ", ".join(f"{k} {v}" for k, v in args.items() if k not in ("to", "within"))
+        return f"the app sends to {args.get('to', 'anyone')}" + (f": {wanted}" if wanted else "")
     if isinstance(args, dict):
         who = args.get("to") or args.get("from") or args.get("template") or args.get("who")
         kinds = [k for k in args if k not in ("to", "from", "template", "who", "as")]

@@ -43,10 +43,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
-class ScenarioLoadError(Exception):
-    """A malformed scenario file, reported without a traceback."""
-
-
 class ScenarioFile(pytest.File):
     """A scenario file: one item per scenario in it."""
 

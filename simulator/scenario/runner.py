@@ -19,6 +19,7 @@ from urllib.parse import quote
 from simulator.api import create_app
 from simulator.clock import parse_duration
 from simulator.config import Options
+from simulator.delivery import DeliveryEngine
 from simulator.errors import GraphError
 from simulator.harness import Simulator
 from simulator.journal import Webhook
@@ -153,8 +154,6 @@ class _Session:
         self.token = next(iter(world.tokens))
         self.phone_id = world.first_phone().id
         self.waba_id = world.first_account().waba_id
-        self.client = AppClient(create_app(self.sim),
-                                {"Authorization": f"Bearer {self.token}"})
         self.variables: dict[str, Any] = {
             "phone_id": self.phone_id, "waba_id": self.waba_id, "token": self.token,
             "start": scenario.start,
@@ -163,7 +162,7 @@ class _Session:
             **scenario.variables}
         self.receiver = wiring.Receiver(world.app_secret)
         self.server: Any = None
-        self.engine: Any = None
+        self.engine: DeliveryEngine | None = None
         self.claimed: set[str] = set()
         if options.app_url is not None:
             from simulator.server import ThreadedServer
@@ -172,6 +171,8 @@ class _Session:
             self.engine = wiring.attach(self.sim, options.app_url)
         elif uses_receiver(scenario):
             self.engine = wiring.attach(self.sim, self.receiver)
+        self.client = AppClient(create_app(self.sim),
+                                {"Authorization": f"Bearer {self.token}"})
 
     def __enter__(self) -> _Session:
         return self
@@ -210,6 +211,9 @@ class _Session:
                               failure.line or step.line)
         except MissingVariable as exc:
             return StepResult(step, "error", "", str(exc), step.line)
+        except Exception as exc:  # a bug of ours: reported on the step, never a traceback
+            return StepResult(step, "error", "", f"wasim could not run this step: "
+                              f"{type(exc).__name__}: {exc}", step.line)
         if step.save_as is not None:
             self.variables[step.save_as] = outcome.saved
         self.variables["last"] = outcome.saved

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-INBOUND_TYPES = ("text", "image", "audio", "video", "document", "sticker", "location",
-                 "contacts", "interactive", "button", "order", "reaction", "system",
-                 "unsupported", "request_welcome")
-"""What a customer can send (platform-rules.md §5.1)."""
+from simulator import inbound
+from simulator.rules import payloads
 
-SEND_TYPES = ("text", "image", "audio", "video", "document", "sticker", "location",
-              "contacts", "interactive", "reaction", "template")
+INBOUND_TYPES = inbound.INBOUND_TYPES
+"""What a customer can send (platform-rules.md §5.1), as ``simulator.inbound`` accepts."""
+
+SEND_TYPES = payloads.SEND_TYPES
 """What a business can send through ``POST /{phone-number-id}/messages`` (§3)."""
 
 STATUSES = ("accepted", "sent", "delivered", "read", "played", "failed")
@@ -36,6 +36,7 @@ class Action:
         text_key: The key a scalar value stands for (``approve: name`` is
             ``approve: {template: name}``).
         summary: One line for the README and the schema.
+        example: A short example, the hint of a wrongly typed value.
     """
 
     name: str
@@ -45,6 +46,7 @@ class Action:
     one_of: tuple[tuple[str, ...], ...] = ()
     text_key: str | None = None
     summary: str = ""
+    example: str = ""
 
 
 def _review(name: str, summary: str, *extra: str) -> Action:
@@ -56,11 +58,13 @@ ACTIONS: dict[str, Action] = {a.name: a for a in (
     Action("customer", "mapping",
            ("from", "name", "context", "reply_to", "referral", "phone_number_id",
             *INBOUND_TYPES), ("from",), (INBOUND_TYPES,),
-           summary="a customer writes to the business (any inbound type)"),
+           summary="a customer writes to the business (any inbound type)",
+           example="customer: {from: ana, text: hi}"),
     Action("send", "mapping",
            ("to", "recipient", "from", "reply_to", "context", "biz_opaque_callback_data",
             *SEND_TYPES), (), (("to", "recipient"), SEND_TYPES),
-           summary="the business sends a message through POST /{phone-number-id}/messages"),
+           summary="the business sends a message through POST /{phone-number-id}/messages",
+           example="send: {to: ana, text: hello}"),
     Action("mark_read", "text_or_mapping", ("message", "typing", "from"), ("message",),
            text_key="message", summary="the business marks an inbound message read"),
     Action("graph", "mapping", ("method", "path", "body", "query", "token"), ("path",),

@@ -1,18 +1,16 @@
 """Where a scenario's webhooks go: the built-in receiver, or the app under test.
 
-The delivery engine (``simulator.delivery.attach``) retries, signs and logs; when a
-build has only the minimal poster, a plain sink stands in so scenarios still run.
+Both go through the delivery engine (``simulator.delivery.attach``), so retries, the
+delivery log and signatures behave as they do for any target.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
-from typing import Any
 
+from simulator.delivery import DeliveryEngine
+from simulator.delivery import attach as attach_engine
 from simulator.harness import Simulator
-from simulator.journal import Webhook
-from simulator.webhooks import encode, sign
 
 Target = str | Callable[[dict[str, str], bytes], int | None]
 
@@ -33,33 +31,17 @@ class Receiver:
         return self.status
 
 
-def attach(sim: Simulator, target: Target) -> Any:
-    """Send ``sim``'s webhooks to ``target``; returns the engine (or stand-in) used."""
-    delivery = importlib.import_module("simulator.delivery")
-    engine_attach = getattr(delivery, "attach", None)
-    secret = sim.world.app_secret
-    if engine_attach is not None:
-        return engine_attach(sim, target, app_secret=secret)
-    if isinstance(target, str):
-        sim.world.webhook_url = target
-        poster = delivery.WebhookPoster(sim)
-        sim.sink = poster
-        return poster
-
-    def sink(webhook: Webhook) -> None:
-        body = encode(webhook.payload)
-        target({"X-Hub-Signature-256": sign(body, secret)}, body)
-
-    sim.sink = sink
-    return None
+def attach(sim: Simulator, target: Target) -> DeliveryEngine:
+    """Send ``sim``'s webhooks to ``target``, signed with the world's app secret."""
+    return attach_engine(sim, target, app_secret=sim.world.app_secret)
 
 
-def flush(engine: Any, timeout: float = 5.0) -> None:
+def flush(engine: DeliveryEngine | None, timeout: float = 5.0) -> None:
     """Wait for webhooks in flight (no-op without an engine)."""
-    if engine is not None and hasattr(engine, "flush"):
+    if engine is not None:
         engine.flush(timeout)
 
 
-def close(engine: Any) -> None:
-    if engine is not None and hasattr(engine, "close"):
+def close(engine: DeliveryEngine | None) -> None:
+    if engine is not None:
         engine.close()

@@ -49,3 +49,16 @@ def test_scenarios_needing_an_app_are_skipped_without_one(pytester: pytest.Pytes
     pytester.makefile(".wasim.yaml", app="name: a\nsteps:\n  - expect_sent: {to: ana}\n")
     result = pytester.runpytest("-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(skipped=1)
+
+
+def test_wasim_app_option_runs_scenarios_against_the_app(
+        pytester: pytest.Pytester, order_bot: tuple[str, int]) -> None:
+    app_url, port = order_bot
+    pytester.makefile(".wasim.yaml", app="""name: the bot answers
+steps:
+  - customer: {from: ana, text: hi}
+  - expect_sent: {to: ana, text: /on its way/, within: 5s}
+""")
+    result = pytester.runpytest("-p", "no:cacheprovider", "--wasim-app", app_url,
+                                "--wasim-port", str(port))
+    result.assert_outcomes(passed=1)

@@ -98,3 +98,57 @@ def test_check_reports_each_malformed_file_and_exits_2(
     assert capsys.readouterr().err == (
         f"{tmp_path / 'x.wasim.yaml'}:3:5: not a duration: 'soon' "
         "(use units ms, s, m, h, d, w, e.g. 25h or 1d2h30m)\n")
+
+
+class _Terminal:
+    """A text stream that says it is a terminal."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self.parts.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_line_is_rewritten_in_place_on_a_terminal(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from simulator.scenario.report import Reporter
+
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    terminal = _Terminal()
+    reporter = Reporter(terminal)  # type: ignore[arg-type]
+    reporter.progress(0, 12, "first scenario")
+    assert terminal.parts == ["\r\033[K\033[2m[1/12] first scenario\033[0m"]
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert Reporter(terminal).colour is False  # type: ignore[arg-type]
+
+
+def test_junit_reports_an_unusable_file_as_an_error(folder: Path, tmp_path: Path) -> None:
+    (folder / "c.wasim.yaml").write_text("name: c\nsteps:\n  - advance: soon\n")
+    report = tmp_path / "out.xml"
+    assert main(["run", str(folder), "--junit", str(report)]) == 2
+    error = ET.parse(report).getroot().find("./testsuite[@name='unusable files']/testcase/error")
+    assert error is not None
+    assert error.get("message") == (f"{folder / 'c.wasim.yaml'}:3:5: not a duration: 'soon' "
+                                    "(use units ms, s, m, h, d, w, e.g. 25h or 1d2h30m)")
+
+
+def test_seed_flag_makes_two_runs_print_the_same_ids(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    script = tmp_path / "ids.wasim.yaml"
+    script.write_text(GOOD.replace("expect: {status: delivered}",
+                                   "as: reply\n  - expect: {message: \"${reply.id}\", "
+                                   "record: {id: /^never$/}}"))
+    outputs = []
+    for _ in range(2):
+        assert main(["run", str(script), "--seed", "9"]) == 1
+        outputs.append(capsys.readouterr().out.split("happened: ")[1].splitlines()[0])
+    assert outputs[0] == outputs[1]
+    assert outputs[0].startswith('message {"id": "wamid.')

@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import socket
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-import uvicorn
 
 from simulator.scenario import RunOptions, Scenario, load_path, run_scenario
 from simulator.scenario.runner import needs_app
-from simulator.server import bind, uvicorn_config
+from simulator.server import bind
 from simulator.yamlread import plain
 from simulator.yamlsrc import load_file
 
@@ -28,34 +23,6 @@ def _scenarios() -> list[Any]:
     return [pytest.param(scenario, id=f"{path.name}::{scenario.name}")
             for path in sorted(LIBRARY.glob("*.wasim.yaml"))
             for scenario in load_path(path)]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-@pytest.fixture
-def order_bot() -> Iterator[tuple[str, int]]:
-    """The library's example app on a loopback port, sending to a chosen simulator port."""
-    spec = importlib.util.spec_from_file_location("order_bot", LIBRARY / "app" / "order_bot.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    sim_port = _free_port()
-    sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn_config(module.create(f"http://127.0.0.1:{sim_port}"),
-                                           lifespan="off"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.01)
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}/webhook", sim_port
-    server.should_exit = True
-    thread.join(timeout=5)
-    sock.close()
 
 
 def test_the_library_reads_as_a_table_of_contents() -> None:
@@ -101,3 +68,53 @@ def test_the_readme_lists_every_step_and_expectation() -> None:
     section = _readme_section()
     assert [a for a in ACTIONS if f"`{a}" not in section and f" `{a}`" not in section] == []
     assert [k for k in EXPECT_KEYS if f"`{k}:" not in section] == []
+
+
+def test_wasim_run_with_app_drives_the_app_and_checks_its_sends(
+        order_bot: tuple[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.cli import main
+
+    app_url, port = order_bot
+    script = tmp_path / "bot.wasim.yaml"
+    script.write_text("""name: the bot answers
+steps:
+  - customer: {from: chen, text: "Hi"}
+  - expect_sent: {to: chen, text: "/Chen Wei/", within: {simulated: 5m, step: 1m}}
+    as: answer
+  - expect: {message: "${answer.id}", status: delivered}
+""")
+    assert main(["run", str(script), "--app", app_url, "--port", str(port)]) == 0
+    assert "1 passed (3 steps)" in capsys.readouterr().out
+
+
+def test_an_app_that_sends_nothing_more_fails_the_step(
+        order_bot: tuple[str, int], tmp_path: Path) -> None:
+    app_url, port = order_bot
+    script = tmp_path / "bot.wasim.yaml"
+    script.write_text("""name: the bot is expected to say something more
+steps:
+  - customer: {from: ana, text: "Hi"}
+  - expect_sent: {to: ana, within: 5s}
+  - expect_sent: {to: ana, text: "/refund/", within: 200ms}
+""")
+    result = run_scenario(load_path(script)[0], RunOptions(app_url=app_url, port=port))
+    failed = result.failure
+    assert failed is not None
+    assert (failed.step.index, failed.expected, failed.happened) == (
+        3, 'the app sends {"text": "/refund/", "to": "ana"} within 0.2s', "it sent nothing")
+
+
+def test_a_taken_app_port_is_unusable_input(tmp_path: Path,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    from simulator.cli import main
+
+    script = tmp_path / "bot.wasim.yaml"
+    script.write_text("name: x\nsteps:\n  - customer: {from: ana, text: hi}\n")
+    taken = bind("127.0.0.1", 0)
+    try:
+        code = main(["run", str(script), "--app", "http://127.0.0.1:9/webhook",
+                     "--port", str(taken.getsockname()[1])])
+    finally:
+        taken.close()
+    assert code == 2
+    assert "cannot serve on 127.0.0.1:" in capsys.readouterr().out
