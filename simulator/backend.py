@@ -21,7 +21,7 @@ from simulator.errors import (
     by_code,
 )
 from simulator.ids import IdGenerator
-from simulator.lifecycle import is_voice, progression_for
+from simulator.lifecycle import delays_for, is_voice
 from simulator.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from simulator.rules import billing, payloads, templates, window
 from simulator.rules.categories import pricing_category
@@ -215,14 +215,14 @@ class Backend:
         reactions only ever get ``sent``; voice messages go on from ``read`` to ``played``
         (§5.2).
         """
-        policy = progression_for(self.world, message.to)
-        if status == "delivered" and policy.read_after == 0:
+        delivered_after, read_after = delays_for(self.world, message.to)
+        if status == "delivered" and read_after == 0:
             status = "read"  # delivered and read together: only `read` is sent (§5.2)
         self.reach(message, status, [error] if error else None)
         if status == "sent" and message.type != "reaction":
-            self._next(message, "delivered", policy.delivered_after)
+            self._next(message, "delivered", delivered_after)
         elif status == "delivered":
-            self._next(message, "read", policy.read_after)
+            self._next(message, "read", read_after)
         elif status == "read" and is_voice(message.body):
             self._schedule(message, "played", self.clock.now(), at_once=True)
 

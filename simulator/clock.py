@@ -90,6 +90,8 @@ class Clock:
         """The current simulated instant (timezone-aware UTC)."""
         if self._frozen is not None:
             return self._frozen
+        if not self._offset:
+            return self._source()
         return self._source() + self._offset
 
     @property

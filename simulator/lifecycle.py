@@ -34,13 +34,18 @@ class Progression:
 
 def progression_for(world: World, wa_id: str) -> Progression:
     """The policy that applies to messages to ``wa_id``: the contact's, else the world's."""
-    override = world.extra.get("progression", {}).get(wa_id)
+    return Progression(*delays_for(world, wa_id))
+
+
+def delays_for(world: World, wa_id: str) -> tuple[float | None, float | None]:
+    """``(delivered_after, read_after)`` of :func:`progression_for`, as a plain pair."""
+    table = world.extra.get("progression")
+    override = table.get(wa_id) if table else None
     settings = world.settings
-    base = Progression(settings.delivered_after, settings.read_after)
     if not override:
-        return base
-    return Progression(override.get("delivered_after", base.delivered_after),
-                       override.get("read_after", base.read_after))
+        return settings.delivered_after, settings.read_after
+    return (override.get("delivered_after", settings.delivered_after),
+            override.get("read_after", settings.read_after))
 
 
 def _seconds(name: str, value: Any) -> float | None:

@@ -15,6 +15,7 @@ windows and open CBP conversations and passes them in.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,7 @@ def model_at(setting: str, now: datetime) -> str:
     return "PMP" if now >= PMP_START else "CBP"
 
 
+@functools.lru_cache(maxsize=256)
 def version_of(api_version: str) -> tuple[int, int]:
     """``"v23.0"`` -> ``(23, 0)``; an empty or odd version is the default (v23.0)."""
     match = _VERSION.match(api_version or "")

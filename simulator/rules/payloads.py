@@ -15,6 +15,7 @@ codes and names the offending parameter (``text.body``) in ``error_data.details`
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -341,6 +342,7 @@ _CHECKS = {
 # --- entry points --------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
 def normalize_phone(raw: str) -> str | None:
     """``+1 (650) 555-1234`` → ``16505551234``; ``None`` if it is not a phone number."""
     digits = _PHONE_CHARS.sub("", raw)
