@@ -247,9 +247,8 @@ class Backend:
         if STATUS_ORDER[status] <= STATUS_ORDER[current] or current == "failed":
             return
         pricing = conversation = None
-        if status == "sent" or (status in ("delivered", "read") and not any(
-                s.pricing is not None and s.status in ("delivered", "read")
-                for s in message.statuses)):
+        if status == "sent" or (status in ("delivered", "read")
+                                and not _priced_on_delivery(message.statuses)):
             pricing = message.pricing
             conversation = billing.status_conversation(message.conversation, status)
         if status == "failed":
@@ -314,6 +313,14 @@ class Backend:
         sender = None if message_type == "system" else contact
         self.emit(account.waba_id, "messages", inbound_value(phone, sender, message))
         return inbound
+
+
+def _priced_on_delivery(statuses: list[StatusEvent]) -> bool:
+    """Whether a ``delivered`` or ``read`` status already carried the pricing."""
+    for event in statuses:
+        if event.pricing is not None and event.status in ("delivered", "read"):
+            return True
+    return False
 
 
 def unknown_object(object_id: str, method: str = "post") -> GraphError:

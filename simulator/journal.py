@@ -75,7 +75,12 @@ class Webhook:
               make_value: Callable[[], dict[str, Any]],
               entry_time: datetime | None = None) -> Webhook:
         """A webhook whose envelope around ``make_value()`` is built when first read."""
-        webhook = cls(id, field, waba_id, None, created_at)
+        webhook = cls.__new__(cls)  # __init__'s fields, each set once
+        webhook.id = id
+        webhook.field = field
+        webhook.waba_id = waba_id
+        webhook.created_at = created_at
+        webhook._payload = None
         webhook._make_value = make_value
         webhook._entry_time = entry_time
         return webhook

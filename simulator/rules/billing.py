@@ -113,9 +113,10 @@ def status_conversation(conv: dict[str, Any] | None, status: str) -> dict[str, A
     """``conversation`` as shown on ``status``: ``expiration_timestamp`` on ``sent`` only."""
     if conv is None:
         return None
-    if status == "sent":
-        return dict(conv)
-    return {k: v for k, v in conv.items() if k != "expiration_timestamp"}
+    shown = dict(conv)
+    if status != "sent":
+        shown.pop("expiration_timestamp", None)  # the other keys keep their order
+    return shown
 
 
 def fep_applies(referral_at: datetime | None, opened_at: datetime | None,
