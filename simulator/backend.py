@@ -258,7 +258,7 @@ class Backend:
         event = StatusEvent(status, now, pricing, conversation, errors)
         message.statuses.append(event)
         account, phone = self.phone(message.phone_number_id)
-        contact = self.contact(account, message.to)
+        contact = account.contacts.get(message.to) or self.contact(account, message.to)
         self.emit(account.waba_id, "messages",
                   status_value_later(phone, contact, message, event), at=now)
 

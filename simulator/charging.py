@@ -44,7 +44,8 @@ def record_referral(world: World, phone_number_id: str, wa_id: str, at: datetime
 
 def _fep(world: World, ids: IdGenerator, phone_number_id: str, wa_id: str,
          now: datetime) -> dict[str, Any] | None:
-    entry = world.extra.get("fep", {}).get(_key(phone_number_id, wa_id))
+    entries = world.extra.get("fep")
+    entry = entries.get(_key(phone_number_id, wa_id)) if entries else None
     if entry is None:
         return None
     referral = parse_instant(entry["referral_at"]) if entry.get("referral_at") else None
