@@ -11,6 +11,7 @@ import asyncio
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from starlette.background import BackgroundTask
@@ -28,6 +29,11 @@ NO_INTERFERENCE = Interference()
 VERSION = re.compile(r"^v\d+\.\d+$")
 _DECODER = json.JSONDecoder()
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_C_ENCODE = None if c_make_encoder is None else c_make_encoder(
+    None, _ENCODER.default, encode_basestring, None, ":", ",", False, False, False)
+"""``_ENCODER``'s C encoder, made once: ``encode()`` makes a new one for every call.
+Without the circular-reference markers (answers are built by wasim and never
+circular), so it holds no state and threads may share it."""
 Handler = Callable[[Simulator, Request], Awaitable[Any]]
 
 
@@ -49,7 +55,9 @@ class GraphJSONResponse(JSONResponse):
                             (b"content-type", b"application/json")]
 
     def render(self, content: Any) -> bytes:
-        return _ENCODER.encode(content).encode("utf-8")
+        if _C_ENCODE is None:
+            return _ENCODER.encode(content).encode("utf-8")
+        return "".join(_C_ENCODE(content, 0)).encode("utf-8")
 
 
 def authorization_header(request: Request) -> str | None:
