@@ -27,7 +27,7 @@ from simulator.journal import RequestRecord
 
 NO_INTERFERENCE = Interference()
 VERSION = re.compile(r"^v\d+\.\d+$")
-_DECODER = json.JSONDecoder()
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
 _ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
 _C_ENCODE = None if c_make_encoder is None else c_make_encoder(
     None, _ENCODER.default, encode_basestring, None, ":", ",", False, False, False)
@@ -86,8 +86,15 @@ async def json_body(request: Request) -> Any:
         return {}
     try:
         if raw[:1] == b"{" and raw[1:2] != b"\x00":
-            # what json.loads(bytes) detects as UTF-8, decoded as it would be
-            return _DECODER.decode(raw.decode("utf-8", "surrogatepass"))
+            # what json.loads(bytes) detects as UTF-8, decoded as it would be; a body
+            # with anything after the object (even spaces) takes json.loads's own path
+            text = raw.decode("utf-8", "surrogatepass")
+            try:
+                value, end = _SCAN(text, 0)
+            except StopIteration:
+                end = -1
+            if end == len(text):
+                return value
         return json.loads(raw)
     except ValueError:
         raise INVALID_PARAMETER("The request body is not valid JSON.") from None
