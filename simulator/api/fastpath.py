@@ -57,7 +57,15 @@ class WasimApp(Starlette):
                     scope["router"] = self.router
                 scope["endpoint"] = self._send_endpoint
                 scope["path_params"] = params
-                response = await self._send_endpoint(await _request(scope, receive, send))
+                message = await receive()
+                if message["type"] == "http.request" and not message.get("more_body", False):
+                    # the usual case, the body in one message: ``Request.body()`` then
+                    # returns it without walking the stream
+                    request = Request(scope, receive, send)
+                    request._body = message.get("body", b"")
+                else:
+                    request = Request(scope, _replay(message, receive), send)
+                response = await self._send_endpoint(request)
                 await response(scope, receive, send)
                 return
         await super().__call__(scope, receive, send)
@@ -79,17 +87,11 @@ def send_params(scope: Scope) -> dict[str, Any] | None:
     return params
 
 
-async def _request(scope: Scope, receive: Receive, send: Send) -> Request:
-    """The request, with its body already read when it came in one message (the usual
-    case: ``Request.body()`` then returns it without walking the stream)."""
-    message = await receive()
-    if message["type"] == "http.request" and not message.get("more_body", False):
-        request = Request(scope, receive, send)
-        request._body = message.get("body", b"")
-        return request
-    pending = [message]
+def _replay(first: Message, receive: Receive) -> Receive:
+    """``receive`` that gives ``first`` (already read) before the messages still to come."""
+    pending = [first]
 
     async def replay() -> Message:
         return pending.pop() if pending else await receive()
 
-    return Request(scope, replay, send)
+    return replay

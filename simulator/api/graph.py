@@ -161,9 +161,9 @@ def _interference(sim: Simulator, call: GraphCall) -> Interference:
 async def send_message(sim: Simulator, request: Request) -> Any:
     """``POST /{version}/{phone-number-id}/messages`` (§3)."""
     body = await json_body(request)
+    params = request.path_params
     with sim.lock:
-        result = sim.backend.send(request.path_params["object_id"], body,
-                                  request.path_params["version"])
+        result = sim.backend.send(params["object_id"], body, params["version"])
         sim.run_due()
     return result
 
