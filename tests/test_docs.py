@@ -29,6 +29,7 @@ from simulator.seed import load_world
 from simulator.state import WorldSettings
 from simulator.transport import sync_client
 from tests.conftest import PHONE_ID, ROOT, WABA_ID
+from tests.test_readme_walkthroughs import curl_steps
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 PACKAGE = ROOT / "simulator"
@@ -300,40 +301,9 @@ def test_the_world_fields_table_lists_exactly_the_keys_a_world_file_takes() -> N
 # --- the README's curl walkthrough, replayed ----------------------------------------------
 
 
-def walkthrough_requests() -> list[tuple[str, str, dict[str, str], str | None]]:
-    """(method, path, headers, body) of each curl line of the window walkthrough."""
-    block = re.search(r"### Walkthrough: the 24-hour window with curl\n.*?```bash\n(.*?)```",
-                      README, re.S)
-    assert block, "README has no window walkthrough"
-    variables: dict[str, str] = {}
-    requests = []
-    for line in block.group(1).splitlines():
-        assignment = re.fullmatch(r"([A-Z]+)=(.*)", line)
-        if assignment:
-            variables[assignment.group(1)] = shlex.split(assignment.group(2))[0]
-            continue
-        if not line.startswith("curl "):
-            continue
-        words = shlex.split(re.sub(r"\$([A-Z]+)", lambda m: variables[m.group(1)], line))
-        headers, body, url = {}, None, ""
-        pairs = iter(words[1:])
-        for word in pairs:
-            if word == "-H":
-                name, _, value = next(pairs).partition(": ")
-                headers[name] = value
-            elif word == "-d":
-                body = next(pairs)
-            elif not word.startswith("-"):
-                url = word
-        assert url.startswith(variables["BASE"]), line
-        requests.append(("POST" if body is not None else "GET",
-                         url.removeprefix(variables["BASE"]), headers, body))
-    return requests
-
-
 def test_the_readme_window_walkthrough_ends_with_the_131047_failure() -> None:
     """The README's curl lines, replayed on the default world, do what its comments say."""
-    steps = walkthrough_requests()
+    steps = curl_steps("### Walkthrough: the 24-hour window with curl")
     assert [method for method, *_ in steps] == ["POST", "POST", "POST", "POST", "GET"]
     sim = Simulator(seed=1)
     answers = []
