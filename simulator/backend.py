@@ -193,7 +193,7 @@ class Backend:
         with no job or heap operation: the same events in the same order.
         """
         if at_once and self.schedule.claim(due):
-            self._step(message, status, error)
+            self._step(message, status, error, due)
             return
         data: dict[str, Any] = {"message_id": message.id, "status": status}
         if error is not None:
@@ -208,59 +208,78 @@ class Backend:
         self._step(message, job.data["status"], job.data.get("error"))
 
     def _step(self, message: OutboundMessage, status: str,
-              error: dict[str, Any] | None) -> None:
-        """Reach ``status``, then schedule the next status by the progression.
+              error: dict[str, Any] | None, now: datetime | None = None) -> None:
+        """Reach ``status``, then the next statuses by the progression, as far as they
+        are due at once; the first one later goes on the schedule.
 
         The progression is the contact's policy, else the world's (``simulator.lifecycle``);
         reactions only ever get ``sent``; voice messages go on from ``read`` to ``played``
-        (§5.2).
+        (§5.2). A status due at once is reached here only when the schedule has nothing
+        due before it (``Schedule.claim``); otherwise it is queued behind that work.
+        One clock reading and one number/contact lookup serve every step taken here.
         """
+        if now is None:
+            now = self.clock.now()
         delivered_after, read_after = delays_for(self.world, message.to)
-        if status == "delivered" and read_after == 0:
-            status = "read"  # delivered and read together: only `read` is sent (§5.2)
-        self.reach(message, status, [error] if error else None)
-        if status == "sent" and message.type != "reaction":
-            self._next(message, "delivered", delivered_after)
-        elif status == "delivered":
-            self._next(message, "read", read_after)
-        elif status == "read" and is_voice(message.body):
-            self._schedule(message, "played", self.clock.now(), at_once=True)
-
-    def _next(self, message: OutboundMessage, status: str, seconds: float | None) -> None:
-        """Schedule ``status`` ``seconds`` from now (``None``: manual, nothing scheduled)."""
-        if seconds is None:
+        account, phone = self.phone(message.phone_number_id)
+        contact = account.contacts.get(message.to) or self.contact(account, message.to)
+        errors = [error] if error else None
+        while True:
+            if status == "delivered" and read_after == 0:
+                status = "read"  # delivered and read together: only `read` is sent (§5.2)
+            self._reach(message, status, errors, now, account.waba_id, phone, contact)
+            errors = None
+            seconds: float | None
+            if status == "sent" and message.type != "reaction":
+                status, seconds = "delivered", delivered_after
+            elif status == "delivered":
+                status, seconds = "read", read_after
+            elif status == "read" and is_voice(message.body):
+                status, seconds = "played", 0
+            else:
+                return
+            if seconds is None:
+                return  # manual: only a forced status moves it on
+            if seconds == 0:
+                if self.schedule.claim(now):
+                    continue
+                due = now
+            else:
+                due = now + timedelta(seconds=seconds)
+            self.schedule.add(due, "status", {"message_id": message.id, "status": status})
             return
-        now = self.clock.now()
-        if seconds == 0:
-            self._schedule(message, status, now, at_once=True)
-        else:
-            self._schedule(message, status, now + timedelta(seconds=seconds))
 
     def reach(self, message: OutboundMessage, status: str,
               errors: list[dict[str, Any]] | None = None) -> None:
-        """Record ``status`` on ``message`` and emit its webhook (§5.2 pricing rules).
+        """Record ``status`` on ``message`` now and emit its webhook (§5.2 pricing rules)."""
+        account, phone = self.phone(message.phone_number_id)
+        contact = account.contacts.get(message.to) or self.contact(account, message.to)
+        self._reach(message, status, errors, self.clock.now(), account.waba_id, phone,
+                    contact)
+
+    def _reach(self, message: OutboundMessage, status: str,
+               errors: list[dict[str, Any]] | None, now: datetime, waba_id: str,
+               phone: PhoneNumber, contact: Contact) -> None:
+        """:meth:`reach` with the clock read and the number and contact looked up.
 
         ``pricing`` and ``conversation`` go on ``sent`` and on the first of
         delivered/read, never both; ``failed`` carries ``errors`` and neither.
         """
-        current = message.status
-        if STATUS_ORDER[status] <= STATUS_ORDER[current] or current == "failed":
+        statuses = message.statuses
+        current = statuses[-1].status if statuses else "accepted"
+        if current == "failed" or STATUS_ORDER[status] <= STATUS_ORDER[current]:
             return
         pricing = conversation = None
-        if status == "sent" or (status in ("delivered", "read")
-                                and not _priced_on_delivery(message.statuses)):
+        if status == "failed":
+            message.error = errors[0] if errors else None
+        elif status == "sent" or (status in ("delivered", "read")
+                                  and not _priced_on_delivery(statuses)):
             pricing = message.pricing
             conversation = billing.status_conversation(message.conversation, status)
-        if status == "failed":
-            pricing = conversation = None
-            message.error = errors[0] if errors else None
-        now = self.clock.now()
         event = StatusEvent(status, now, pricing, conversation, errors)
-        message.statuses.append(event)
-        account, phone = self.phone(message.phone_number_id)
-        contact = account.contacts.get(message.to) or self.contact(account, message.to)
-        self.emit(account.waba_id, "messages",
-                  status_value_later(phone, contact, message, event), at=now)
+        statuses.append(event)
+        self.emit(waba_id, "messages", status_value_later(phone, contact, message, event),
+                  at=now)
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
                      details: str | None = None) -> OutboundMessage:

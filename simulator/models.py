@@ -118,9 +118,13 @@ class Template:
         return cls(**data)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StatusEvent:
-    """One status an outbound message reached, with what its webhook carried (§5.2)."""
+    """One status an outbound message reached, with what its webhook carried (§5.2).
+
+    Treat as read-only once recorded (not ``frozen``: a frozen dataclass sets each field
+    through ``object.__setattr__``, which doubled the cost of recording a status).
+    """
 
     status: str
     at: datetime

@@ -61,11 +61,15 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
                 if freezer is not None:
                     freezer.maybe_freeze()
 
+        if freezer is not None:
+            freezer.take_over()
         task = asyncio.create_task(tick())
         try:
             yield
         finally:
             task.cancel()
+            if freezer is not None:
+                freezer.release()
 
     app.router.lifespan_context = lifespan
     return app
