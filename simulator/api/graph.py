@@ -17,6 +17,7 @@ from typing import Any
 from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Scope
 
 from simulator.api.auth import bearer, check_token
 from simulator.api.envelope import error_response, unknown_path
@@ -24,6 +25,7 @@ from simulator.calls import GraphCall, Interference
 from simulator.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
 from simulator.harness import Simulator
 from simulator.journal import RequestRecord
+from simulator.models import Token
 
 NO_INTERFERENCE = Interference()
 VERSION = re.compile(r"^v\d+\.\d+$")
@@ -55,14 +57,24 @@ class GraphJSONResponse(JSONResponse):
                             (b"content-type", b"application/json")]
 
     def render(self, content: Any) -> bytes:
-        if _C_ENCODE is None:
-            return _ENCODER.encode(content).encode("utf-8")
-        return "".join(_C_ENCODE(content, 0)).encode("utf-8")
+        return render_json(content)
+
+
+def render_json(content: Any) -> bytes:
+    """The bytes of Starlette's ``JSONResponse`` for ``content``, by one shared encoder."""
+    if _C_ENCODE is None:
+        return _ENCODER.encode(content).encode("utf-8")
+    return "".join(_C_ENCODE(content, 0)).encode("utf-8")
 
 
 def authorization_header(request: Request) -> str | None:
     """``request.headers.get("authorization")`` without building the headers object."""
-    for key, value in request.scope["headers"]:
+    return authorization_of(request.scope)
+
+
+def authorization_of(scope: Scope) -> str | None:
+    """The ``Authorization`` header of an HTTP ``scope`` (the first, as Starlette reads it)."""
+    for key, value in scope["headers"]:
         if key == b"authorization":
             return str(value.decode("latin-1"))
     return None
@@ -81,7 +93,11 @@ def sim_of(request: Request) -> Simulator:
 
 async def json_body(request: Request) -> Any:
     """The request body as JSON (a Graph 100 error when it is not JSON)."""
-    raw = await request.body()
+    return parse_json(await request.body())
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as JSON (a Graph 100 error when it is not JSON)."""
     if not raw:
         return {}
     try:
@@ -115,17 +131,12 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         path = request_path(request)
         status, code = 200, None
         try:
-            if version is not None and not VERSION.match(version):
-                raise unknown_path(method, path)
             authorization = authorization_header(request)
-            token = bearer(authorization, None if authorization
-                           else request.query_params.get("access_token"))
-            with sim.lock:
-                sim.run_due()
-                known = check_token(sim.world, token, sim.clock.now(), scope)
-                # what ``request.state.token = known`` does, without building the State
-                request.scope.setdefault("state", {})["token"] = known
-                interference = _interference(sim, GraphCall(method, path, known))
+            known, interference = admit(
+                sim, method, path, version, authorization,
+                None if authorization else request.query_params.get("access_token"), scope)
+            # what ``request.state.token = known`` does, without building the State
+            request.scope.setdefault("state", {})["token"] = known
             if interference.delay > 0:
                 await asyncio.sleep(interference.delay)
             if interference.error is not None:
@@ -144,6 +155,71 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         return response
 
     return endpoint
+
+
+def admit(sim: Simulator, method: str, path: str, version: str | None,
+          authorization: str | None, query_token: str | None,
+          scope: str | None) -> tuple[Token, Interference]:
+    """What every Graph call goes through before its handler: the version check, the
+    bearer token (§9), the work due by now, and the call hooks (faults, call limits)."""
+    if version is not None and version not in _VERSIONS_SEEN and not _good_version(version):
+        raise unknown_path(method, path)
+    token = bearer(authorization, query_token)
+    with sim.lock:
+        sim.run_due()
+        known = check_token(sim.world, token, sim.clock.now(), scope)
+        return known, _interference(sim, GraphCall(method, path, known))
+
+
+_VERSIONS_SEEN: set[str] = set()
+"""Versions that passed :data:`VERSION` (a handful in any run): a set lookup, not a regex."""
+
+
+def _good_version(version: str) -> bool:
+    if VERSION.match(version) is None:
+        return False
+    if len(_VERSIONS_SEEN) < 1024:
+        _VERSIONS_SEEN.add(version)
+    return True
+
+
+async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
+                      object_id: str, authorization: str) -> tuple[int, bytes] | Response:
+    """``POST /{version}/{object_id}/messages`` as :func:`graph_endpoint` wrapping
+    :func:`send_message` answers it, without Starlette's request and response objects
+    (``simulator.api.fastpath`` calls it for a request that names its token in an
+    ``Authorization`` header and has its body in one piece).
+
+    Returns the status and JSON bytes of a success, or the error response.
+    """
+    method: str = scope["method"]
+    path: str = scope["path"]
+    if "?" in path or "#" in path or "\\" in path:
+        path = path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    status, code = 200, None
+    answer: tuple[int, bytes] | Response
+    try:
+        known, interference = admit(sim, method, path, version, authorization, None,
+                                    "messaging")
+        scope.setdefault("state", {})["token"] = known
+        if interference.delay > 0:
+            await asyncio.sleep(interference.delay)
+        if interference.error is not None:
+            raise interference.error
+        body = parse_json(raw)
+        with sim.lock:
+            result = sim.backend.send(object_id, body, version)
+            sim.run_due()
+        answer = (200, render_json(result))
+    except GraphError as error:
+        status, code = error.http_status, error.code
+        answer = error_response(error, sim.ids.fbtrace_id())
+    except Exception:  # a bug of ours: still a Graph envelope, never a traceback
+        unknown = API_UNKNOWN()
+        status, code = unknown.http_status, unknown.code
+        answer = error_response(unknown, sim.ids.fbtrace_id())
+    sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
+    return answer
 
 
 def _interference(sim: Simulator, call: GraphCall) -> Interference:
