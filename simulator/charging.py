@@ -18,7 +18,7 @@ from simulator.rules import billing
 from simulator.state import World
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Charge:
     """What a send costs: the ``pricing`` and ``conversation`` objects of its statuses."""
 

@@ -326,10 +326,14 @@ class DeliveryEngine:
     # --- the sink --------------------------------------------------------------------
 
     def __call__(self, webhook: Webhook) -> None:
-        """Take a freshly emitted webhook (the simulator calls this under its lock)."""
-        self._webhooks[webhook.id] = webhook
+        """Take a freshly emitted webhook (the simulator calls this under its lock).
+
+        With no target nothing is delivered; ``redeliver`` finds such a webhook later
+        through ``sim.webhooks`` (``_index``).
+        """
         if self.target is None:
             return
+        self._webhooks[webhook.id] = webhook
         delivery = self._new(webhook.id, webhook.created_at, "event")
         drills = self.drills
         if drills.delay:

@@ -26,7 +26,8 @@ class IdGenerator:
 
     def wamid(self) -> str:
         """A ``wamid.``-prefixed opaque id shaped like the platform's (§11)."""
-        raw = b"\x15\x02\x00\x11\x18" + self._random.randbytes(18)
+        # randbytes(18), read straight from getrandbits: the same bytes, one call less
+        raw = b"\x15\x02\x00\x11\x18" + self._random.getrandbits(144).to_bytes(18, "little")
         return "wamid.HBgL" + base64.b64encode(raw).decode("ascii").rstrip("=")
 
     def numeric(self, digits: int = 16) -> str:
@@ -40,7 +41,8 @@ class IdGenerator:
         return "".join(self._random.choice(alphabet) for _ in range(23))
 
     def token(self, n: int = 16) -> str:
-        return self._random.randbytes(n).hex()
+        """``n`` random bytes as hex (``randbytes(n).hex()``, without its extra call)."""
+        return self._random.getrandbits(n * 8).to_bytes(n, "little").hex()
 
     def bsuid(self, country: str = "US") -> str:
         """A business-scoped user id such as ``US.13491208655302741918`` (§11)."""

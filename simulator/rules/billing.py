@@ -111,11 +111,10 @@ def _per_message_id(message_id: str) -> str:
 
 def status_conversation(conv: dict[str, Any] | None, status: str) -> dict[str, Any] | None:
     """``conversation`` as shown on ``status``: ``expiration_timestamp`` on ``sent`` only."""
-    if conv is None:
-        return None
+    if conv is None or status == "sent":
+        return conv  # shared, as ``pricing`` is: recorded objects are never changed
     shown = dict(conv)
-    if status != "sent":
-        shown.pop("expiration_timestamp", None)  # the other keys keep their order
+    shown.pop("expiration_timestamp", None)  # the other keys keep their order
     return shown
 
 
