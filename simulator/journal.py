@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -128,8 +128,6 @@ class RequestRecord:
     api_version: str | None = None
     error_code: int | None = None
     implemented: bool = True
-    body: Any = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "status_code": self.status_code,
