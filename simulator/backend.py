@@ -27,7 +27,13 @@ from simulator.rules import billing, payloads, templates, window
 from simulator.rules.categories import pricing_category
 from simulator.send_hooks import SendAttempt, SendHook
 from simulator.state import BusinessAccount, World
-from simulator.webhooks import inbound_value, status_value_later, unix
+from simulator.webhooks import (
+    StatusSnapshot,
+    inbound_value,
+    status_snapshot,
+    status_value_later,
+    unix,
+)
 
 Emit = Callable[..., object]
 """``emit(waba_id, field, value, entry_time=False, at=None)``: hand a webhook ``value`` to
@@ -130,15 +136,14 @@ class Backend:
                             wa_id=contact.wa_id, message_id=message_id,
                             message_type=request.type, template_category=category,
                             in_window=in_window, now=now, api_version=api_version)
-        message = OutboundMessage(
-            id=message_id, phone_number_id=phone.id, waba_id=account.waba_id,
-            to=contact.wa_id, input=request.input, type=request.type, body=body,
-            created_at=now, in_window=in_window, category=category, template_name=name,
-            template_language=language, api_version=api_version,
-            pricing=priced.pricing if priced else None,
-            biz_opaque_callback_data=request.biz_opaque_callback_data,
-            conversation=priced.conversation if priced else None,
-        )
+        message = OutboundMessage(  # positional, in field order: id, phone_number_id,
+            # waba_id, to, input, type, body, created_at, in_window, category,
+            # template_name, template_language, api_version, pricing,
+            # biz_opaque_callback_data, conversation
+            message_id, phone.id, account.waba_id, contact.wa_id, request.input,
+            request.type, body, now, in_window, category, name, language, api_version,
+            priced.pricing if priced else None, request.biz_opaque_callback_data,
+            priced.conversation if priced else None)
         self.world.messages[message.id] = message
         for on_accepted in accepted:
             on_accepted(attempt, message, failure is not None)
@@ -223,11 +228,12 @@ class Backend:
         delivered_after, read_after = delays_for(self.world, message.to)
         account, phone = self.phone(message.phone_number_id)
         contact = account.contacts.get(message.to) or self.contact(account, message.to)
+        snapshot = status_snapshot(phone, contact)
         errors = [error] if error else None
         while True:
             if status == "delivered" and read_after == 0:
                 status = "read"  # delivered and read together: only `read` is sent (§5.2)
-            self._reach(message, status, errors, now, account.waba_id, phone, contact)
+            self._reach(message, status, errors, now, account.waba_id, snapshot)
             errors = None
             seconds: float | None
             if status == "sent" and message.type != "reaction":
@@ -254,12 +260,12 @@ class Backend:
         """Record ``status`` on ``message`` now and emit its webhook (§5.2 pricing rules)."""
         account, phone = self.phone(message.phone_number_id)
         contact = account.contacts.get(message.to) or self.contact(account, message.to)
-        self._reach(message, status, errors, self.clock.now(), account.waba_id, phone,
-                    contact)
+        self._reach(message, status, errors, self.clock.now(), account.waba_id,
+                    status_snapshot(phone, contact))
 
     def _reach(self, message: OutboundMessage, status: str,
                errors: list[dict[str, Any]] | None, now: datetime, waba_id: str,
-               phone: PhoneNumber, contact: Contact) -> None:
+               snapshot: StatusSnapshot) -> None:
         """:meth:`reach` with the clock read and the number and contact looked up.
 
         ``pricing`` and ``conversation`` go on ``sent`` and on the first of
@@ -278,8 +284,7 @@ class Backend:
             conversation = billing.status_conversation(message.conversation, status)
         event = StatusEvent(status, now, pricing, conversation, errors)
         statuses.append(event)
-        self.emit(waba_id, "messages", status_value_later(phone, contact, message, event),
-                  at=now)
+        self.emit(waba_id, "messages", status_value_later(snapshot, message, event), at=now)
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
                      details: str | None = None) -> OutboundMessage:

@@ -82,16 +82,31 @@ def status_value(phone: PhoneNumber, contact: Contact, message: OutboundMessage,
                          contact.user_id, message, event)
 
 
-def status_value_later(phone: PhoneNumber, contact: Contact, message: OutboundMessage,
+StatusSnapshot = tuple[str, str, str, str, str]
+"""What a status webhook shows of the number and the contact, as it was when emitted:
+display number, phone number id, profile name, ``wa_id``, BSUID."""
+
+
+def status_snapshot(phone: PhoneNumber, contact: Contact) -> StatusSnapshot:
+    """The number's and contact's fields a status webhook shows, taken now (a later
+    profile-name change must not rewrite an old webhook)."""
+    return (phone.display_phone_number, phone.id, contact.name, contact.wa_id,
+            contact.user_id)
+
+
+def status_value_later(snapshot: StatusSnapshot, message: OutboundMessage,
                        event: StatusEvent) -> Callable[[], dict[str, Any]]:
     """``status_value`` as it reads now, built only when called (``Webhook.later``).
 
-    The number's and contact's fields are taken now (a later profile-name change must not
-    rewrite an old webhook); the message's fields it reads (id, recipient, callback data)
-    and the event never change.
+    The message's fields it reads (id, recipient, callback data) and the event never
+    change; one ``snapshot`` serves every status of a step.
     """
-    return partial(_status_value, phone.display_phone_number, phone.id, contact.name,
-                   contact.wa_id, contact.user_id, message, event)
+    return partial(_snapshot_value, snapshot, message, event)
+
+
+def _snapshot_value(snapshot: StatusSnapshot, message: OutboundMessage,
+                    event: StatusEvent) -> dict[str, Any]:
+    return _status_value(*snapshot, message, event)
 
 
 def _status_value(display_phone_number: str, phone_number_id: str, name: str, wa_id: str,

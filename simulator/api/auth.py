@@ -6,6 +6,7 @@ a token without the scope an endpoint needs → the permission error (10 / 200, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from simulator.errors import ACCESS_TOKEN, PERMISSION_MISSING, GraphError
@@ -23,8 +24,12 @@ def bearer(authorization: str | None, query_token: str | None) -> str | None:
     return query_token or None
 
 
-def check_token(world: World, token: str | None, now: datetime, scope: str | None) -> Token:
-    """The world's token for ``token``, or the Graph error the platform answers."""
+def check_token(world: World, token: str | None, now: datetime | Callable[[], datetime],
+                scope: str | None) -> Token:
+    """The world's token for ``token``, or the Graph error the platform answers.
+
+    ``now`` may be the clock's ``now`` method: it is read only for a token that expires.
+    """
     if token is None:
         raise ACCESS_TOKEN(message="An access token is required to request this resource.",
                            details="", subcode=None)
@@ -32,12 +37,14 @@ def check_token(world: World, token: str | None, now: datetime, scope: str | Non
     if known is None:
         raise ACCESS_TOKEN(message="Invalid OAuth access token - Cannot parse access token",
                            details="", subcode=None)
-    if known.expires_at is not None and now >= known.expires_at:
-        stamp = known.expires_at.strftime("%A, %d-%b-%y %H:%M:%S UTC")
-        raise ACCESS_TOKEN(
-            message=f"Error validating access token: Session has expired on {stamp}. "
-            f"The current time is {now.strftime('%A, %d-%b-%y %H:%M:%S UTC')}.",
-            details="")
+    if known.expires_at is not None:
+        at = now if isinstance(now, datetime) else now()
+        if at >= known.expires_at:
+            stamp = known.expires_at.strftime("%A, %d-%b-%y %H:%M:%S UTC")
+            raise ACCESS_TOKEN(
+                message=f"Error validating access token: Session has expired on {stamp}. "
+                f"The current time is {at.strftime('%A, %d-%b-%y %H:%M:%S UTC')}.",
+                details="")
     require_scope(known, scope)
     return known
 

@@ -167,7 +167,7 @@ def admit(sim: Simulator, method: str, path: str, version: str | None,
     token = bearer(authorization, query_token)
     with sim.lock:
         sim.run_due()
-        known = check_token(sim.world, token, sim.clock.now(), scope)
+        known = check_token(sim.world, token, sim.clock.now, scope)
         return known, _interference(sim, GraphCall(method, path, known))
 
 
