@@ -233,7 +233,8 @@ class Simulator:
             text: Shortcut for a text message.
             type: Any inbound type: text, image, audio, video, document, sticker,
                 location, contacts, interactive, button, reaction, order, system,
-                unsupported, request_welcome.
+                unsupported, request_welcome, edit (``{"original_message_id", "text"}``
+                or ``{..., "caption"}``), revoke (the original message id).
             content: The object of that type (a media id string is enough for media).
             name: The customer's profile name (updates the contact).
             context: The id (or ``{"id", "from"?}``) of the message this one replies to.
@@ -249,18 +250,29 @@ class Simulator:
         with self.lock:
             wa_id = self.resolve_customer(from_)
             content = self._customer_media(type, content, phone_number_id)
-            built, more = inbound_types.build(type, content, sender=wa_id, name=name or "",
-                                              media_info=self.media_info)
+            phone = phone_number_id or self.world.first_phone().id
+            built, more = inbound_types.build(
+                type, content, sender=wa_id, name=name or "", media_info=self.media_info,
+                original=lambda message_id: self._sent_by(wa_id, phone, message_id),
+                now=self.clock.now())
             fields = dict(extra or {})
             fields.update(more)
             if context is not None:
                 fields["context"] = inbound_types.context_of(self.world, context)
             if referral is not None and referral is not False:
                 fields["referral"] = inbound_types.referral_of(referral, self.ids.token(24))
-            phone = phone_number_id or self.world.first_phone().id
             message = self.backend.receive(phone, wa_id, type, built, name=name, extra=fields)
             self.run_due()
             return message
+
+    def _sent_by(self, wa_id: str, phone_number_id: str,
+                 message_id: str) -> InboundMessage | None:
+        """The message ``message_id`` if ``wa_id`` sent it to ``phone_number_id``."""
+        for message in reversed(self.world.inbound):
+            if (message.id == message_id and message.from_wa_id == wa_id
+                    and message.phone_number_id == phone_number_id):
+                return message
+        return None
 
     def _customer_media(self, kind: str, content: Any, phone_number_id: str | None) -> Any:
         """Media a customer sends without naming an id is stored as the platform stores it

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from simulator.errors import INVALID_PARAMETER
+from simulator.models import InboundMessage
 from simulator.state import World
 
 MediaInfo = Callable[[str], "dict[str, Any] | None"]
@@ -25,8 +27,20 @@ MEDIA_MIME = {"image": "image/jpeg", "audio": "audio/ogg; codecs=opus", "video":
 
 INBOUND_TYPES = ("text", "image", "audio", "video", "document", "sticker", "location",
                  "contacts", "interactive", "button", "reaction", "order", "system",
-                 "unsupported", "request_welcome")
+                 "unsupported", "request_welcome", "edit", "revoke")
 """Every inbound ``type`` the simulator injects (§5.1)."""
+
+EDIT_WITHIN = timedelta(minutes=15)
+"""A customer edits a message of theirs within 15 minutes of sending it (Meta's edit
+webhook reference)."""
+REVOKE_WITHIN = timedelta(days=2)
+"""A customer deletes (revokes) a message of theirs within two days of sending it
+(Meta's revoke webhook reference)."""
+EDITABLE = ("text", "image", "video", "document")
+"""What a customer can edit: text, and media with a caption."""
+
+Original = Callable[[str], "InboundMessage | None"]
+"""Finds a message the customer sent to this number, by id."""
 
 UNSUPPORTED_ERROR = {"code": 131051, "title": "Message type unknown",
                      "message": "Message type unknown",
@@ -167,11 +181,67 @@ def _system(content: Any, sender: str, name: str) -> dict[str, Any]:
     return {"body": body, "wa_id": new, "type": kind}
 
 
+def _original(content: Any, kind: str, original: Original | None, now: datetime | None,
+              within: timedelta) -> InboundMessage:
+    """The customer's earlier message an ``edit`` or ``revoke`` names, still changeable."""
+    given = {"original_message_id": content} if isinstance(content, str) else _obj(
+        content, kind)
+    message_id = _str(given, "original_message_id", kind)
+    assert message_id is not None
+    found = original(message_id) if original is not None else None
+    if found is None:
+        raise _bad(f"{kind}.original_message_id",
+                   f"{message_id!r} is not a message this customer sent to this number")
+    if now is not None and now - found.at >= within:
+        action = "edited" if kind == "edit" else "deleted"
+        raise _bad(f"{kind}.original_message_id",
+                   f"{message_id!r} can no longer be {action}: a customer can do that within "
+                   f"{_span(within)} of sending it")
+    return found
+
+
+def _span(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes} minutes" if minutes < 120 else f"{minutes // 1440} days"
+
+
+def _edit(content: Any, original: Original | None, now: datetime | None) -> dict[str, Any]:
+    """``{"original_message_id", "message": {...}}``: the edited message as it now reads.
+
+    The new words come as ``text`` (a text message) or ``caption`` (media); the inner
+    message keeps the original's type (and its ``context``, if it quoted one).
+    """
+    found = _original(content, "edit", original, now, EDIT_WITHIN)
+    given = _obj(content, "edit")
+    before = found.message
+    if found.type not in EDITABLE or (found.type != "text"
+                                      and "caption" not in before.get(found.type, {})):
+        raise _bad("edit.original_message_id",
+                   f"{found.id!r} is a {found.type} message without text to edit (text, and "
+                   "media with a caption, can be edited)")
+    message: dict[str, Any] = {}
+    if "context" in before:
+        message["context"] = before["context"]
+    message["type"] = found.type
+    if found.type == "text":
+        new = given.get("text")
+        text = {"body": new} if isinstance(new, str) else _obj(new, "edit.text")
+        _str(text, "body", "edit.text")
+        message["text"] = text
+    else:
+        _str(given, "caption", "edit")
+        message[found.type] = {**before[found.type], "caption": given["caption"]}
+    return {"original_message_id": found.id, "message": message}
+
+
 def build(kind: str, content: Any, *, sender: str, name: str = "",
-          media_info: MediaInfo | None = None) -> tuple[Any, dict[str, Any]]:
+          media_info: MediaInfo | None = None, original: Original | None = None,
+          now: datetime | None = None) -> tuple[Any, dict[str, Any]]:
     """The webhook ``content`` of an inbound ``kind`` and any extra message fields.
 
     Returns ``(content, extra)``: ``extra`` holds ``errors`` for ``unsupported``.
+    ``original`` and ``now`` serve ``edit`` and ``revoke``, which name an earlier message
+    of the customer's that must still be changeable at ``now``.
     """
     if kind not in INBOUND_TYPES:
         raise _bad("type", f"must be one of {', '.join(INBOUND_TYPES)}; got {kind!r}")
@@ -185,6 +255,11 @@ def build(kind: str, content: Any, *, sender: str, name: str = "",
         return None, {"errors": [dict(UNSUPPORTED_ERROR)]}
     if kind == "request_welcome":
         return None, {}
+    if kind == "edit":
+        return _edit(content, original, now), {}
+    if kind == "revoke":
+        found = _original(content, "revoke", original, now, REVOKE_WITHIN)
+        return {"original_message_id": found.id}, {}
     builders: dict[str, Callable[[Any], Any]] = {
         "location": _location, "contacts": _contacts, "interactive": _interactive,
         "button": _button, "reaction": _reaction, "order": _order,

@@ -70,7 +70,7 @@ def describe(action: str, args: Any) -> str:
 _CONTENT_KEYS = frozenset({
     "text", "image", "audio", "video", "document", "sticker", "location", "contacts",
     "interactive", "reaction", "template", "button", "order", "system", "unsupported",
-    "request_welcome"})
+    "request_welcome", "edit", "revoke"})
 
 
 @dataclass(slots=True)

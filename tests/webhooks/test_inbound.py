@@ -144,3 +144,111 @@ def test_control_route_keeps_the_text_shortcut(sim: Simulator, client: httpx.Cli
     assert answer.status_code == 200
     assert answer.json()["message"]["text"] == {"body": "Olá"}
     assert sim.webhooks.last.value["contacts"][0]["profile"] == {"name": "Zé"}
+
+
+# --- edit and revoke (Meta's edit and revoke webhook references) -----------------------
+
+
+def test_an_edit_carries_the_original_id_and_the_message_as_it_now_reads(
+        sim: Simulator) -> None:
+    first = sim.inbound(ANA, "See you at 5")
+    edit = sim.inbound(ANA, type="edit",
+                       content={"original_message_id": first.id, "text": "See you at 6"})
+    message = message_of(sim)
+    assert message["type"] == "edit" and message["id"] == edit.id != first.id
+    assert message["edit"] == {"original_message_id": first.id,
+                               "message": {"type": "text", "text": {"body": "See you at 6"}}}
+    assert sim.webhooks.last.value["contacts"][0]["wa_id"] == ANA
+
+
+def test_an_edited_reply_keeps_its_context(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    sent = sim.send(text_message())["messages"][0]["id"]
+    reply = sim.inbound(ANA, "yes", context=sent)
+    sim.inbound(ANA, type="edit", content={"original_message_id": reply.id, "text": "no"})
+    inner = message_of(sim)["edit"]["message"]
+    assert inner["context"]["id"] == sent
+    assert inner["text"] == {"body": "no"}
+
+
+def test_an_edited_caption_replaces_only_the_caption(sim: Simulator) -> None:
+    photo = sim.inbound(ANA, type="image", content={"caption": "my cat"})
+    before = photo.message["image"]
+    sim.inbound(ANA, type="edit", content={"original_message_id": photo.id,
+                                           "caption": "my dog"})
+    assert message_of(sim)["edit"]["message"] == {
+        "type": "image", "image": {**before, "caption": "my dog"}}
+
+
+@pytest.mark.parametrize(("kind", "content"), [
+    ("image", {}),  # media without a caption
+    ("location", {"latitude": 1, "longitude": 2}),
+])
+def test_only_text_and_captions_can_be_edited(sim: Simulator, kind: str,
+                                              content: dict[str, Any]) -> None:
+    original = sim.inbound(ANA, type=kind, content=content)
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, type="edit", content={"original_message_id": original.id,
+                                               "caption": "x", "text": "x"})
+    assert caught.value.code == 100
+    assert "without text to edit" in str(caught.value.details)
+
+
+@pytest.mark.parametrize(("kind", "limit"), [("edit", "15m"), ("revoke", "2d")])
+def test_edits_and_revokes_have_a_time_limit(sim: Simulator, kind: str, limit: str) -> None:
+    first = sim.inbound(ANA, "one")
+    second = sim.inbound(ANA, "two")
+    content: dict[str, Any] = {"original_message_id": first.id, "text": "1"}
+    sim.advance(limit)  # exactly the limit: too late
+    with pytest.raises(GraphError) as caught:
+        sim.inbound(ANA, type=kind, content=content)
+    assert "can no longer be" in str(caught.value.details)
+    assert sim.received.last.id == second.id
+
+
+@pytest.mark.parametrize(("kind", "just_inside"), [("edit", "14m59s"), ("revoke", "47h59m59s")])
+def test_edits_and_revokes_are_allowed_until_the_limit(sim: Simulator, kind: str,
+                                                       just_inside: str) -> None:
+    first = sim.inbound(ANA, "one")
+    sim.advance(just_inside)
+    sim.inbound(ANA, type=kind, content={"original_message_id": first.id, "text": "1"})
+    assert sim.received.last.type == kind
+
+
+def test_a_revoke_names_the_deleted_message(sim: Simulator) -> None:
+    first = sim.inbound(ANA, "oops")
+    sim.inbound(ANA, type="revoke", content=first.id)
+    assert message_of(sim)["revoke"] == {"original_message_id": first.id}
+    assert set(message_of(sim)) == {"from", "id", "timestamp", "type", "revoke"}
+
+
+@pytest.mark.parametrize("kind", ["edit", "revoke"])
+def test_only_the_customers_own_messages_can_be_changed(sim: Simulator, kind: str) -> None:
+    theirs = sim.inbound("16505550199", "not Ana's")
+    sim.inbound(ANA, "hi")
+    ours = sim.send(text_message())["messages"][0]["id"]
+    for target in (theirs.id, ours, "wamid.UNKNOWN"):
+        with pytest.raises(GraphError) as caught:
+            sim.inbound(ANA, type=kind, content={"original_message_id": target, "text": "x"})
+        assert str(caught.value.details).startswith(f"inbound {kind}.original_message_id ")
+
+
+def test_edits_and_revokes_do_not_reopen_the_window(sim: Simulator) -> None:
+    first = sim.inbound(ANA, "hi")
+    sim.advance("23h50m")
+    sim.inbound(ANA, type="revoke", content=first.id)
+    sim.advance("11m")
+    assert sim.window(ANA)["open"] is False
+
+
+def test_revoke_and_edit_through_the_control_route(sim: Simulator,
+                                                   client: httpx.Client) -> None:
+    first = sim.inbound(ANA, "typo")
+    answer = client.post("/_sim/inbound", json={
+        "from": ANA, "type": "edit", "edit": {"original_message_id": first.id, "text": "fixed"}})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["message"]["edit"]["message"]["text"] == {"body": "fixed"}
+    answer = client.post("/_sim/inbound", json={"from": ANA, "type": "revoke",
+                                                "revoke": first.id})
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["message"]["revoke"] == {"original_message_id": first.id}
