@@ -329,9 +329,14 @@ class DeliveryEngine:
         """Take a freshly emitted webhook (the simulator calls this under its lock).
 
         With no target nothing is delivered; ``redeliver`` finds such a webhook later
-        through ``sim.webhooks`` (``_index``).
+        through ``sim.webhooks`` (``_index``). Nor is anything delivered for a WABA whose
+        app was unsubscribed (``DELETE /{WABA-ID}/subscribed_apps``): the platform sends a
+        WABA's webhooks only to the apps subscribed to it (§5).
         """
         if self.target is None:
+            return
+        subscriptions = self.sim.world.extra.get("subscribed_apps")
+        if subscriptions and subscriptions.get(webhook.waba_id, True) is False:
             return
         self._webhooks[webhook.id] = webhook
         delivery = self._new(webhook.id, webhook.created_at, "event")

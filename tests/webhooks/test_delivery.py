@@ -411,3 +411,18 @@ def test_a_null_url_stops_delivery(sim: Simulator, client: httpx.Client,
         assert "no webhook target is set" in refused.json()["error"]["error_data"]["details"]
     finally:
         engine.close()
+
+
+def test_a_waba_whose_app_unsubscribed_gets_no_webhooks_until_it_subscribes_again(
+        sim: Simulator, engine: DeliveryEngine, receiver: Receiver) -> None:
+    waba_id = sim.world.first_account().waba_id
+    sim.phones.subscribe(waba_id, False)
+    sim.inbound(ANA, "anyone there?")
+    assert engine.flush()
+    assert receiver.posts == [] and engine.deliveries == {}
+    assert sim.webhooks.last.value["messages"][0]["text"] == {"body": "anyone there?"}
+    sim.phones.subscribe(waba_id, True)
+    sim.inbound(ANA, "hello?")
+    assert engine.flush()
+    assert [json.loads(body)["entry"][0]["changes"][0]["value"]["messages"][0]["text"]
+            for _, body in receiver.posts] == [{"body": "hello?"}]
