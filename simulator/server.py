@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import socket
 import threading
 from collections.abc import AsyncIterator
@@ -21,6 +22,7 @@ from simulator.gcpolicy import StateFreezer
 from simulator.harness import Simulator
 
 TICK_SECONDS = 0.05
+logger = logging.getLogger("wasim.server")
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -56,8 +58,11 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
         async def tick() -> None:
             while True:
                 await asyncio.sleep(TICK_SECONDS)
-                if sim.schedule.next_due() is not None:
-                    sim.run_due()
+                try:
+                    if sim.schedule.next_due() is not None:
+                        sim.run_due()
+                except Exception:  # a bug in a job: keep ticking (and collecting), say so
+                    logger.exception("wasim: a scheduled job failed; the ticker goes on")
                 if freezer is not None:
                     freezer.maybe_freeze()
 

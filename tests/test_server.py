@@ -1,0 +1,43 @@
+"""The served app's ticker: due work runs as real time passes, whatever a job does."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from simulator import Simulator
+from simulator.clock import Job
+from simulator.server import ticking_app
+
+
+def test_a_failing_job_is_logged_and_the_ticker_goes_on(
+        caplog: pytest.LogCaptureFixture) -> None:
+    sim = Simulator()
+    ran: list[str] = []
+
+    def boom(job: Job) -> None:
+        raise RuntimeError("a broken job")
+
+    sim.job_handlers["boom"] = boom
+    sim.job_handlers["ok"] = lambda job: ran.append(job.kind)
+    app = ticking_app(sim)
+
+    async def serve_a_while() -> None:
+        async with app.router.lifespan_context(app):
+            sim.schedule.add(sim.clock.now(), "boom", {})
+            for _ in range(200):  # up to 10 s on a busy machine; ~0.05 s when quiet
+                if sim.schedule.next_due() is None:
+                    break
+                await asyncio.sleep(0.05)
+            sim.schedule.add(sim.clock.now(), "ok", {})
+            for _ in range(200):
+                if ran:
+                    break
+                await asyncio.sleep(0.05)
+
+    with caplog.at_level(logging.ERROR, logger="wasim.server"):
+        asyncio.run(serve_a_while())
+    assert ran == ["ok"]
+    assert "a scheduled job failed" in caplog.text
