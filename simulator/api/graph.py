@@ -82,8 +82,16 @@ def authorization_of(scope: Scope) -> str | None:
 
 def request_path(request: Request) -> str:
     """``request.url.path`` without building the whole URL (the send path reads it)."""
-    path: str = request.scope["path"]
-    return path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    return scope_path(request.scope)
+
+
+def scope_path(scope: Scope) -> str:
+    """The path of an HTTP ``scope`` as ``request.url.path`` reads it (``?``, ``#`` and
+    ``\\`` escaped)."""
+    path: str = scope["path"]
+    if "?" in path or "#" in path or "\\" in path:
+        path = path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    return path
 
 
 def sim_of(request: Request) -> Simulator:
@@ -132,43 +140,40 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         status, code = 200, None
         try:
             authorization = authorization_header(request)
-            known, interference = admit(
+            known = await admit(
                 sim, method, path, version, authorization,
                 None if authorization else request.query_params.get("access_token"), scope)
             # what ``request.state.token = known`` does, without building the State
             request.scope.setdefault("state", {})["token"] = known
-            if interference.delay > 0:
-                await asyncio.sleep(interference.delay)
-            if interference.error is not None:
-                raise interference.error
             result = await handler(sim, request)
             response = result if isinstance(result, Response) else GraphJSONResponse(result)
             status = response.status_code
-        except GraphError as error:
-            status, code = error.http_status, error.code
-            response = error_response(error, sim.ids.fbtrace_id())
-        except Exception:  # a bug of ours: still a Graph envelope, never a traceback
-            unknown = API_UNKNOWN()
-            status, code = unknown.http_status, unknown.code
-            response = error_response(unknown, sim.ids.fbtrace_id())
+        except Exception as exc:  # every failure answers a Graph envelope
+            status, code, response = failure_answer(sim, exc)
         sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
         return response
 
     return endpoint
 
 
-def admit(sim: Simulator, method: str, path: str, version: str | None,
-          authorization: str | None, query_token: str | None,
-          scope: str | None) -> tuple[Token, Interference]:
+async def admit(sim: Simulator, method: str, path: str, version: str | None,
+                authorization: str | None, query_token: str | None,
+                scope: str | None) -> Token:
     """What every Graph call goes through before its handler: the version check, the
-    bearer token (§9), the work due by now, and the call hooks (faults, call limits)."""
+    bearer token (§9), the work due by now, and the call hooks (faults, call limits),
+    whose delay is waited out and whose error is raised. Returns the caller's token."""
     if version is not None and version not in _VERSIONS_SEEN and not _good_version(version):
         raise unknown_path(method, path)
     token = bearer(authorization, query_token)
     with sim.lock:
         sim.run_due()
         known = check_token(sim.world, token, sim.clock.now, scope)
-        return known, _interference(sim, GraphCall(method, path, known))
+        interference = _interference(sim, GraphCall(method, path, known))
+    if interference.delay > 0:
+        await asyncio.sleep(interference.delay)
+    if interference.error is not None:
+        raise interference.error
+    return known
 
 
 _VERSIONS_SEEN: set[str] = set()
@@ -193,33 +198,29 @@ async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
     Returns the status and JSON bytes of a success, or the error response.
     """
     method: str = scope["method"]
-    path: str = scope["path"]
-    if "?" in path or "#" in path or "\\" in path:
-        path = path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    path = scope_path(scope)
     status, code = 200, None
     answer: tuple[int, bytes] | Response
     try:
-        known, interference = admit(sim, method, path, version, authorization, None,
-                                    "messaging")
+        known = await admit(sim, method, path, version, authorization, None, "messaging")
         scope.setdefault("state", {})["token"] = known
-        if interference.delay > 0:
-            await asyncio.sleep(interference.delay)
-        if interference.error is not None:
-            raise interference.error
         body = parse_json(raw)
         with sim.lock:
             result = sim.backend.send(object_id, body, version)
             sim.run_due()
         answer = (200, render_json(result))
-    except GraphError as error:
-        status, code = error.http_status, error.code
-        answer = error_response(error, sim.ids.fbtrace_id())
-    except Exception:  # a bug of ours: still a Graph envelope, never a traceback
-        unknown = API_UNKNOWN()
-        status, code = unknown.http_status, unknown.code
-        answer = error_response(unknown, sim.ids.fbtrace_id())
+    except Exception as exc:  # every failure answers a Graph envelope
+        status, code, answer = failure_answer(sim, exc)
     sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
     return answer
+
+
+def failure_answer(sim: Simulator, exc: Exception) -> tuple[int, int, Response]:
+    """Status, code and Graph error response for whatever a handler raised: its own
+    envelope for a ``GraphError``; for anything else (a bug of ours) still an envelope
+    (``API_UNKNOWN``), never a traceback."""
+    error = exc if isinstance(exc, GraphError) else API_UNKNOWN()
+    return error.http_status, error.code, error_response(error, sim.ids.fbtrace_id())
 
 
 def _interference(sim: Simulator, call: GraphCall) -> Interference:
