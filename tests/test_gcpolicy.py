@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gc
 
+import pytest
+
 from simulator.gcpolicy import StateFreezer
 
 
@@ -25,31 +27,19 @@ def test_freezes_once_per_period_and_thaws() -> None:
         gc.unfreeze()
 
 
-def test_take_over_switches_automatic_collection_off_until_released() -> None:
+@pytest.mark.parametrize("enabled_before", [True, False])
+def test_take_over_switches_automatic_collection_off_until_released(
+        enabled_before: bool) -> None:
     was_enabled = gc.isenabled()
-    gc.enable()
+    (gc.enable if enabled_before else gc.disable)()
     freezer = StateFreezer(every=1.0, monotonic=lambda: 0.0)
     try:
         freezer.take_over()
         assert gc.isenabled() is False
         freezer.take_over()  # a second call changes nothing
         freezer.release()
-        assert gc.isenabled() is True
+        assert gc.isenabled() is enabled_before
         freezer.release()  # nor does a second release
-        assert gc.isenabled() is True
+        assert gc.isenabled() is enabled_before
     finally:
-        if not was_enabled:
-            gc.disable()
-
-
-def test_release_keeps_a_collector_that_was_already_off_off() -> None:
-    was_enabled = gc.isenabled()
-    gc.disable()
-    freezer = StateFreezer(every=1.0, monotonic=lambda: 0.0)
-    try:
-        freezer.take_over()
-        freezer.release()
-        assert gc.isenabled() is False
-    finally:
-        if was_enabled:
-            gc.enable()
+        (gc.enable if was_enabled else gc.disable)()
