@@ -18,6 +18,7 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -173,10 +174,11 @@ def core_benchmark(receiver: Receiver, duration: float, connections: int,
     # one customer at full speed: the platform's rate limits (§6) would refuse most sends
     limits_off = ["--set", "throughput_limit=false", "--set", "pair_rate_limit=false",
                   "--set", "messaging_limit=false"]
-    commands = {"bare app": core.bare_command,
-                "wasim": lambda port: [*core.wasim_command(port, None), *limits_off],
-                "wasim + webhooks": lambda port: [*core.wasim_command(port, None),
-                                                  *limits_off, "--webhook-url", receiver.url]}
+    commands: dict[str, Callable[[int], list[str]]] = {
+        "bare app": core.bare_command,
+        "wasim": lambda port: [*core.wasim_command(port, None), *limits_off],
+        "wasim + webhooks": lambda port: [*core.wasim_command(port, None), *limits_off,
+                                          "--webhook-url", receiver.url]}
     servers: dict[str, tuple[str, subprocess.Popen[bytes]]] = {}
     best: dict[str, float] = {}
     backlog = delivered = 0
@@ -189,9 +191,10 @@ def core_benchmark(receiver: Receiver, duration: float, connections: int,
             servers[name] = (f"http://127.0.0.1:{port}", process)
             core.wait_ready(servers[name][0], process)
         for _ in range(rounds):
-            for name, (url, _) in servers.items():
+            for name, (url, process) in servers.items():
                 kind = "bare" if name == "bare app" else "wasim"
-                result = core.measure(kind, url, connections, duration, 1.0, load_cpu)
+                result = core.measure(kind, url, process.pid, connections, duration, 1.0,
+                                      load_cpu)
                 if result.errors:
                     print(f"  {name}: {result.errors} errors in a run")
                 best[name] = max(best.get(name, 0.0), result.rate)
