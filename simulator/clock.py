@@ -31,13 +31,13 @@ def _real_utc_now() -> datetime:
 def parse_duration(text: str | int | float) -> timedelta:
     """Read ``25h``, ``1d2h``, ``90s``, ``500ms`` or a number of seconds (``90``, ``"90"``)."""
     if isinstance(text, int | float) and not isinstance(text, bool):
-        return timedelta(seconds=text)
+        return _seconds(text, text)
     if not isinstance(text, str):
         raise INVALID_PARAMETER(f"not a duration: {text!r} (use a number of seconds or units "
                                 "ms, s, m, h, d, w such as '25h' or '1d2h30m')")
     cleaned = text.strip().replace(" ", "")
     if _SECONDS.match(cleaned):
-        return timedelta(seconds=float(cleaned))
+        return _seconds(float(cleaned), text)
     sign = -1 if cleaned.startswith("-") else 1
     cleaned = cleaned.lstrip("+-")
     parts = _DURATION.findall(cleaned)
@@ -47,7 +47,17 @@ def parse_duration(text: str | int | float) -> timedelta:
             "such as '25h' or '1d2h30m')"
         )
     seconds = sum(float(n) * _UNITS[u] for n, u in parts)
-    return timedelta(seconds=sign * seconds)
+    return _seconds(sign * seconds, text)
+
+
+def _seconds(seconds: float, given: object) -> timedelta:
+    """``timedelta(seconds=...)``, or the Graph 100 error for a duration beyond its range
+    (about 2.7 million years) or not a number (``nan``, ``inf``)."""
+    try:
+        return timedelta(seconds=seconds)
+    except (OverflowError, ValueError):
+        raise INVALID_PARAMETER(f"not a usable duration: {given!r} (too long, or not a "
+                                "number)") from None
 
 
 def parse_instant(text: str | datetime) -> datetime:

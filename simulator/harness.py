@@ -156,7 +156,11 @@ class Simulator:
         """
         delta = self._delta(duration, units)
         with self.lock:
-            target = self.clock.now() + delta
+            try:
+                target = self.clock.now() + delta
+            except OverflowError:
+                raise INVALID_PARAMETER(f"advancing by {delta} would pass the year 9999"
+                                        ) from None
             self.run_due()
         self._settle()
         while True:

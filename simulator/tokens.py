@@ -43,16 +43,21 @@ class Tokens:
             expires_in: A duration from the simulated now (``"1h"``, seconds).
             expires_at: Or an instant.
         """
-        scope_set = frozenset(scopes)
-        if isinstance(scopes, str) or not scope_set or not scope_set <= set(SCOPES):
+        listed = [] if isinstance(scopes, str) else list(scopes)
+        if not listed or not all(isinstance(s, str) and s in SCOPES for s in listed):
             raise INVALID_PARAMETER(f"scopes must be a non-empty list of {', '.join(SCOPES)}")
+        scope_set = frozenset(listed)
         if expires_in is not None and expires_at is not None:
             raise INVALID_PARAMETER("give expires_in or expires_at, not both")
         expiry = None
         if expires_in is not None:
             delta = expires_in if isinstance(expires_in, timedelta) else parse_duration(
                 expires_in)
-            expiry = self._clock.now() + delta
+            try:
+                expiry = self._clock.now() + delta
+            except OverflowError:
+                raise INVALID_PARAMETER(f"expires_in {expires_in!r} ends after the year 9999"
+                                        ) from None
         elif expires_at is not None:
             expiry = parse_instant(expires_at)
         if value is not None and (not isinstance(value, str) or not value.strip()):

@@ -30,11 +30,13 @@ def control(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         sim = sim_of(request)
         try:
             result = await handler(sim, request)
+            # rendered here, inside the guard: a value that cannot be encoded is our bug
+            # and still gets an envelope
+            return result if isinstance(result, Response) else JSONResponse(result)
         except GraphError as error:
             return error_response(error, sim.ids.fbtrace_id())
         except Exception:
             return error_response(API_UNKNOWN(), sim.ids.fbtrace_id())
-        return result if isinstance(result, Response) else JSONResponse(result)
 
     return endpoint
 

@@ -14,7 +14,23 @@ def error_response(error: GraphError, fbtrace_id: str) -> JSONResponse:
     return JSONResponse(error.envelope(fbtrace_id), status_code=error.http_status,
                         headers={"x-fb-trace-id": fbtrace_id,
                                  "www-authenticate": 'OAuth "Facebook Platform" '
-                                 f'"{_auth_kind(error)}" "{error.message}"'})
+                                 f'"{_auth_kind(error)}" "{header_text(error.message)}"'})
+
+
+def header_text(text: str) -> str:
+    """``text`` made safe inside a quoted header value: a message may echo a request path
+    with any character in it, while a header value allows no control characters and
+    nothing outside Latin-1, and a quoted string ends at ``"``. Printable ASCII stays;
+    ``"`` and ``\\`` get a backslash; anything else becomes ``\\uXXXX``."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            out.append(f"\\u{ord(char):04x}")
+    return "".join(out)
 
 
 def _auth_kind(error: GraphError) -> str:

@@ -106,7 +106,12 @@ async def json_body(request: Request) -> Any:
 
 
 def parse_json(raw: bytes) -> Any:
-    """A request body as JSON (a Graph 100 error when it is not JSON)."""
+    """A request body as JSON (a Graph 100 error when it is not JSON).
+
+    A string holding an unpaired UTF-16 surrogate (``"\\ud800"`` is valid JSON syntax)
+    is refused too: it is not text, and once recorded no answer or export that shows it
+    could be encoded as UTF-8.
+    """
     if not raw:
         return {}
     try:
@@ -119,8 +124,17 @@ def parse_json(raw: bytes) -> Any:
             except StopIteration:
                 end = -1
             if end == len(text):
+                # only an escape or a raw surrogate encoding can carry one: most bodies
+                # have neither and skip the walk
+                if (b"\\u" in raw or b"\xed" in raw) and _lone_surrogate(value):
+                    raise _surrogate_error()
                 return value
-        return json.loads(raw)
+        value = json.loads(raw)
+        if _lone_surrogate(value):
+            raise _surrogate_error()
+        return value
+    except GraphError:
+        raise
     except ValueError:
         raise INVALID_PARAMETER("The request body is not valid JSON.") from None
 
@@ -181,6 +195,27 @@ async def admit(sim: Simulator, method: str, path: str, version: str | None,
 def valid_version(version: str) -> bool:
     """Whether ``version`` reads ``vNN.N`` (a handful of distinct values in any run)."""
     return VERSION.match(version) is not None
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string with an unpaired surrogate (the JSON
+    decoder joins a valid pair into one character, so any surrogate left is unpaired)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(item) for item in value)
+    return False
+
+
+def _surrogate_error() -> GraphError:
+    return INVALID_PARAMETER("The request body is not valid text: a string holds an unpaired "
+                             "UTF-16 surrogate (such as \\ud800).")
 
 
 async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
