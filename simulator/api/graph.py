@@ -124,9 +124,9 @@ def parse_json(raw: bytes) -> Any:
             except StopIteration:
                 end = -1
             if end == len(text):
-                # only an escape or a raw surrogate encoding can carry one: most bodies
-                # have neither and skip the walk
-                if (b"\\u" in raw or b"\xed" in raw) and _lone_surrogate(value):
+                # only an escape (a backslash) or a raw surrogate encoding (0xED, which is
+                # not ASCII) can carry one: most bodies have neither and skip the walk
+                if (b"\\" in raw or not raw.isascii()) and _lone_surrogate(value):
                     raise _surrogate_error()
                 return value
         value = json.loads(raw)
