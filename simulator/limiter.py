@@ -74,7 +74,7 @@ class Limiter(SendHook):
         if in_window or not settings.messaging_limit:
             return None
         tier = MESSAGING_TIERS[settings.messaging_limit_tier]
-        reached = self.reached[attempt.account.waba_id]
+        reached = self.reached[attempt.account.portfolio_key]
         if limits.messaging_limit(reached, attempt.contact.wa_id, attempt.now, tier):
             return None
         return by_code(settings.messaging_limit_code,
@@ -84,7 +84,7 @@ class Limiter(SendHook):
 
     def accepted(self, attempt: SendAttempt, message: OutboundMessage, failed: bool) -> None:
         if not message.in_window and not failed:
-            self.reached[attempt.account.waba_id].setdefault(attempt.contact.wa_id,
+            self.reached[attempt.account.portfolio_key].setdefault(attempt.contact.wa_id,
                                                              attempt.now)
 
     # --- Graph calls ---------------------------------------------------------------
@@ -118,8 +118,8 @@ class Limiter(SendHook):
             "pairs": [{"phone_number_id": p, "wa_id": w, "free_at": s.free_at.isoformat(),
                        "burst_count": s.burst_count} for (p, w), s in self.pairs.items()
                       if s.free_at > now],
-            "messaging": {waba: len([1 for at in r.values() if at > now - limits.DAY])
-                          for waba, r in self.reached.items()},
+            "messaging": {portfolio: len([1 for at in r.values() if at > now - limits.DAY])
+                          for portfolio, r in self.reached.items()},
             "management_calls": {waba: sum(1 for at in s if at > now - limits.HOUR)
                                  for waba, s in self.calls.items()},
             "app_calls": sum(1 for at in self.app_calls if at > now - limits.HOUR),

@@ -96,11 +96,12 @@ def _token(reader: Reader) -> Token:
 
 
 def _account(reader: Reader, world: World) -> BusinessAccount:
-    reader.only("waba_id", "name", "phone_numbers", "contacts", "templates")
+    reader.only("waba_id", "name", "portfolio", "phone_numbers", "contacts", "templates")
     waba_id = _digits(reader, "waba_id")
     if waba_id in world.accounts:
         raise reader.error(reader.mark_of("waba_id"), f"duplicate waba_id {waba_id}")
-    account = BusinessAccount(waba_id, reader.text("name", required=True))
+    account = BusinessAccount(waba_id, reader.text("name", required=True),
+                              portfolio=reader.optional_text("portfolio"))
     for phone_reader in reader.readers("phone_numbers", required=True):
         phone = _phone(phone_reader, waba_id)
         if world.phone(phone.id) or phone.id in account.phone_numbers:

@@ -181,15 +181,30 @@ class WorldSettings:
             raise INVALID_PARAMETER("pair_rate_burst must be >= 1 and pair_rate_interval > 0")
 
 
+DEFAULT_PORTFOLIO = "default"
+"""The portfolio of every WABA whose world file names none."""
+
+
 @dataclass(slots=True)
 class BusinessAccount:
-    """One WhatsApp Business Account: its numbers, contacts and templates."""
+    """One WhatsApp Business Account: its numbers, contacts and templates.
+
+    ``portfolio``: the business portfolio that owns it (platform-rules §6: the messaging
+    limit is the portfolio's, shared by all its numbers); ``None`` is the world's one
+    default portfolio, so the WABAs of a world that names none share one limit.
+    """
 
     waba_id: str
     name: str
     phone_numbers: dict[str, PhoneNumber] = field(default_factory=dict)
     contacts: dict[str, Contact] = field(default_factory=dict)
     templates: dict[str, Template] = field(default_factory=dict)
+    portfolio: str | None = None
+
+    @property
+    def portfolio_key(self) -> str:
+        """What the portfolio's counters are kept under."""
+        return self.portfolio if self.portfolio is not None else DEFAULT_PORTFOLIO
 
     def find_template(self, name: str, language: str) -> Template | None:
         for template in self.templates.values():
@@ -204,17 +219,20 @@ class BusinessAccount:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "waba_id": self.waba_id,
             "name": self.name,
             "phone_numbers": [p.to_dict() for p in self.phone_numbers.values()],
             "contacts": [c.to_dict() for c in self.contacts.values()],
             "templates": [t.to_dict() for t in self.templates.values()],
         }
+        if self.portfolio is not None:
+            out["portfolio"] = self.portfolio
+        return out
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> BusinessAccount:
-        account = cls(d["waba_id"], d["name"])
+        account = cls(d["waba_id"], d["name"], portfolio=d.get("portfolio"))
         account.phone_numbers = {
             p["id"]: PhoneNumber.from_dict(p) for p in d.get("phone_numbers", [])
         }

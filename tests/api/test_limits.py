@@ -92,7 +92,7 @@ def test_templates_to_new_customers_past_the_tier_fail_with_the_messaging_limit_
     assert message.error["code"] == 131048
     again = client.post(MESSAGES, json=template_message(to="15550100000", body=["Ana", "A-1"]))
     assert sim.message(again.json()["messages"][0]["id"]).status == "delivered"
-    assert client.get("/_sim/limits").json()["messaging"] == {WABA_ID: 250}
+    assert client.get("/_sim/limits").json()["messaging"] == {"default": 250}
 
 
 def test_the_messaging_limit_frees_up_after_24_hours(sim: Simulator) -> None:
@@ -140,3 +140,44 @@ def test_reset_clears_the_counters(sim: Simulator) -> None:
     sim.reset()
     assert sim.limits.usage()["throughput"] == {}
     assert sim.now().isoformat().startswith(START[:10])
+
+
+PORTFOLIO_WORLD = """
+app_secret: s
+verify_token: v
+tokens: [{value: t}]
+settings: {messaging_limit_tier: TIER_250, throughput_limit: false}
+accounts:
+  - {waba_id: "11111", name: North, portfolio: acme,
+     phone_numbers: [{id: "21111", display_phone_number: "15550000001", verified_name: N}],
+     templates: [{name: hi, language: en_US, category: UTILITY,
+                  components: [{type: BODY, text: Hi}]}]}
+  - {waba_id: "11112", name: South, portfolio: acme,
+     phone_numbers: [{id: "21112", display_phone_number: "15550000002", verified_name: S}],
+     templates: [{name: hi, language: en_US, category: UTILITY,
+                  components: [{type: BODY, text: Hi}]}]}
+  - {waba_id: "11113", name: Other, portfolio: globex,
+     phone_numbers: [{id: "21113", display_phone_number: "15550000003", verified_name: O}],
+     templates: [{name: hi, language: en_US, category: UTILITY,
+                  components: [{type: BODY, text: Hi}]}]}
+"""
+
+
+def test_the_messaging_limit_is_shared_by_the_wabas_of_one_portfolio(tmp_path: Any) -> None:
+    world = tmp_path / "portfolios.yaml"
+    world.write_text(PORTFOLIO_WORLD)
+    sim = Simulator(world=str(world), now=START)
+
+    def send(phone: str, to: str) -> str:
+        body = {"messaging_product": "whatsapp", "to": to, "type": "template",
+                "template": {"name": "hi", "language": {"code": "en_US"}}}
+        return sim.message(sim.send(body, phone_number_id=phone)["messages"][0]["id"]).status
+
+    assert {send("21111" if i % 2 else "21112", f"1555010{i:04d}") for i in range(250)} == {
+        "delivered"}
+    assert send("21112", "15559990000") == "failed"  # the portfolio's 251st customer
+    assert send("21113", "15559990000") == "delivered"  # another portfolio: its own limit
+    assert sim.limits.usage()["messaging"] == {"acme": 250, "globex": 1}
+    exported = sim.export_state()
+    assert [a.get("portfolio") for a in exported["world"]["accounts"]] == [
+        "acme", "acme", "globex"]
