@@ -226,6 +226,12 @@ class Faults(SendHook):
         self.calls.clear()
         self.messages.clear()
 
+    def reset(self) -> None:
+        """Disarm every fault and number the next one ``fault-1`` again (a simulator
+        reset: a run after it names its faults as a fresh simulator would)."""
+        self.clear()
+        self._next = 0
+
     def to_dict(self) -> dict[str, Any]:
         return {"calls": [f.to_dict() for f in self.calls],
                 "messages": [f.to_dict() for f in self.messages]}

@@ -25,7 +25,7 @@ class Platform:
         self.tokens = Tokens(lambda: sim.world, sim.clock, sim.ids)
         sim.call_hooks.append(self.faults.on_call)
         sim.backend.send_hooks.append(self.faults)
-        sim.on_reset.append(self.faults.clear)
+        sim.on_reset.append(self.faults.reset)
         self.limits = Limiter(lambda: sim.world, sim.clock)
         sim.call_hooks.append(self.limits.on_call)
         sim.backend.send_hooks.append(self.limits)

@@ -113,3 +113,12 @@ def test_reset_disarms_every_fault(sim: Simulator) -> None:
     sim.faults.fail_next_message(131026)
     sim.reset()
     assert sim.faults.to_dict() == {"calls": [], "messages": []}
+
+
+def test_a_reset_numbers_faults_from_one_again_and_clear_does_not(sim: Simulator) -> None:
+    assert [sim.faults.add(code=131026).id for _ in range(2)] == ["fault-1", "fault-2"]
+    sim.faults.clear()
+    assert sim.faults.add(code=131026).id == "fault-3"
+    sim.reset()
+    assert sim.faults.to_dict() == {"calls": [], "messages": []}
+    assert sim.faults.add(code=131026).id == "fault-1"
