@@ -234,11 +234,7 @@ async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
     try:
         known = await admit(sim, method, path, version, authorization, None, "messaging")
         scope.setdefault("state", {})["token"] = known
-        body = parse_json(raw)
-        with sim.lock:
-            result = sim.backend.send(object_id, body, version)
-            sim.run_due()
-        answer = (200, render_json(result))
+        answer = (200, render_json(send_parsed(sim, parse_json(raw), object_id, version)))
     except Exception as exc:  # every failure answers a Graph envelope
         status, code, answer = failure_answer(sim, exc)
     sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
@@ -267,10 +263,14 @@ def _interference(sim: Simulator, call: GraphCall) -> Interference:
 
 async def send_message(sim: Simulator, request: Request) -> Any:
     """``POST /{version}/{phone-number-id}/messages`` (§3)."""
-    body = await json_body(request)
     params = request.path_params
+    return send_parsed(sim, await json_body(request), params["object_id"], params["version"])
+
+
+def send_parsed(sim: Simulator, body: Any, object_id: str, version: str) -> dict[str, Any]:
+    """The send itself, under the lock, then the work it made due (its statuses)."""
     with sim.lock:
-        result = sim.backend.send(params["object_id"], body, params["version"])
+        result = sim.backend.send(object_id, body, version)
         sim.run_due()
     return result
 
