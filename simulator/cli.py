@@ -46,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--webhook-url", metavar="URL", help="where webhooks are POSTed")
     serve.add_argument("--app-secret", help="key of X-Hub-Signature-256")
     serve.add_argument("--verify-token", help="hub.verify_token of the webhook handshake")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust X-Forwarded-Proto/For from a proxy on 127.0.0.1 (media "
+                            "URLs then use its scheme)")
     serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
                        default=[], help="a world setting, e.g. window_violation_mode=sync")
     from simulator.scenario.commands import add_commands
@@ -112,7 +115,8 @@ def serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     host = f"[{args.host}]" if ":" in args.host else args.host
-    server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer())))
+    server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer()),
+                                           proxy_headers=args.proxy_headers))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # Ctrl-C or SIGTERM before uvicorn takes over the signals, or re-raised by

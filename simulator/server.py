@@ -82,9 +82,16 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
 
 def uvicorn_config(app: Any, **overrides: Any) -> uvicorn.Config:
     """One worker, no access log; uvicorn's ``auto`` loop and parser pick uvloop and
-    httptools (dependencies of wasim), which serve about ten times faster than asyncio+h11."""
+    httptools (dependencies of wasim), which serve about ten times faster than asyncio+h11.
+
+    No ``server: uvicorn`` header (Graph answers do not name a server), and no
+    ``X-Forwarded-*`` processing unless ``proxy_headers=True`` (``wasim serve
+    --proxy-headers``, for a TLS proxy on the same host: media URLs then carry its
+    scheme); each of the two cost a loaded server 2-3 µs a request (bench_serve's CPU
+    column)."""
     options: dict[str, Any] = {"log_level": "warning", "access_log": False,
-                               "lifespan": "on"}
+                               "lifespan": "on", "server_header": False,
+                               "proxy_headers": False}
     options.update(overrides)
     return uvicorn.Config(app, **options)
 

@@ -41,3 +41,21 @@ def test_a_failing_job_is_logged_and_the_ticker_goes_on(
         asyncio.run(serve_a_while())
     assert ran == ["ok"]
     assert "a scheduled job failed" in caplog.text
+
+
+def test_served_answers_name_no_server_and_proxy_headers_are_opt_in() -> None:
+    import httpx
+
+    from simulator.cli import build_parser
+    from simulator.server import ThreadedServer, uvicorn_config
+
+    with ThreadedServer(Simulator()) as server:
+        answer = httpx.get(f"{server.url}/_sim/health")
+    assert answer.status_code == 200
+    assert "server" not in answer.headers and "date" in answer.headers
+    parser = build_parser()
+    assert parser.parse_args(["serve"]).proxy_headers is False
+    assert parser.parse_args(["serve", "--proxy-headers"]).proxy_headers is True
+    app = ticking_app(Simulator())
+    assert uvicorn_config(app).proxy_headers is False
+    assert uvicorn_config(app, proxy_headers=True).proxy_headers is True
