@@ -86,7 +86,7 @@ def messaging_limit(reached: dict[str, datetime], wa_id: str, now: datetime,
     service window in a moving 24 hours (250, 2K, 10K, 100K, unlimited). Customers
     already reached in that span, and messages inside a window, are not limited.
 
-    Simulator deviation: counted per WABA (the platform counts per business portfolio).
+    ``reached`` is one business portfolio's record (shared by all its numbers).
     """
     for who in [w for w, at in reached.items() if at <= now - DAY]:
         del reached[who]
