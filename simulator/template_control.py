@@ -2,7 +2,8 @@
 
 Each verb moves a template the way the platform would and emits the matching webhook:
 ``message_template_status_update`` (approve, reject, pause, disable, reinstate, flag),
-``template_category_update`` (change_category, impending or completed) and
+``template_category_update`` (change_category, impending or completed; audit, which
+announces one when the review rules read an approved UTILITY template as marketing) and
 ``message_template_quality_update`` (set_quality). ``ref`` is a template id or a name
 (with ``language`` when the name exists in several languages).
 """
@@ -16,7 +17,7 @@ from simulator.clock import Job
 from simulator.errors import INVALID_PARAMETER
 from simulator.models import Template
 from simulator.rules.categories import ERAS
-from simulator.rules.review import REASONS, Verdict
+from simulator.rules.review import REASONS, Verdict, category_audit
 from simulator.rules.template_edit import check_transition
 from simulator.state import BusinessAccount
 from simulator.template_events import (
@@ -165,6 +166,27 @@ class Templates(TemplateManager):
         else:
             self._complete_category(account, template, upper)
         return self.show(template)
+
+    def audit(self, ref: str, language: str | None = None) -> dict[str, Any]:
+        """Run the post-approval category audit on one template now (§2.2).
+
+        An APPROVED UTILITY template that the review rules read as marketing gets the
+        24 h notice of :meth:`change_category` (``impending``) to MARKETING; any other
+        template is left as it is. The answer is the template plus ``audit``: the
+        ``outcome`` (``impending`` or ``unchanged``), the ``correct_category`` and the
+        rule that classified the content.
+        """
+        template = self.resolve(ref, language)
+        correct, verdict = category_audit(self.rules(), template, self._shown(template),
+                                          self._era(), self.policy_date())
+        if correct is not None:
+            view = self.change_category(template.id, correct, impending=True)
+        else:
+            view = self.show(template)
+        view["audit"] = {"outcome": "impending" if correct else "unchanged",
+                         "correct_category": correct, "rule": verdict.rule,
+                         "explain": verdict.explain}
+        return view
 
     def _complete_category(self, account: BusinessAccount, template: Template,
                            category: str) -> None:

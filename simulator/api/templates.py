@@ -23,7 +23,7 @@ from simulator.errors import INVALID_PARAMETER
 from simulator.harness import Simulator
 
 ACTIONS = ("approve", "reject", "pause", "disable", "reinstate", "flag", "change_category",
-           "set_quality")
+           "set_quality", "audit")
 _ARGUMENTS = {"reject": ("reason",), "change_category": ("category", "impending"),
               "set_quality": ("score",)}
 

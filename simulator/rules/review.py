@@ -158,3 +158,34 @@ def evaluate(rules: RuleSet, facts: Facts) -> Verdict:
     return Verdict("default", "APPROVED", "NONE", facts.category,
                    "No review rule matched; approved.")
 
+
+
+AUDITS_FROM = date(2024, 7, 1)
+"""Post-approval category audits of UTILITY templates began on this date (§2.2)."""
+READS_AS_MARKETING_FROM = date(2025, 4, 9)
+"""From this date the review approves a UTILITY template that reads as marketing as
+MARKETING: a rule set's verdict on that date names the category the content reads as."""
+
+
+def category_audit(rules: RuleSet, template: Template, shown: str, era: str,
+                   policy_date: date) -> tuple[str | None, Verdict]:
+    """The post-approval audit of one template (§2.2, since 2024-07-01).
+
+    An APPROVED UTILITY template whose content the rules read as marketing is to become
+    MARKETING (24 h notice, status unchanged): returns ``("MARKETING", verdict)``;
+    anything else returns ``(None, verdict)``. ``shown`` is the category the template
+    has in ``era`` (a legacy ``SHIPPING_UPDATE`` is UTILITY today). The content is
+    classified as the rules do
+    from 2025-04-09 on, whatever ``policy_date`` (only the audit's own start date
+    matters), so a rule set that rejected such templates before that day still names
+    MARKETING here.
+    """
+    probe = Template(template.id, template.name, template.language, shown,
+                     template.status, template.components)
+    verdict = evaluate(rules, facts_of(probe, era,
+                                       max(policy_date, READS_AS_MARKETING_FROM)))
+    audited = (policy_date >= AUDITS_FROM and template.status == "APPROVED"
+               and shown == "UTILITY")
+    if audited and verdict.status == "APPROVED" and verdict.category == "MARKETING":
+        return "MARKETING", verdict
+    return None, verdict

@@ -225,7 +225,7 @@ def test_http_control_lists_every_template_with_its_decision(http: httpx.Client)
 @pytest.mark.parametrize(("path", "body", "details"), [
     pytest.param("/_sim/templates/shipping_update/explode", {},
                  "unknown template action 'explode'; known: approve, reject, pause, disable, "
-                 "reinstate, flag, change_category, set_quality, decision", id="action"),
+                 "reinstate, flag, change_category, set_quality, audit, decision", id="action"),
     pytest.param("/_sim/templates/shipping_update/reject", {"why": "x"},
                  "reject takes reason, language; got 'why'", id="argument"),
     pytest.param("/_sim/templates/shipping_update/change_category", {},
@@ -252,3 +252,61 @@ def test_a_language_picks_one_of_several(http: httpx.Client) -> None:
     assert (response.json()["status"], response.json()["language"]) == ("PAUSED", "pt_BR")
     assert http.get("/_sim/templates/seasonal_promotion",
                     params={"language": "en_US"}).json()["status"] == "APPROVED"
+
+
+# --- the post-approval category audit (§2.2) -------------------------------------------
+
+
+PROMO = [{"type": "BODY", "text": "Huge sale! 50% off everything this weekend, shop now"}]
+
+
+def approved_utility(sim: Simulator, name: str, components: list[dict[str, Any]]) -> None:
+    sim.world.settings.update({"template_review_after": None})  # decided by hand below
+    sim.templates.create(WABA_ID, {"name": name, "language": "en_US", "category": "UTILITY",
+                                   "components": components})
+    sim.templates.approve(name)
+
+
+def test_an_audit_gives_notice_to_an_approved_utility_template_that_reads_as_marketing(
+        live: Simulator, http: httpx.Client, seen: list[Webhook]) -> None:
+    approved_utility(live, "weekend_sale", PROMO)
+    answer = http.post("/_sim/templates/weekend_sale/audit", json={})
+    assert answer.status_code == 200
+    audit = answer.json()["audit"]
+    assert (audit["outcome"], audit["correct_category"]) == ("impending", "MARKETING")
+    assert audit["rule"] == "promotional-utility-approved-as-marketing"
+    notice = last_template_hook(seen)
+    assert notice.field == "template_category_update"
+    assert notice.value == {**ids(live, "weekend_sale"), "correct_category": "MARKETING",
+                            "new_category": "UTILITY",
+                            "category_update_timestamp": 1767690000}
+    live.advance("24h")
+    template = live.templates.resolve("weekend_sale")
+    assert (template.status, template.category) == ("APPROVED", "MARKETING")
+
+
+@pytest.mark.parametrize(("name", "settings"), [
+    ("shipping_update", {}),  # utility content: nothing to correct
+    ("weekend_sale", {"rules_as_of": "2024-06-30"}),  # before audits began
+])
+def test_an_audit_leaves_other_templates_alone(live: Simulator, seen: list[Webhook],
+                                               name: str, settings: dict[str, Any]) -> None:
+    if name == "weekend_sale":
+        approved_utility(live, name, PROMO)
+    live.world.settings.update(settings)
+    hooks = len(seen)
+    view = live.templates.audit(name)
+    assert view["audit"]["outcome"] == "unchanged"
+    assert view["audit"]["correct_category"] is None
+    assert len(seen) == hooks
+    assert live.templates.show(live.templates.resolve(name))["category"] == "UTILITY"
+
+
+def test_an_audit_leaves_a_marketing_or_unapproved_template_alone(live: Simulator) -> None:
+    live.world.settings.update({"template_review_after": None})
+    live.templates.create(WABA_ID, {"name": "pending_sale", "language": "en_US",
+                                    "category": "UTILITY", "components": PROMO})
+    assert live.templates.audit("pending_sale")["audit"]["outcome"] == "unchanged"
+    marketing = next(t.id for t in live.world.first_account().templates.values()
+                     if t.category == "MARKETING" and t.status == "APPROVED")
+    assert live.templates.audit(marketing)["audit"]["outcome"] == "unchanged"
