@@ -226,25 +226,20 @@ def test_world_option_loads_a_file_from_the_rootdir(pytester: pytest.Pytester) -
     ''').assert_outcomes(passed=1)
 
 
-def test_a_broken_world_file_is_reported_with_file_and_line(pytester: pytest.Pytester) -> None:
+@pytest.mark.parametrize(("world", "expected"), [
+    ("broken.yaml", "whatsapp_sim: *broken.yaml:2:16: invalid YAML: *"),
+    ("missing.yaml", "whatsapp_sim: *missing.yaml:1*: cannot read file: *"),
+])
+def test_a_bad_world_file_is_reported_with_file_and_line(
+        pytester: pytest.Pytester, world: str, expected: str) -> None:
     pytester.makefile(".yaml", broken="app_secret: s\nverify_token: [\n")
-    result = run(pytester, '''
-        @pytest.mark.whatsapp_sim(world="broken.yaml")
-        def test_broken(whatsapp_sim):
+    result = run(pytester, f'''
+        @pytest.mark.whatsapp_sim(world="{world}")
+        def test_world(whatsapp_sim):
             pass
     ''')
     result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["whatsapp_sim: *broken.yaml:2:16: invalid YAML: *"])
-
-
-def test_a_missing_world_file_is_named(pytester: pytest.Pytester) -> None:
-    result = run(pytester, '''
-        @pytest.mark.whatsapp_sim(world="missing.yaml")
-        def test_missing(whatsapp_sim):
-            pass
-    ''')
-    result.assert_outcomes(errors=1)
-    result.stdout.fnmatch_lines(["whatsapp_sim: *missing.yaml:1*: cannot read file: *"])
+    result.stdout.fnmatch_lines([expected])
 
 
 def test_intercept_false_leaves_the_graph_host_alone(pytester: pytest.Pytester) -> None:

@@ -24,11 +24,11 @@ def bearer(authorization: str | None, query_token: str | None) -> str | None:
     return query_token or None
 
 
-def check_token(world: World, token: str | None, now: datetime | Callable[[], datetime],
+def check_token(world: World, token: str | None, now: Callable[[], datetime],
                 scope: str | None) -> Token:
     """The world's token for ``token``, or the Graph error the platform answers.
 
-    ``now`` may be the clock's ``now`` method: it is read only for a token that expires.
+    ``now`` is the clock's ``now`` method: it is read only for a token that expires.
     """
     if token is None:
         raise ACCESS_TOKEN(message="An access token is required to request this resource.",
@@ -38,7 +38,7 @@ def check_token(world: World, token: str | None, now: datetime | Callable[[], da
         raise ACCESS_TOKEN(message="Invalid OAuth access token - Cannot parse access token",
                            details="", subcode=None)
     if known.expires_at is not None:
-        at = now if isinstance(now, datetime) else now()
+        at = now()
         if at >= known.expires_at:
             stamp = known.expires_at.strftime("%A, %d-%b-%y %H:%M:%S UTC")
             raise ACCESS_TOKEN(

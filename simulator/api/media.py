@@ -83,7 +83,7 @@ async def download(request: Request) -> Response:
         token = bearer(request.headers.get("authorization"),
                        request.query_params.get("access_token"))
         with sim.lock:
-            check_token(sim.world, token, sim.clock.now(), None)
+            check_token(sim.world, token, sim.clock.now, None)
             data, record = sim.media.download(request.query_params.get("hash"))
     except GraphError as error:
         return error_response(error, sim.ids.fbtrace_id())

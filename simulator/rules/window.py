@@ -19,7 +19,9 @@ USER_AUTHORED_TYPES = frozenset(
     {"text", "image", "audio", "video", "document", "sticker", "location", "contacts",
      "interactive", "button", "order", "reaction", "unsupported", "request_welcome"}
 )
-"""Inbound types that count as the customer writing (§1.2; ``system`` does not)."""
+"""Inbound types that count as the customer writing (§1.2). ``system`` does not, nor do
+``edit`` and ``revoke`` (a change to an earlier message, not a new one: inferred, the
+reference is silent)."""
 
 
 def is_open(last_inbound: datetime | None, now: datetime) -> bool:

@@ -33,7 +33,7 @@ def test_a_second_token_works_until_it_expires_then_answers_401_190_463(
 def test_a_messaging_only_token_fails_the_management_scope_check(sim: Simulator) -> None:
     token = sim.tokens.add("msg-only", ["messaging"])
     with pytest.raises(GraphError) as exc:
-        check_token(sim.world, token.value, sim.now(), "management")
+        check_token(sim.world, token.value, sim.now, "management")
     assert (exc.value.code, exc.value.http_status) == (200, 403)
     assert exc.value.message == ("(#200) Requires whatsapp_business_management permission "
                                  "to manage the object")
