@@ -10,8 +10,8 @@ import time
 from collections import deque
 from datetime import UTC, datetime, timedelta
 
-from simulator import Simulator
-from simulator.rules import limits
+from wasim import Simulator
+from wasim.rules import limits
 
 CUSTOMERS = [f"1555020{i:04d}" for i in range(79)]
 OFF = {"throughput_limit": False, "pair_rate_limit": False, "messaging_limit": False}

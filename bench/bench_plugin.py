@@ -19,12 +19,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
-
-from simulator.api import create_app
-from simulator.config import Options
-from simulator.handle import WhatsAppSim
-from simulator.intercept import Interceptor
-from simulator.testing import FixtureOptions, SimSession, WorldCache
+from wasim.api import create_app
+from wasim.config import Options
+from wasim.testing.handle import WhatsAppSim
+from wasim.testing.intercept import Interceptor
+from wasim.testing.session import FixtureOptions, SimSession, WorldCache
 
 PHONE = "106540352242922"
 ANA = "16505551234"

@@ -11,8 +11,8 @@ import argparse
 import time
 from datetime import timedelta
 
-from simulator.clock import parse_duration
-from simulator.scenario import load_text, run_scenario
+from wasim.clock import parse_duration
+from wasim.scenario import load_text, run_scenario
 
 CUSTOMERS = ("ana", "bruno", "chen")
 

@@ -1,6 +1,6 @@
 """How long `wasim serve` takes from launch to its first answer (issue 2: within a second).
 
-Starts ``python -m simulator serve --port 0`` N times, polls ``/_sim/health`` from the
+Starts ``python -m wasim serve --port 0`` N times, polls ``/_sim/health`` from the
 moment the process is spawned, prints each launch-to-first-200 time and the worst.
 
     python bench/bench_startup.py [N]
@@ -19,7 +19,7 @@ import httpx
 
 def launch_to_first_answer() -> float:
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "wasim", "serve", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     assert process.stdout is not None
     first = process.stdout.readline()

@@ -14,9 +14,9 @@ import statistics
 import time
 from typing import Any
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.transport import sync_client
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
 
 WABA = "102290129340398"
 PHONE = "106540352242922"

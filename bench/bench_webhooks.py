@@ -29,11 +29,10 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-
-from simulator import Simulator
-from simulator.delivery import DeliveryEngine, attach
-from simulator.server import ThreadedServer, bind, uvicorn_config
-from simulator.webhooks import verify
+from wasim import Simulator
+from wasim.delivery.engine import DeliveryEngine, attach
+from wasim.platform.webhooks import verify
+from wasim.serve.server import ThreadedServer, bind, uvicorn_config
 
 START = "2026-01-05T09:00:00Z"
 SECRET = "wasim-app-secret"

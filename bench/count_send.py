@@ -36,10 +36,9 @@ def _drive(sends: int, bare: bool) -> None:
     """The measured program (run under valgrind): warm up, then ``sends`` sends."""
     sys.path.insert(0, str(HERE))
     import profile_send
-
-    from simulator.api import create_app
-    from simulator.delivery import attach
-    from simulator.harness import Simulator
+    from wasim.api import create_app
+    from wasim.delivery.engine import attach
+    from wasim.simulation import Simulator
 
     gc.disable()  # as `wasim serve`, whose StateFreezer replaces the automatic passes
     app: Any

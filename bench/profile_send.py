@@ -17,9 +17,9 @@ import pstats
 import time
 from typing import Any
 
-from simulator.api import create_app
-from simulator.gcpolicy import StateFreezer
-from simulator.harness import Simulator
+from wasim.api import create_app
+from wasim.serve.gcpolicy import StateFreezer
+from wasim.simulation import Simulator
 
 PHONE_ID = "106540352242922"
 BENCH_SETTINGS = {"throughput_limit": False, "pair_rate_limit": False}
@@ -49,7 +49,7 @@ async def drive(app: Any, sends: int) -> int:
         if message["type"] == "http.response.start":
             statuses.append(message["status"])
 
-    freezer = StateFreezer(every=0.2)  # as `wasim serve` does (simulator.gcpolicy)
+    freezer = StateFreezer(every=0.2)  # as `wasim serve` does (wasim.serve.gcpolicy)
     for i in range(sends):
         await app(dict(SCOPE), receive, send)
         if i % 200 == 0:

@@ -8,10 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.transport import sync_client
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
 
 pytest_plugins = ["pytester"]
 

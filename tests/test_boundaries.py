@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "simulator"
+PACKAGE = Path(__file__).resolve().parent.parent / "simulator" / "wasim"
 HTTP = {"starlette", "uvicorn", "httpx", "respx"}
 DOMAIN = ["types", "errors", "clock", "ids", "models", "state", "backend", "webhooks",
           "harness", "seed", "journal", "yamlsrc", "yamlread", "config", "lifecycle",

@@ -1,6 +1,6 @@
 """``wasim serve`` as a user runs it: a real process on a loopback port.
 
-Each test starts ``python -m simulator serve`` (the ``wasim`` console script's module),
+Each test starts ``python -m wasim serve`` (the ``wasim`` console script's module),
 reads its banner, talks to it over HTTP on 127.0.0.1 and stops it with SIGINT.
 """
 
@@ -25,8 +25,8 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from wasim.cli import main
 
-from simulator.cli import main
 from tests.conftest import ANA, PHONE_ID, ROOT, WABA_ID
 
 BANNER_END = "Press Ctrl-C to stop."
@@ -74,7 +74,7 @@ def _pump(stream: Any, lines: list[str], ready: threading.Event) -> None:
 
 def start(*args: str) -> Served:
     process = subprocess.Popen(
-        [sys.executable, "-m", "simulator", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "wasim", "serve", "--port", "0", *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     lines: list[str] = []
@@ -100,7 +100,7 @@ def served() -> Iterator[Served]:
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "simulator", *args], capture_output=True,
+    return subprocess.run([sys.executable, "-m", "wasim", *args], capture_output=True,
                           text=True, cwd=ROOT, timeout=WAIT)
 
 

@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
+from wasim import Simulator
+from wasim.clock import Clock, parse_duration
+from wasim.errors import GraphError
 
-from simulator import Simulator
-from simulator.clock import Clock, parse_duration
-from simulator.errors import GraphError
 from tests.conftest import ANA, ROOT, text_message
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
@@ -106,7 +106,7 @@ READS_OF_TIME = {("datetime", "now"), ("datetime", "utcnow"), ("datetime", "toda
 
 
 def test_only_the_clock_module_reads_the_time() -> None:
-    """Real time for simulated purposes comes from simulator/clock.py alone
+    """Real time for simulated purposes comes from simulator/wasim/clock.py alone
     (``time.monotonic``/``perf_counter`` for latencies and timeouts are not simulated time)."""
     offenders = []
     for path in sorted((ROOT / "simulator").rglob("*.py")):

@@ -3,7 +3,7 @@
 * The "Supported endpoints" table lists exactly the Graph routes the app serves, and each
   listed endpoint answers (never the 2500 unknown-path error).
 * The "Error codes emitted" table lists every code the package can raise, with the HTTP
-  status of the catalogue in simulator/errors.py.
+  status of the catalogue in simulator/wasim/errors.py.
 * Every control route the README names exists.
 * Every ``wasim`` command line in the README parses, its ``--set`` keys are settings, and
   the flags the README lists are the flags ``wasim serve`` has.
@@ -21,18 +21,18 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from starlette.routing import Route
+from wasim import Simulator, errors
+from wasim.api import create_app, graph_routes, objects
+from wasim.asgi import sync_client
+from wasim.cli import banner, build_parser
+from wasim.world.seed import load_world
+from wasim.world.state import WorldSettings
 
-from simulator import Simulator, errors
-from simulator.api import create_app, graph_routes, objects
-from simulator.cli import banner, build_parser
-from simulator.seed import load_world
-from simulator.state import WorldSettings
-from simulator.transport import sync_client
 from tests.conftest import PHONE_ID, ROOT, WABA_ID
 from tests.test_readme_walkthroughs import curl_steps
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-PACKAGE = ROOT / "simulator"
+PACKAGE = ROOT / "simulator" / "wasim"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 SAMPLE_IDS = {"version": "v23.0", "phone-number-id": PHONE_ID, "waba-id": WABA_ID,
               "template-id": next(iter(load_world().first_account().templates))}
@@ -185,7 +185,7 @@ def test_every_documented_error_code_is_in_the_catalogue_with_its_http_status() 
     sources = _package_sources()
     for code, statuses in documented_errors().items():
         spec = errors.CATALOGUE.get(code)
-        assert spec is not None, f"README documents {code}, simulator/errors.py lacks it"
+        assert spec is not None, f"README documents {code}, simulator/wasim/errors.py lacks it"
         numeric = {int(match.group(1)) for http in statuses  # "400", "400 (setting)" …
                    if (match := re.match(r"(\d{3})\b(?! then)", http))}
         for status in numeric - {spec.http_status}:  # an override where the package says so
@@ -217,7 +217,7 @@ def test_the_readme_opens_with_the_install_and_serve_command() -> None:
     assert commands[1].endswith("python -m pytest")
     pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
     assert re.search(r"^test = \[", pyproject, re.M)
-    assert 'wasim = "simulator.cli:main"' in pyproject
+    assert 'wasim = "wasim.cli:main"' in pyproject
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:
@@ -275,8 +275,8 @@ SEED_LEVELS = {"parse_world": "top", "_token": "`tokens[]`", "_account": "`accou
 
 
 def accepted_world_keys() -> set[tuple[str, str]]:
-    """(level, key) of every ``reader.only(...)`` call in simulator/seed.py."""
-    tree = ast.parse((PACKAGE / "seed.py").read_text(encoding="utf-8"))
+    """(level, key) of every ``reader.only(...)`` call in simulator/wasim/world/seed.py."""
+    tree = ast.parse((PACKAGE / "world" / "seed.py").read_text(encoding="utf-8"))
     found: set[tuple[str, str]] = set()
     for function in tree.body:
         if not isinstance(function, ast.FunctionDef) or function.name not in SEED_LEVELS:

@@ -20,9 +20,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from wasim.asgi import sync_client
+from wasim.testing.handle import WhatsAppSim
 
-from simulator.handle import WhatsAppSim
-from simulator.transport import sync_client
 from tests.conftest import ANA, START
 
 pytestmark = pytest.mark.whatsapp_sim(start=START)

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 import pytest
+from wasim import GraphError, Simulator
+from wasim.platform.hooks import GraphCall
+from wasim.world.models import Token
 
-from simulator import GraphError, Simulator
-from simulator.calls import GraphCall
-from simulator.models import Token
 from tests.conftest import ANA, PHONE_ID, text_message
 
 TOKEN = Token("t")

@@ -5,8 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-
-from simulator.gcpolicy import StateFreezer
+from wasim.serve.gcpolicy import StateFreezer
 
 
 def test_freezes_once_per_period_and_thaws() -> None:

@@ -6,8 +6,8 @@ import re
 
 import httpx
 import pytest
+from wasim.testing.handle import WhatsAppSim
 
-from simulator.handle import WhatsAppSim
 from tests.conftest import ANA, PHONE_ID, START, TOKEN, WABA_ID, template_message, text_message
 
 BRUNO = "16505550002"

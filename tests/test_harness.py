@@ -6,9 +6,9 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from wasim import Simulator
+from wasim.errors import GraphError
 
-from simulator import Simulator
-from simulator.errors import GraphError
 from tests.conftest import ANA, START, template_message, text_message
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 import httpx
 import pytest
 import respx
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.serve.server import ThreadedServer
+from wasim.testing.intercept import Interceptor
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.intercept import Interceptor
-from simulator.server import ThreadedServer
 from tests.conftest import ANA, PHONE_ID, START, TOKEN, text_message
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}

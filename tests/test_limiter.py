@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from wasim import GraphError, Simulator
+from wasim.platform.hooks import GraphCall
+from wasim.platform.limits import management_waba
+from wasim.world.models import Token
 
-from simulator import GraphError, Simulator
-from simulator.calls import GraphCall
-from simulator.limiter import management_waba
-from simulator.models import Token
 from tests.conftest import MESSAGES, PHONE_ID, TOKEN, WABA_ID, text_message
 
 

@@ -58,11 +58,11 @@ def run(pytester: pytest.Pytester, source: str, *args: str) -> pytest.RunResult:
 def test_fixtures_are_registered_through_the_entry_point(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest("-p", "no:cacheprovider", "--fixtures")
     result.stdout.fnmatch_lines([
-        "whatsapp_sim -- *simulator/plugin.py:*",
+        "whatsapp_sim -- *simulator/wasim/testing/plugin.py:*",
         "    A fresh in-process WhatsApp Cloud API simulator for this test.",
     ])
-    result.stdout.fnmatch_lines(["whatsapp_sim_options -- *simulator/plugin.py:*"])
-    result.stdout.fnmatch_lines(["whatsapp_server -- *simulator/plugin.py:*"])
+    result.stdout.fnmatch_lines(["whatsapp_sim_options -- *simulator/wasim/testing/plugin.py:*"])
+    result.stdout.fnmatch_lines(["whatsapp_server -- *simulator/wasim/testing/plugin.py:*"])
 
 
 def test_the_plugin_can_be_turned_off_by_its_entry_point_name(
@@ -654,10 +654,10 @@ def test_whatsapp_server_follows_the_frozen_clock(pytester: pytest.Pytester) -> 
 
 def test_two_simulators_in_one_process_share_nothing(pytester: pytest.Pytester) -> None:
     run(pytester, '''
-        from simulator import Simulator
-        from simulator.testing import WhatsAppServer
-        from simulator.handle import WhatsAppSim
-        from simulator.config import Options
+        from wasim import Simulator
+        from wasim.testing.session import WhatsAppServer
+        from wasim.testing.handle import WhatsAppSim
+        from wasim.config import Options
 
         @pytest.mark.whatsapp_sim(start="2026-01-05T09:00:00Z")
         def test_two(whatsapp_sim, whatsapp_server):

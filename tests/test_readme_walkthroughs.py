@@ -9,10 +9,10 @@ import shlex
 from typing import Any
 
 import pytest
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.transport import sync_client
 from tests.conftest import ROOT
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -6,10 +6,9 @@ import asyncio
 import logging
 
 import pytest
-
-from simulator import Simulator
-from simulator.clock import Job
-from simulator.server import ticking_app
+from wasim import Simulator
+from wasim.clock import Job
+from wasim.serve.server import ticking_app
 
 
 def test_a_failing_job_is_logged_and_the_ticker_goes_on(
@@ -45,9 +44,8 @@ def test_a_failing_job_is_logged_and_the_ticker_goes_on(
 
 def test_served_answers_name_no_server_and_proxy_headers_are_opt_in() -> None:
     import httpx
-
-    from simulator.cli import build_parser
-    from simulator.server import ThreadedServer, uvicorn_config
+    from wasim.cli import build_parser
+    from wasim.serve.server import ThreadedServer, uvicorn_config
 
     with ThreadedServer(Simulator()) as server:
         answer = httpx.get(f"{server.url}/_sim/health")

@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import json
 
-from simulator import Simulator
+from wasim import Simulator
+
 from tests.conftest import START, WABA_ID
 from tests.template_bodies import create_body
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
+from wasim.rules.categories import ERAS
+from wasim.world.seed import load_world
+from wasim.world.source import SourceError
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.rules.categories import ERAS
-from simulator.seed import load_world
-from simulator.transport import sync_client
-from simulator.yamlsrc import SourceError
 from tests.api.asserts import assert_accepted, assert_graph_error
 from tests.conftest import ROOT, START, template_message, text_message
 

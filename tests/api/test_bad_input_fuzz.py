@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from starlette.routing import Route
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.transport import sync_client
 from tests.conftest import PHONE_ID, START, TOKEN, WABA_ID
 
 GARBAGE = [

@@ -7,9 +7,9 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.world.state import WorldSettings
 
-from simulator import Simulator
-from simulator.state import WorldSettings
 from tests.api.asserts import assert_accepted, assert_graph_error
 from tests.conftest import ANA, MESSAGES, text_message
 

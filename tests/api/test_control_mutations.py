@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.api.envelope import header_text
+from wasim.asgi import sync_client
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.api.envelope import header_text
-from simulator.transport import sync_client
 from tests.api.test_send_mutations import WRONG, _paths, _replace
 from tests.conftest import ANA, MESSAGES, TOKEN, text_message
 from tests.template_bodies import TEMPLATES, auth_body, create_body

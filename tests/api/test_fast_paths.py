@@ -7,9 +7,9 @@ import math
 import httpx
 import pytest
 from starlette.responses import JSONResponse
+from wasim import Simulator
+from wasim.api.graph import GraphJSONResponse
 
-from simulator import Simulator
-from simulator.api.graph import GraphJSONResponse
 from tests.conftest import MESSAGES, PHONE_ID, TOKEN
 
 
@@ -48,7 +48,7 @@ def test_query_token_still_works_without_header(client: httpx.Client) -> None:
 
 def test_status_webhooks_are_built_as_they_were_at_emit_time(sim: Simulator) -> None:
     """Bodies are built when read, yet show the contact as it was when they were sent."""
-    from simulator.webhooks import envelope, status_value
+    from wasim.platform.webhooks import envelope, status_value
 
     sim.inbound("16505551234", text="hi")
     sent = sim.send({"messaging_product": "whatsapp", "to": "16505551234", "type": "text",
@@ -70,8 +70,9 @@ def test_status_webhooks_are_built_as_they_were_at_emit_time(sim: Simulator) -> 
 
 
 def _send_twice() -> list[tuple[int, dict[str, str], bytes]]:
-    from simulator.api import create_app
-    from simulator.transport import sync_client
+    from wasim.api import create_app
+    from wasim.asgi import sync_client
+
     from tests.conftest import START, text_message
 
     answers = []

@@ -3,8 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
+from wasim import Simulator
 
-from simulator import Simulator
 from tests.conftest import MESSAGES, text_message
 
 

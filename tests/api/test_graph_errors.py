@@ -7,10 +7,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.transport import sync_client
 from tests.api.asserts import assert_accepted, assert_graph_error
 from tests.conftest import ANA, MESSAGES, PHONE_ID, START, TOKEN, text_message
 

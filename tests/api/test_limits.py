@@ -4,8 +4,8 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import GraphError, Simulator
 
-from simulator import GraphError, Simulator
 from tests.conftest import MESSAGES, START, WABA_ID, template_message, text_message
 
 

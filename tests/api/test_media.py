@@ -5,8 +5,8 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
 
-from simulator import Simulator
 from tests.conftest import MESSAGES, PHONE_ID, text_message
 
 MEDIA = f"/v23.0/{PHONE_ID}/media"

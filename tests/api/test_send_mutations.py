@@ -10,10 +10,10 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.transport import sync_client
 from tests.api.test_send_types import HAPPY, payload
 from tests.conftest import MESSAGES, START, TOKEN, template_message
 

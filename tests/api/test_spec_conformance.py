@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
 
-from simulator import Simulator
 from tests.api.test_send_types import BAD, HAPPY, payload, send, with_uploads
 from tests.conftest import MESSAGES, template_message, text_message
 

@@ -5,12 +5,12 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
+from wasim.errors import GraphError
+from wasim.world.journal import Webhook
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.errors import GraphError
-from simulator.journal import Webhook
-from simulator.transport import sync_client
 from tests.conftest import MESSAGES, START, TOKEN, WABA_ID, template_message
 
 SHIPPING = template_message("shipping_update", body=["Ana", "A-1001"])

@@ -4,9 +4,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from wasim import Simulator
+from wasim.world.models import Token
 
-from simulator import Simulator
-from simulator.models import Token
 from tests.conftest import ROOT, START
 from tests.template_bodies import TEMPLATES, create_body
 
@@ -124,13 +124,13 @@ def test_the_legacy_world_accepts_only_the_ten_categories_and_auto_reply() -> No
 
 
 def test_the_default_world_has_templates_of_every_era() -> None:
-    from simulator.rules.categories import ERAS
+    from wasim.rules.categories import ERAS
 
     sim = Simulator(now=START)
     held = {t.category for t in sim.world.first_account().templates.values()}
     assert {c for names in ERAS.values() for c in names} <= held
     assert Path(ROOT / "fixtures" / "rules" / "review_rules.yaml").read_text() == (
-        ROOT / "simulator" / "data" / "review_rules.yaml").read_text()
+        ROOT / "simulator" / "wasim" / "data" / "review_rules.yaml").read_text()
 
 
 def test_a_form_encoded_create_reads_components_as_json(client: httpx.Client,

@@ -5,9 +5,9 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.world.models import Token
 
-from simulator import Simulator
-from simulator.models import Token
 from tests.template_bodies import TEMPLATES, body_component, create_body
 
 

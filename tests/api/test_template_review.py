@@ -6,13 +6,13 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
+from wasim.delivery.engine import signed_request
+from wasim.platform.webhooks import encode, verify
+from wasim.world.journal import Webhook
 
-from simulator import Simulator
-from simulator.api import create_app
-from simulator.delivery import signed_request
-from simulator.journal import Webhook
-from simulator.transport import sync_client
-from simulator.webhooks import encode, verify
 from tests.conftest import MESSAGES, ROOT, START, TOKEN, WABA_ID, template_message
 from tests.template_bodies import TEMPLATES, body_component, create_body
 

@@ -6,8 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
 
-from simulator import Simulator
 from tests.api.asserts import assert_accepted, assert_graph_error
 from tests.conftest import MESSAGES, template_message
 

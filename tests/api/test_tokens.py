@@ -4,9 +4,9 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import GraphError, Simulator
+from wasim.api.auth import check_token
 
-from simulator import GraphError, Simulator
-from simulator.api.auth import check_token
 from tests.conftest import MESSAGES, text_message
 
 

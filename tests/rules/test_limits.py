@@ -4,8 +4,7 @@ from collections import deque
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from simulator.rules import limits
+from wasim.rules import limits
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

@@ -5,11 +5,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from simulator.models import Template
-from simulator.review_rules import load_rules, parse_rules
-from simulator.rules.review import Facts, RuleSet, evaluate, facts_of
-from simulator.yamlsrc import SourceError, loads
+from wasim.rules.review import Facts, RuleSet, evaluate, facts_of
+from wasim.templates.review_rules import load_rules, parse_rules
+from wasim.world.models import Template
+from wasim.world.source import SourceError, loads
 
 RULES = load_rules()
 NOW = date(2026, 1, 5)

@@ -3,9 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from wasim.errors import GraphError
+from wasim.rules.template_create import validate_create
 
-from simulator.errors import GraphError
-from simulator.rules.template_create import validate_create
 from tests.template_bodies import body_component, create_body
 
 

@@ -3,8 +3,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-
-from simulator.rules import window
+from wasim.rules import window
 
 T0 = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
 

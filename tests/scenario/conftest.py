@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-
-from simulator.server import bind, uvicorn_config
+from wasim.serve.server import bind, uvicorn_config
 
 LIBRARY = Path(__file__).resolve().parent.parent.parent / "scenarios"
 

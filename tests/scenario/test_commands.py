@@ -6,8 +6,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from simulator.cli import main
+from wasim.cli import main
 
 GOOD = """name: good
 start: 2026-01-05T09:00:00Z
@@ -119,7 +118,7 @@ class _Terminal:
 
 def test_progress_line_is_rewritten_in_place_on_a_terminal(
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from simulator.scenario.report import Reporter
+    from wasim.scenario.report import Reporter
 
     monkeypatch.delenv("NO_COLOR", raising=False)
     terminal = _Terminal()

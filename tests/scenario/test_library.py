@@ -8,12 +8,11 @@ from typing import Any
 
 import jsonschema
 import pytest
-
-from simulator.scenario import RunOptions, Scenario, load_path, run_scenario
-from simulator.scenario.runner import needs_app
-from simulator.server import bind
-from simulator.yamlread import plain
-from simulator.yamlsrc import load_file
+from wasim.scenario import RunOptions, Scenario, load_path, run_scenario
+from wasim.scenario.runner import needs_app
+from wasim.serve.server import bind
+from wasim.world.reader import plain
+from wasim.world.source import load_file
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 LIBRARY = ROOT / "scenarios"
@@ -44,7 +43,8 @@ def test_library_scenario_runs_green(scenario: Scenario, request: pytest.Fixture
 
 @pytest.mark.parametrize("path", sorted(LIBRARY.glob("*.wasim.yaml")), ids=lambda p: p.name)
 def test_library_file_matches_the_shipped_json_schema(path: Path) -> None:
-    schema = json.loads((ROOT / "simulator" / "data" / "scenario.schema.json").read_text())
+    schema = json.loads(
+        (ROOT / "simulator" / "wasim" / "data" / "scenario.schema.json").read_text())
     jsonschema.Draft202012Validator(schema).validate(plain(load_file(path)))
 
 
@@ -63,7 +63,7 @@ def test_the_readme_example_runs_green(tmp_path: Path) -> None:
 
 
 def test_the_readme_lists_every_step_and_expectation() -> None:
-    from simulator.scenario.steps import ACTIONS, EXPECT_KEYS
+    from wasim.scenario.steps import ACTIONS, EXPECT_KEYS
 
     section = _readme_section()
     assert [a for a in ACTIONS if f"`{a}" not in section and f" `{a}`" not in section] == []
@@ -72,7 +72,7 @@ def test_the_readme_lists_every_step_and_expectation() -> None:
 
 def test_wasim_run_with_app_drives_the_app_and_checks_its_sends(
         order_bot: tuple[str, int], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from simulator.cli import main
+    from wasim.cli import main
 
     app_url, port = order_bot
     script = tmp_path / "bot.wasim.yaml"
@@ -106,7 +106,7 @@ steps:
 
 def test_a_taken_app_port_is_unusable_input(tmp_path: Path,
                                            capsys: pytest.CaptureFixture[str]) -> None:
-    from simulator.cli import main
+    from wasim.cli import main
 
     script = tmp_path / "bot.wasim.yaml"
     script.write_text("name: x\nsteps:\n  - customer: {from: ana, text: hi}\n")

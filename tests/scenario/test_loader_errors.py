@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from simulator.scenario import load_path, load_text
-from simulator.yamlsrc import SourceError
+from wasim.scenario import load_path, load_text
+from wasim.world.source import SourceError
 
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "malformed_scenarios"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.scenario import RunOptions, ScenarioResult, load_text, run_scenario
+from wasim.scenario import RunOptions, ScenarioResult, load_text, run_scenario
 
 
 def run(text: str, **options: object) -> ScenarioResult:

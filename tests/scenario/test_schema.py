@@ -7,9 +7,8 @@ from typing import Any
 
 import jsonschema
 import pytest
-
-from simulator.scenario.schema import build_schema, shipped
-from simulator.scenario.steps import ACTIONS
+from wasim.scenario.schema import build_schema, shipped
+from wasim.scenario.steps import ACTIONS
 
 GROWING = ("settings", "customer", "send")
 """Definitions whose properties come from other modules (settings, message types)."""
@@ -23,7 +22,7 @@ def _without_growing(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_shipped_schema_is_up_to_date() -> None:
-    """Regenerate with ``python -m simulator.scenario.schema > simulator/data/...``.
+    """Regenerate with ``python -m wasim.scenario.schema > simulator/wasim/data/...``.
 
     A setting or message type added elsewhere does not fail this test (the loader checks
     them anyway); every one the shipped schema names must still exist with its type.

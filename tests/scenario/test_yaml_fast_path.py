@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-
-from simulator import yamlsrc
+from wasim.world import source as yamlsrc
 
 LIBRARY = Path(__file__).resolve().parent.parent.parent / "scenarios"
 ACCENTED = """name: "Olá, José — ünïcödé"

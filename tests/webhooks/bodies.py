@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator import Simulator
+from wasim import Simulator
+
 from tests.conftest import ANA, START, text_message
 
 MEDIA_ID = "1013859600285441"

@@ -8,8 +8,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
-
-from simulator.webhooks import verify
+from wasim.platform.webhooks import verify
 
 SECRET = "wasim-app-secret"
 VERIFY_TOKEN = "wasim-verify-token"

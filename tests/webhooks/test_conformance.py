@@ -4,9 +4,9 @@ import json
 from typing import Any
 
 import pytest
+from wasim import Simulator
+from wasim.delivery.engine import attach
 
-from simulator import Simulator
-from simulator.delivery import attach
 from tests.conftest import ANA, START, text_message
 from tests.webhooks.bodies import inbound_bodies, status_bodies
 from tests.webhooks.helpers import receiver_app

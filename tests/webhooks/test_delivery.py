@@ -8,13 +8,13 @@ from datetime import timedelta
 import httpx
 import pytest
 import uvicorn
+from wasim import Simulator
+from wasim.clock import parse_instant
+from wasim.delivery.engine import BACKOFF_SECONDS, DeliveryEngine, attach, backoff, engine_of
+from wasim.errors import GraphError
+from wasim.platform.webhooks import sign
+from wasim.serve.server import bind, uvicorn_config
 
-from simulator import Simulator
-from simulator.clock import parse_instant
-from simulator.delivery import BACKOFF_SECONDS, DeliveryEngine, attach, backoff, engine_of
-from simulator.errors import GraphError
-from simulator.server import bind, uvicorn_config
-from simulator.webhooks import sign
 from tests.conftest import ANA, START, text_message
 from tests.webhooks.helpers import SECRET, Receiver, receiver_app
 

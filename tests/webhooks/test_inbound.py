@@ -4,9 +4,9 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
+from wasim.errors import GraphError
 
-from simulator import Simulator
-from simulator.errors import GraphError
 from tests.conftest import ANA, PHONE_ID, text_message
 from tests.webhooks.bodies import INBOUND, MEDIA_ID
 

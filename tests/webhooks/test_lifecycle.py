@@ -4,8 +4,8 @@ from typing import Any
 
 import httpx
 import pytest
+from wasim import Simulator
 
-from simulator import Simulator
 from tests.conftest import ANA, MESSAGES, START, template_message, text_message
 
 FREE_SERVICE = {"billable": False, "pricing_model": "PMP", "type": "free_customer_service",

@@ -9,12 +9,12 @@ import threading
 from pathlib import Path
 
 import httpx
+from wasim import Simulator
+from wasim.delivery.engine import engine_of
+from wasim.platform.webhooks import encode
+from wasim.serve.server import ThreadedServer
 
 from examples.webhook_receiver import make_server
-from simulator import Simulator
-from simulator.delivery import engine_of
-from simulator.server import ThreadedServer
-from simulator.webhooks import encode
 from tests.conftest import ANA, MESSAGES, START, TOKEN, text_message
 
 

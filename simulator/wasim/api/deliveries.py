@@ -1,0 +1,121 @@
+"""Control routes of webhook delivery: the target, the delivery log, redelivery, drills.
+
+``POST /_sim/webhook`` sets the target (and runs the handshake, §5.3); ``GET
+/_sim/deliveries`` is the log of every attempt; drills live under ``/_sim/webhook-drills``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.routing import Route
+
+from wasim.api.control import Handler, _object, control
+from wasim.delivery.engine import DeliveryEngine, attach, engine_of
+from wasim.errors import INVALID_PARAMETER
+from wasim.simulation import Simulator
+
+
+def _engine(sim: Simulator) -> DeliveryEngine:
+    engine = engine_of(sim)
+    return engine if engine is not None else attach(sim)
+
+
+def _text(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    if value is not None and not isinstance(value, str):
+        raise INVALID_PARAMETER(f"field {key!r} must be a string")
+    return value
+
+
+async def webhook_target(sim: Simulator, request: Request) -> Any:
+    body = await _object(request)
+    url, secret, token = _text(body, "url"), _text(body, "app_secret"), _text(body, "verify_token")
+    path = _text(body, "path")
+    if url is not None and not url.startswith(("http://", "https://")):
+        raise INVALID_PARAMETER("field 'url' must be an http(s) URL or null")
+    engine = _engine(sim)
+    if "url" in body:
+        await run_in_threadpool(engine.set_target, url, app_secret=secret,
+                                verify_token=token, path=path)
+    else:
+        with sim.lock:
+            if secret is not None:
+                sim.world.app_secret = secret
+            if token is not None:
+                sim.world.verify_token = token
+    verification = engine.verification
+    return {"url": sim.world.webhook_url,
+            "verification": verification.to_dict() if verification else None}
+
+
+async def deliveries(sim: Simulator, request: Request) -> Any:
+    query = request.query_params
+    limit = query.get("limit")
+    if limit is not None and not limit.isdigit():
+        raise INVALID_PARAMETER("limit must be a whole number")
+    return _engine(sim).status(query.get("state"), int(limit) if limit is not None else None)
+
+
+async def redeliver(sim: Simulator, request: Request) -> Any:
+    return _engine(sim).redeliver(request.path_params["webhook_id"]).to_dict()
+
+
+async def retry(sim: Simulator, request: Request) -> Any:
+    return {"retrying": _engine(sim).retry_now()}
+
+
+async def drills_get(sim: Simulator, request: Request) -> Any:
+    return _engine(sim).drills.to_dict()
+
+
+async def drills_delete(sim: Simulator, request: Request) -> Any:
+    engine = _engine(sim)
+    with sim.lock:
+        engine.clear_drills()
+    return engine.drills.to_dict()
+
+
+async def drill(sim: Simulator, request: Request) -> Any:
+    body = await _object(request)
+    engine = _engine(sim)
+    kind = request.path_params["kind"]
+    with sim.lock:
+        if kind == "duplicate":
+            engine.duplicate(body.get("times", 1), webhook_id=_text(body, "webhook_id"))
+        elif kind == "reorder":
+            engine.reorder(body.get("count", 2))
+        elif kind == "delay":
+            by = body.get("by", "60s")
+            if isinstance(by, bool) or not isinstance(by, str | int | float):
+                raise INVALID_PARAMETER("field 'by' must be a duration such as '30s'")
+            engine.delay(by, body.get("times", 1))
+        else:
+            raise INVALID_PARAMETER(
+                f"unknown drill {kind!r}; drills are duplicate, reorder and delay")
+    return engine.drills.to_dict()
+
+
+async def progression(sim: Simulator, request: Request) -> Any:
+    """``{"policy"?: "immediate"|"manual", "delivered_after"?, "read_after"?, "customer"?}``."""
+    body = await _object(request)
+    delays = {k: body[k] for k in ("delivered_after", "read_after") if k in body}
+    return sim.set_progression(_text(body, "policy"), who=_text(body, "customer"), **delays)
+
+
+def routes() -> list[Route]:
+    """The delivery routes under ``/_sim/``."""
+    table: list[tuple[str, Handler, list[str]]] = [
+        ("/webhook", webhook_target, ["POST"]),
+        ("/deliveries", deliveries, ["GET"]),
+        ("/deliveries/retry", retry, ["POST"]),
+        ("/deliveries/{webhook_id}/redeliver", redeliver, ["POST"]),
+        ("/webhook-drills", drills_get, ["GET"]),
+        ("/webhook-drills", drills_delete, ["DELETE"]),
+        ("/webhook-drills/{kind}", drill, ["POST"]),
+        ("/progression", progression, ["POST"]),
+    ]
+    return [Route(f"/_sim{path}", control(handler), methods=methods)
+            for path, handler, methods in table]

@@ -1,0 +1,289 @@
+"""Graph API endpoints: parse → one backend call → JSON (style.md §3).
+
+Every handler is wrapped by :func:`graph_endpoint`, the one seam that authenticates,
+runs due work, holds the simulator lock, records the call and turns a ``GraphError``
+into the Graph envelope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import re
+from collections.abc import Awaitable, Callable, Mapping
+from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+from typing import Any
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import Scope
+
+from wasim.api.auth import bearer, check_token
+from wasim.api.envelope import error_response, unknown_path
+from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
+from wasim.platform.hooks import GraphCall, Interference
+from wasim.simulation import Simulator
+from wasim.world.journal import RequestRecord
+from wasim.world.models import Token
+
+NO_INTERFERENCE = Interference()
+VERSION = re.compile(r"^v\d+\.\d+$")
+_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+_C_ENCODE = None if c_make_encoder is None else c_make_encoder(
+    None, _ENCODER.default, encode_basestring, None, ":", ",", False, False, False)
+"""``_ENCODER``'s C encoder, made once: ``encode()`` makes a new one for every call.
+Without the circular-reference markers (answers are built by wasim and never
+circular), so it holds no state and threads may share it."""
+Handler = Callable[[Simulator, Request], Awaitable[Any]]
+
+
+class GraphJSONResponse(JSONResponse):
+    """Starlette's JSON response, byte for byte, rendered by one shared encoder
+    (``json.dumps`` with options builds a new encoder for every response)."""
+
+    def __init__(self, content: Any, status_code: int = 200,
+                 headers: Mapping[str, str] | None = None, media_type: str | None = None,
+                 background: BackgroundTask | None = None) -> None:
+        if headers is not None or media_type is not None or background is not None:
+            super().__init__(content, status_code, headers, media_type, background)
+            return
+        # Starlette's own __init__ and init_headers would give these same two headers
+        self.status_code = status_code
+        self.background = None
+        self.body = body = self.render(content)
+        self.raw_headers = [(b"content-length", str(len(body)).encode("latin-1")),
+                            (b"content-type", b"application/json")]
+
+    def render(self, content: Any) -> bytes:
+        return render_json(content)
+
+
+def render_json(content: Any) -> bytes:
+    """The bytes of Starlette's ``JSONResponse`` for ``content``, by one shared encoder."""
+    if _C_ENCODE is None:
+        return _ENCODER.encode(content).encode("utf-8")
+    return "".join(_C_ENCODE(content, 0)).encode("utf-8")
+
+
+def authorization_header(request: Request) -> str | None:
+    """``request.headers.get("authorization")`` without building the headers object."""
+    return authorization_of(request.scope)
+
+
+def authorization_of(scope: Scope) -> str | None:
+    """The ``Authorization`` header of an HTTP ``scope`` (the first, as Starlette reads it)."""
+    for key, value in scope["headers"]:
+        if key == b"authorization":
+            return str(value.decode("latin-1"))
+    return None
+
+
+def request_path(request: Request) -> str:
+    """``request.url.path`` without building the whole URL (the send path reads it)."""
+    return scope_path(request.scope)
+
+
+def scope_path(scope: Scope) -> str:
+    """The path of an HTTP ``scope`` as ``request.url.path`` reads it (``?``, ``#`` and
+    ``\\`` escaped)."""
+    path: str = scope["path"]
+    if "?" in path or "#" in path or "\\" in path:
+        path = path.replace("?", "%3F").replace("#", "%23").replace("\\", "%5C")
+    return path
+
+
+def sim_of(request: Request) -> Simulator:
+    sim: Simulator = request.app.state.sim
+    return sim
+
+
+async def json_body(request: Request) -> Any:
+    """The request body as JSON (a Graph 100 error when it is not JSON)."""
+    return parse_json(await request.body())
+
+
+def parse_json(raw: bytes) -> Any:
+    """A request body as JSON (a Graph 100 error when it is not JSON).
+
+    A string holding an unpaired UTF-16 surrogate (``"\\ud800"`` is valid JSON syntax)
+    is refused too: it is not text, and once recorded no answer or export that shows it
+    could be encoded as UTF-8.
+    """
+    if not raw:
+        return {}
+    try:
+        if raw[:1] == b"{" and raw[1:2] != b"\x00":
+            # what json.loads(bytes) detects as UTF-8, decoded as it would be; a body
+            # with anything after the object (even spaces) takes json.loads's own path
+            text = raw.decode("utf-8", "surrogatepass")
+            try:
+                value, end = _SCAN(text, 0)
+            except StopIteration:
+                end = -1
+            if end == len(text):
+                # only an escape (a backslash) or a raw surrogate encoding (0xED, which is
+                # not ASCII) can carry one: most bodies have neither and skip the walk
+                if (b"\\" in raw or not raw.isascii()) and _lone_surrogate(value):
+                    raise _surrogate_error()
+                return value
+        value = json.loads(raw)
+        if _lone_surrogate(value):
+            raise _surrogate_error()
+        return value
+    except GraphError:
+        raise
+    except ValueError:
+        raise INVALID_PARAMETER("The request body is not valid JSON.") from None
+
+
+def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Callable[
+        [Request], Awaitable[Response]]:
+    """Wrap ``handler`` with version check, auth, locking, journaling and errors.
+
+    ``scope=None`` authenticates only; the handler then checks the scope it needs with
+    ``require_scope(request.state.token, ...)`` (object paths serve both scopes).
+    """
+
+    async def endpoint(request: Request) -> Response:
+        sim = sim_of(request)
+        version = request.path_params.get("version")
+        method: str = request.scope["method"]
+        path = request_path(request)
+        status, code = 200, None
+        try:
+            authorization = authorization_header(request)
+            known = await admit(
+                sim, method, path, version, authorization,
+                None if authorization else request.query_params.get("access_token"), scope)
+            # what ``request.state.token = known`` does, without building the State
+            request.scope.setdefault("state", {})["token"] = known
+            result = await handler(sim, request)
+            response = result if isinstance(result, Response) else GraphJSONResponse(result)
+            status = response.status_code
+        except Exception as exc:  # every failure answers a Graph envelope
+            status, code, response = failure_answer(sim, exc)
+        sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
+        return response
+
+    return endpoint
+
+
+async def admit(sim: Simulator, method: str, path: str, version: str | None,
+                authorization: str | None, query_token: str | None,
+                scope: str | None) -> Token:
+    """What every Graph call goes through before its handler: the version check, the
+    bearer token (§9), the work due by now, and the call hooks (faults, call limits),
+    whose delay is waited out and whose error is raised. Returns the caller's token."""
+    if version is not None and not valid_version(version):
+        raise unknown_path(method, path)
+    token = bearer(authorization, query_token)
+    with sim.lock:
+        sim.run_due()
+        known = check_token(sim.world, token, sim.clock.now, scope)
+        interference = _interference(sim, GraphCall(method, path, known))
+    if interference.delay > 0:
+        await asyncio.sleep(interference.delay)
+    if interference.error is not None:
+        raise interference.error
+    return known
+
+
+@functools.lru_cache(maxsize=256)
+def valid_version(version: str) -> bool:
+    """Whether ``version`` reads ``vNN.N`` (a handful of distinct values in any run)."""
+    return VERSION.match(version) is not None
+
+
+def _lone_surrogate(value: Any) -> bool:
+    """Whether a parsed JSON value holds a string with an unpaired surrogate (the JSON
+    decoder joins a valid pair into one character, so any surrogate left is unpaired)."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_lone_surrogate(item) for item in value)
+    return False
+
+
+def _surrogate_error() -> GraphError:
+    return INVALID_PARAMETER("The request body is not valid text: a string holds an unpaired "
+                             "UTF-16 surrogate (such as \\ud800).")
+
+
+async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
+                      object_id: str, authorization: str) -> tuple[int, bytes] | Response:
+    """``POST /{version}/{object_id}/messages`` as :func:`graph_endpoint` wrapping
+    :func:`send_message` answers it, without Starlette's request and response objects
+    (``wasim.api.fastpath`` calls it for a request that names its token in an
+    ``Authorization`` header and has its body in one piece).
+
+    Returns the status and JSON bytes of a success, or the error response.
+    """
+    method: str = scope["method"]
+    path = scope_path(scope)
+    status, code = 200, None
+    answer: tuple[int, bytes] | Response
+    try:
+        known = await admit(sim, method, path, version, authorization, None, "messaging")
+        scope.setdefault("state", {})["token"] = known
+        answer = (200, render_json(send_parsed(sim, parse_json(raw), object_id, version)))
+    except Exception as exc:  # every failure answers a Graph envelope
+        status, code, answer = failure_answer(sim, exc)
+    sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
+    return answer
+
+
+def failure_answer(sim: Simulator, exc: Exception) -> tuple[int, int, Response]:
+    """Status, code and Graph error response for whatever a handler raised: its own
+    envelope for a ``GraphError``; for anything else (a bug of ours) still an envelope
+    (``API_UNKNOWN``), never a traceback."""
+    error = exc if isinstance(exc, GraphError) else API_UNKNOWN()
+    return error.http_status, error.code, error_response(error, sim.ids.fbtrace_id())
+
+
+def _interference(sim: Simulator, call: GraphCall) -> Interference:
+    """Ask ``sim.call_hooks`` (faults, call limits) about ``call``; the first error wins."""
+    delay = 0.0
+    for hook in sim.call_hooks:
+        found = hook(call)
+        if found is not None:
+            delay += found.delay
+            if found.error is not None:
+                return Interference(delay, found.error)
+    return Interference(delay) if delay else NO_INTERFERENCE
+
+
+async def send_message(sim: Simulator, request: Request) -> Any:
+    """``POST /{version}/{phone-number-id}/messages`` (§3)."""
+    params = request.path_params
+    return send_parsed(sim, await json_body(request), params["object_id"], params["version"])
+
+
+def send_parsed(sim: Simulator, body: Any, object_id: str, version: str) -> dict[str, Any]:
+    """The send itself, under the lock, then the work it made due (its statuses)."""
+    with sim.lock:
+        result = sim.backend.send(object_id, body, version)
+        sim.run_due()
+    return result
+
+
+async def not_found_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404/405 (a method no route lists, such as TRACE): the same error."""
+    return await not_found(request)
+
+
+async def not_found(request: Request) -> Response:
+    """Any path or method wasim does not implement: a Graph error that names it."""
+    sim = sim_of(request)
+    error = unknown_path(request.method, request.url.path)
+    sim.requests.append(RequestRecord(request.method, request.url.path, error.http_status,
+                                      sim.clock.now(), None, error.code, implemented=False))
+    return error_response(error, sim.ids.fbtrace_id())

@@ -1,0 +1,164 @@
+"""``wasim``: the command line (style.md §17).
+
+``wasim serve`` starts the fake Graph API on 127.0.0.1 with the embedded default world
+(or ``--fixtures FILE``) and prints what a client needs to connect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from collections.abc import Sequence
+from types import FrameType
+from typing import Any, TextIO
+
+import yaml
+
+from wasim import __version__
+from wasim.config import Options
+from wasim.errors import GraphError
+from wasim.simulation import Simulator
+from wasim.world.source import SourceError
+
+DEFAULT_PORT = 8787
+API_VERSION = "v23.0"
+
+
+def _setting(text: str) -> tuple[str, Any]:
+    key, sep, raw = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), yaml.safe_load(raw) if raw else ""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wasim", description="A local WhatsApp Business Platform (Cloud API) simulator.")
+    parser.add_argument("--version", action="version", version=f"wasim {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    serve = commands.add_parser("serve", help="serve the fake Graph API over HTTP")
+    serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
+                       help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
+    serve.add_argument("--fixtures", metavar="FILE", help="world YAML file to load")
+    serve.add_argument("--seed", help="make generated ids repeatable")
+    serve.add_argument("--webhook-url", metavar="URL", help="where webhooks are POSTed")
+    serve.add_argument("--app-secret", help="key of X-Hub-Signature-256")
+    serve.add_argument("--verify-token", help="hub.verify_token of the webhook handshake")
+    serve.add_argument("--proxy-headers", action="store_true",
+                       help="trust X-Forwarded-Proto/For from a proxy on 127.0.0.1 (media "
+                            "URLs then use its scheme)")
+    serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
+                       default=[], help="a world setting, e.g. window_violation_mode=sync")
+    from wasim.scenario.commands import add_commands
+
+    add_commands(commands)
+    return parser
+
+
+def build_simulator(args: argparse.Namespace) -> Simulator:
+    from wasim.delivery.engine import attach
+
+    options = Options(world=args.fixtures, seed=args.seed, webhook_url=args.webhook_url,
+                      app_secret=args.app_secret, verify_token=args.verify_token,
+                      settings=dict(args.set))
+    sim = Simulator(options)
+    attach(sim)
+    return sim
+
+
+def banner(sim: Simulator, url: str, out: TextIO) -> None:
+    """What a client needs to connect, ready to paste."""
+    world = sim.world
+    phone = world.first_phone()
+    token = next(iter(world.tokens))
+    from wasim.delivery.engine import engine_of
+
+    engine = engine_of(sim)
+    handshake = ""
+    if engine is not None and engine.verification is not None:
+        check = engine.verification
+        handshake = " (handshake passed)" if check.ok else (
+            f" (handshake FAILED: {check.error}; deliveries are attempted anyway)")
+    lines = [
+        f"wasim {__version__}: WhatsApp Cloud API simulator listening on {url}",
+        f"  base URL      {url}/{API_VERSION}",
+        f"  access token  {token}",
+        f"  WABA id       {world.first_account().waba_id}",
+        f"  phone number  {phone.id} (display {phone.display_phone_number}, "
+        f"{phone.verified_name})",
+        f"  app secret    {world.app_secret}",
+        f"  verify token  {world.verify_token}",
+        f"  webhooks      {world.webhook_url or 'not sent (use --webhook-url)'}{handshake}",
+        f"  control API   {url}/_sim/health",
+        f"  try: curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
+        f" -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"type\":\"template\","
+        f"\"template\":{{\"name\":\"hello_world\",\"language\":{{\"code\":\"en_US\"}}}}}}' "
+        f"{url}/{API_VERSION}/{phone.id}/messages",
+        "Press Ctrl-C to stop.",
+    ]
+    print("\n".join(lines), file=out, flush=True)
+
+
+def serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from wasim.serve.gcpolicy import StateFreezer
+    from wasim.serve.server import bind, ticking_app, uvicorn_config
+
+    sim = build_simulator(args)
+    try:
+        sock = bind(args.host, args.port)
+    except OSError as exc:
+        print(f"wasim: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}",
+              file=sys.stderr)
+        return 1
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer()),
+                                           proxy_headers=args.proxy_headers))
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # Ctrl-C or SIGTERM before uvicorn takes over the signals, or re-raised by
+        # uvicorn after its graceful shutdown: either way a clean stop with exit 0
+        server.should_exit = True
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        sock.close()
+        from wasim.delivery.engine import engine_of
+
+        engine = engine_of(sim)
+        if engine is not None:
+            engine.close()
+    print("wasim: stopped", file=sys.stderr)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``wasim`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if hasattr(args, "handler"):
+            return int(args.handler(args))
+    except SourceError as exc:
+        print(f"wasim: {exc}", file=sys.stderr)
+        return 2
+    except GraphError as exc:
+        print(f"wasim: {exc.details or exc.message}", file=sys.stderr)
+        return 2
+    parser.error(f"unknown command {args.command!r}")
+    return 2

@@ -1,0 +1,254 @@
+"""Business phone numbers: their Graph view, registration, business profile and the
+WABA's app subscription; and the rule that an unregistered number cannot send.
+
+State lives on the :class:`~wasim.world.models.PhoneNumber` (``registered``, ``extra``)
+and in ``world.extra["subscribed_apps"]``, so it survives export/import.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from wasim.clock import Clock, parse_instant
+from wasim.errors import (
+    INVALID_PARAMETER,
+    NOT_REGISTERED,
+    PIN_MISMATCH,
+    REGISTRATION_LIMIT,
+    GraphError,
+)
+from wasim.platform.messaging import unknown_object
+from wasim.platform.send_hooks import SendAttempt, SendHook
+from wasim.world.models import PhoneNumber
+from wasim.world.state import BusinessAccount, World
+
+PHONE_FIELDS = (
+    "id", "display_phone_number", "verified_name", "quality_rating",
+    "code_verification_status", "name_status", "platform_type", "throughput", "status",
+    "account_mode", "messaging_limit_tier", "whatsapp_business_manager_messaging_limit",
+    "is_official_business_account", "is_pin_enabled", "webhook_configuration",
+)
+DEFAULT_FIELDS = ("verified_name", "code_verification_status", "display_phone_number",
+                  "quality_rating", "platform_type", "throughput", "webhook_configuration",
+                  "id")
+LIST_FIELDS = ("verified_name", "code_verification_status", "display_phone_number",
+               "quality_rating", "status", "id")
+PROFILE_LIMITS = {"about": 139, "address": 256, "description": 256, "email": 128}
+VERTICALS = ("OTHER", "AUTO", "BEAUTY", "APPAREL", "EDU", "ENTERTAIN", "EVENT_PLAN",
+             "FINANCE", "GROCERY", "GOVT", "HOTEL", "HEALTH", "NONPROFIT", "PROF_SERVICES",
+             "RETAIL", "TRAVEL", "RESTAURANT", "ALCOHOL", "ONLINE_GAMBLING",
+             "PHYSICAL_GAMBLING", "OTC_DRUGS")
+PROFILE_FIELDS = ("about", "address", "description", "email", "profile_picture_url",
+                  "websites", "vertical")
+REGISTRATION_ATTEMPTS = 10
+REGISTRATION_SPAN = timedelta(hours=72)
+APP_ID = "1000000000000001"
+_PIN = re.compile(r"^\d{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_URL = re.compile(r"^https?://\S+$")
+
+
+def nonexisting_field(name: str, node: str) -> GraphError:
+    """Graph's refusal of an unknown ``fields`` entry."""
+    return INVALID_PARAMETER(
+        message=f"(#100) Tried accessing nonexisting field ({name}) on node type ({node})",
+        details="")
+
+
+def requested_fields(fields: str | None, default: tuple[str, ...], known: tuple[str, ...],
+                     node: str) -> list[str]:
+    """The ``fields`` query as a list (``id`` always first-class), or the defaults."""
+    if not fields:
+        return list(default)
+    wanted = [f.strip() for f in fields.split(",") if f.strip()]
+    for name in wanted:
+        if name not in known:
+            raise nonexisting_field(name, node)
+    return wanted
+
+
+class Phones(SendHook):
+    """Phone-number operations on the simulator's current world.
+
+    Args:
+        world: Returns the current world.
+        clock: The one clock.
+    """
+
+    def __init__(self, world: Callable[[], World], clock: Clock) -> None:
+        self._world = world
+        self._clock = clock
+
+    def _phone(self, phone_number_id: str) -> PhoneNumber:
+        phone = self._world().phone(phone_number_id)
+        if phone is None:
+            raise unknown_object(phone_number_id, "get")
+        return phone
+
+    def account(self, waba_id: str) -> BusinessAccount:
+        account = self._world().accounts.get(waba_id)
+        if account is None:
+            raise unknown_object(waba_id, "get")
+        return account
+
+    # --- the Graph view ------------------------------------------------------------
+
+    def view(self, phone_number_id: str, fields: str | None = None,
+             default: tuple[str, ...] = DEFAULT_FIELDS) -> dict[str, Any]:
+        """``GET /{phone-number-id}[?fields=…]``."""
+        phone = self._phone(phone_number_id)
+        names = requested_fields(fields, default, PHONE_FIELDS, "WhatsAppBusinessPhoneNumber")
+        every = self._all_fields(phone)
+        return {name: every[name] for name in names if every.get(name) is not None}
+
+    def _all_fields(self, phone: PhoneNumber) -> dict[str, Any]:
+        world = self._world()
+        tier = world.settings.messaging_limit_tier
+        throughput = world.settings.throughput_mps or phone.throughput
+        return {
+            "id": phone.id, "display_phone_number": phone.display_phone_number,
+            "verified_name": phone.verified_name, "quality_rating": phone.quality_rating,
+            "code_verification_status": phone.extra.get("code_verification_status",
+                                                        "VERIFIED"),
+            "name_status": phone.extra.get("name_status", "APPROVED"),
+            "platform_type": "CLOUD_API" if phone.registered else "NOT_APPLICABLE",
+            "throughput": {"level": "HIGH" if throughput >= 1000 else "STANDARD"},
+            "status": "LINKED" if phone.registered else "UNLINKED",
+            "account_mode": "LIVE",
+            "messaging_limit_tier": tier if tier != "TIER_2K" else "TIER_1K",
+            "whatsapp_business_manager_messaging_limit": tier,
+            "is_official_business_account": bool(phone.extra.get("official", False)),
+            "is_pin_enabled": "pin" in phone.extra,
+            "webhook_configuration": ({"application": world.webhook_url}
+                                      if world.webhook_url else None),
+        }
+
+    def listing(self, waba_id: str, fields: str | None = None) -> dict[str, Any]:
+        """``GET /{WABA-ID}/phone_numbers``: every number of the WABA, one page."""
+        account = self.account(waba_id)
+        data = [self.view(p, fields, LIST_FIELDS) for p in account.phone_numbers]
+        cursors = {"before": "QVFIUmJlZm9yZQ", "after": "QVFIUmFmdGVy"}
+        return {"data": data, "paging": {"cursors": cursors}}
+
+    # --- registration ----------------------------------------------------------------
+
+    def _attempt(self, phone: PhoneNumber) -> None:
+        """At most 10 (de)registrations per number in 72 hours → 133016."""
+        now = self._clock.now()
+        recent = [at for at in phone.extra.get("registration_attempts", [])
+                  if parse_instant(at) > now - REGISTRATION_SPAN]
+        if len(recent) >= REGISTRATION_ATTEMPTS and self._world().settings.registration_check:
+            raise REGISTRATION_LIMIT()
+        phone.extra["registration_attempts"] = [*recent, now.isoformat()]
+
+    def register(self, phone_number_id: str, body: Any) -> dict[str, Any]:
+        """``POST /{phone-number-id}/register {"messaging_product", "pin"}``."""
+        phone = self._phone(phone_number_id)
+        pin = _messaging_body(body).get("pin")
+        if pin is None:
+            raise INVALID_PARAMETER("The parameter pin is required.")
+        if not isinstance(pin, str) or not _PIN.match(pin):
+            raise INVALID_PARAMETER("Param pin must be a 6-digit number given as a string.")
+        self._attempt(phone)
+        if phone.extra.get("pin", pin) != pin:
+            raise PIN_MISMATCH()
+        phone.extra["pin"] = pin
+        phone.registered = True
+        return {"success": True}
+
+    def deregister(self, phone_number_id: str) -> dict[str, Any]:
+        """``POST /{phone-number-id}/deregister``: the number can no longer send."""
+        phone = self._phone(phone_number_id)
+        self._attempt(phone)
+        phone.registered = False
+        return {"success": True}
+
+    def check(self, attempt: SendAttempt) -> None:
+        """A send from an unregistered number → 133010 (sync, §4.3)."""
+        if not attempt.phone.registered and self._world().settings.registration_check:
+            raise NOT_REGISTERED()
+
+    # --- business profile ------------------------------------------------------------
+
+    def profile(self, phone_number_id: str, fields: str | None = None) -> dict[str, Any]:
+        """``GET /{phone-number-id}/whatsapp_business_profile[?fields=…]``."""
+        phone = self._phone(phone_number_id)
+        names = requested_fields(fields, PROFILE_FIELDS, PROFILE_FIELDS,
+                                 "WhatsAppBusinessProfile")
+        stored = phone.extra.get("profile", {})
+        view: dict[str, Any] = {n: stored[n] for n in names if n in stored}
+        if "vertical" in names:
+            view.setdefault("vertical", "OTHER")
+        view["messaging_product"] = "whatsapp"
+        return {"data": [view]}
+
+    def update_profile(self, phone_number_id: str, body: Any) -> dict[str, Any]:
+        """``POST /{phone-number-id}/whatsapp_business_profile``: ``{"success": true}``."""
+        phone = self._phone(phone_number_id)
+        fields = dict(_messaging_body(body))
+        fields.pop("messaging_product")
+        changes = {name: _profile_value(name, value) for name, value in fields.items()}
+        handle = changes.pop("profile_picture_handle", None)
+        if handle is not None:
+            changes["profile_picture_url"] = f"https://pps.whatsapp.net/v/t61/{handle}"
+        phone.extra.setdefault("profile", {}).update(changes)
+        return {"success": True}
+
+    # --- subscribed apps -------------------------------------------------------------
+
+    def _subscriptions(self) -> dict[str, bool]:
+        subs: dict[str, bool] = self._world().extra.setdefault("subscribed_apps", {})
+        return subs
+
+    def subscribed_apps(self, waba_id: str) -> dict[str, Any]:
+        """``GET /{WABA-ID}/subscribed_apps``: the simulator's app, unless unsubscribed."""
+        self.account(waba_id)
+        if not self._subscriptions().get(waba_id, True):
+            return {"data": []}
+        app = {"id": APP_ID, "name": "wasim",
+               "link": f"https://www.facebook.com/games/?app_id={APP_ID}"}
+        return {"data": [{"whatsapp_business_api_data": app}]}
+
+    def subscribe(self, waba_id: str, subscribed: bool) -> dict[str, Any]:
+        """``POST``/``DELETE /{WABA-ID}/subscribed_apps``: ``{"success": true}``."""
+        self.account(waba_id)
+        self._subscriptions()[waba_id] = subscribed
+        return {"success": True}
+
+
+def _messaging_body(body: Any) -> dict[str, Any]:
+    if not isinstance(body, dict):
+        raise INVALID_PARAMETER("The request body must be a JSON object.")
+    if body.get("messaging_product") is None:
+        raise INVALID_PARAMETER("The parameter messaging_product is required.")
+    if body["messaging_product"] != "whatsapp":
+        raise INVALID_PARAMETER("Param messaging_product must be 'whatsapp'.")
+    return body
+
+
+def _profile_value(name: str, value: Any) -> Any:
+    """Validate one business profile field (limits from the spec's update request)."""
+    if name in PROFILE_LIMITS:
+        if not isinstance(value, str) or len(value) > PROFILE_LIMITS[name] or (
+                name == "about" and not value):
+            raise INVALID_PARAMETER(
+                f"Param {name} must be a string of at most {PROFILE_LIMITS[name]} characters.")
+        if name == "email" and value and not _EMAIL.match(value):
+            raise INVALID_PARAMETER("Param email must be a valid email address.")
+        return value
+    if name == "vertical":
+        if value not in VERTICALS:
+            raise INVALID_PARAMETER(f"Param vertical must be one of {', '.join(VERTICALS)}.")
+        return value
+    if name == "websites":
+        if not isinstance(value, list) or len(value) > 2 or not all(
+                isinstance(u, str) and len(u) <= 256 and _URL.match(u) for u in value):
+            raise INVALID_PARAMETER("Param websites must be at most 2 http(s) URLs of at most "
+                                    "256 characters.")
+        return value
+    if name == "profile_picture_handle" and isinstance(value, str) and value:
+        return value
+    raise INVALID_PARAMETER(f"Param {name} is not a business profile field.")

@@ -1,0 +1,62 @@
+"""Account-level limits on template creation (platform-rules.md §2.4).
+
+Pure checks over what an account already holds: (name, language) uniqueness (100 /
+2388024), the template count (250 by default, 6,000 for verified businesses) and the
+creation rate (100 per WABA per hour), both refused with 100 / 2388019, and the 30-day
+block on the name of a deleted APPROVED template (M-TMGMT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from wasim.rules.template_create import refuse
+from wasim.world.models import Template
+
+DUPLICATE = 2388024
+LIMIT = 2388019
+NAME_BLOCK = timedelta(days=30)
+RATE_WINDOW = timedelta(hours=1)
+
+
+def check_unique(templates: Iterable[Template], name: str, language: str) -> None:
+    """(name, language) is unique per WABA → 100 / 2388024 (§2.4)."""
+    for template in templates:
+        if template.name == name and template.language == language:
+            raise refuse(
+                f"There is already {language} content for this template. You can create a "
+                "new template and try again.", DUPLICATE,
+                "Content in This Language Already Exists")
+
+
+def check_count(count: int, limit: int) -> None:
+    """A WABA holds at most ``limit`` templates → 100 / 2388019 (§2.4, §6)."""
+    if count >= limit:
+        raise refuse(f"This business account has reached its limit of {limit} message "
+                     "templates. Delete templates you no longer use and try again.", LIMIT,
+                     "Message Template Limit Exceeded")
+
+
+def check_rate(recent: int, per_hour: int) -> None:
+    """At most ``per_hour`` creations per WABA in the last hour → 100 / 2388019 (§2.4).
+
+    Args:
+        recent: Creations of the WABA in the hour before now.
+        per_hour: The limit (setting ``template_creation_per_hour``).
+    """
+    if recent >= per_hour:
+        raise refuse(f"This business account created {recent} message templates in the "
+                     f"last hour; the limit is {per_hour} per hour. Try again later.", LIMIT,
+                     "Message Template Creation Limit Reached")
+
+
+def check_name_free(deleted_at: datetime | None, name: str, now: datetime) -> None:
+    """The name of a deleted APPROVED template is blocked for 30 days → 100 (M-TMGMT).
+
+    Simulator deviation: the reference gives no subcode for this refusal; wasim sends none.
+    """
+    if deleted_at is not None and now - deleted_at < NAME_BLOCK:
+        until = (deleted_at + NAME_BLOCK).date().isoformat()
+        raise refuse(f"The name {name!r} belonged to an approved template deleted less than "
+                     f"30 days ago; it can be reused from {until}.")

@@ -1,0 +1,139 @@
+"""Serving a simulator over a socket: ``serve()`` for the CLI, ``ThreadedServer`` for tests.
+
+Both serve the same ``create_app(sim)`` as in-process use, with a background ticker that
+runs due work while real time passes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import socket
+import threading
+from collections.abc import AsyncIterator
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+
+from wasim.api import create_app
+from wasim.serve.gcpolicy import StateFreezer
+from wasim.simulation import Simulator
+
+TICK_SECONDS = 0.05
+logger = logging.getLogger("wasim.server")
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (raises ``OSError`` with the reason when it cannot bind)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit this: without it, uvicorn's separate writes of headers
+    # and body meet Nagle + delayed ACK and every request takes ~40 ms.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        raise
+    sock.listen(2048)
+    sock.set_inheritable(True)
+    return sock
+
+
+def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlette:
+    """``create_app(sim)`` plus a ticker that runs scheduled work as real time passes.
+
+    With a ``freezer`` (``wasim serve``) the ticker also keeps the garbage collector off
+    the accumulated state (:mod:`wasim.serve.gcpolicy`).
+    """
+    app = create_app(sim)
+    if freezer is not None:
+        sim.on_reset.append(freezer.thaw)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(TICK_SECONDS)
+                try:
+                    if sim.schedule.next_due() is not None:
+                        sim.run_due()
+                except Exception:  # a bug in a job: keep ticking (and collecting), say so
+                    logger.exception("wasim: a scheduled job failed; the ticker goes on")
+                if freezer is not None:
+                    freezer.maybe_freeze()
+
+        if freezer is not None:
+            freezer.take_over()
+        task = asyncio.create_task(tick())
+        try:
+            yield
+        finally:
+            task.cancel()
+            if freezer is not None:
+                freezer.release()
+
+    app.router.lifespan_context = lifespan
+    return app
+
+
+def uvicorn_config(app: Any, **overrides: Any) -> uvicorn.Config:
+    """One worker, no access log; uvicorn's ``auto`` loop and parser pick uvloop and
+    httptools (dependencies of wasim), which serve about ten times faster than asyncio+h11.
+
+    No ``server: uvicorn`` header (Graph answers do not name a server), and no
+    ``X-Forwarded-*`` processing unless ``proxy_headers=True`` (``wasim serve
+    --proxy-headers``, for a TLS proxy on the same host: media URLs then carry its
+    scheme); each of the two cost a loaded server 2-3 µs a request (bench_serve's CPU
+    column)."""
+    options: dict[str, Any] = {"log_level": "warning", "access_log": False,
+                               "lifespan": "on", "server_header": False,
+                               "proxy_headers": False}
+    options.update(overrides)
+    return uvicorn.Config(app, **options)
+
+
+class ThreadedServer:
+    """A simulator served by uvicorn in a thread, on a free loopback port by default.
+
+    Args:
+        sim: The simulator to serve.
+        host: Interface to bind (loopback unless told otherwise).
+        port: ``0`` picks a free port.
+    """
+
+    def __init__(self, sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.sim = sim
+        self.host = host
+        self._socket = bind(host, port)
+        self.port: int = self._socket.getsockname()[1]
+        self._server = uvicorn.Server(uvicorn_config(ticking_app(sim)))
+        self._thread = threading.Thread(target=self._serve, name="wasim-server", daemon=True)
+
+    @property
+    def url(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+    def _serve(self) -> None:
+        self._server.run(sockets=[self._socket])
+
+    def start(self) -> ThreadedServer:
+        self._thread.start()
+        while not self._server.started and self._thread.is_alive():
+            threading.Event().wait(0.005)
+        return self
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=5)
+        self._socket.close()
+
+    def __enter__(self) -> ThreadedServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

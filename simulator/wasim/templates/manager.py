@@ -1,0 +1,324 @@
+"""``sim.templates``: the template management API and its review (platform-rules.md §2).
+
+The one writer of templates after load: create / list / get / edit / delete as the Graph
+endpoints do them, the automatic review on the simulated clock (rules as data, see
+:mod:`wasim.rules.review`), and the control verbs of :mod:`wasim.templates.control`.
+Webhooks go out through the simulator's ``_emit`` path with ``entry[].time`` (§2.6).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from wasim.clock import Job, parse_instant
+from wasim.errors import INVALID_PARAMETER
+from wasim.platform.messaging import unknown_object
+from wasim.rules import template_create as create_rules
+from wasim.rules import template_edit as edit_rules
+from wasim.rules import template_limits as limits
+from wasim.rules.review import RuleSet, Verdict, evaluate, facts_of
+from wasim.templates.events import STATUS_FIELD, status_update
+from wasim.templates.review_rules import load_rules
+from wasim.templates.view import (
+    encode_cursor,
+    page,
+    parse_fields,
+    parse_limit,
+    select,
+    shown_category,
+    template_object,
+)
+from wasim.world.models import Template
+from wasim.world.source import SourceError
+from wasim.world.state import BusinessAccount
+
+if TYPE_CHECKING:
+    from wasim.simulation import Simulator
+
+REVIEW_JOB = "template_review"
+_EDIT_KEYS = ("category", "components", "parameter_format", "message_send_ttl_seconds")
+
+
+class TemplateManager:
+    """Templates of every account of one simulator.
+
+    Args:
+        sim: The simulator whose world, clock, schedule and webhooks it uses.
+    """
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self._rules: dict[str | None, RuleSet] = {}
+        sim.job_handlers[REVIEW_JOB] = self._run_review
+        self.rules()
+
+    # --- lookups -------------------------------------------------------------------
+
+    def account(self, waba_id: str) -> BusinessAccount:
+        account = self.sim.world.accounts.get(waba_id)
+        if account is None:
+            raise unknown_object(waba_id)
+        return account
+
+    def find(self, template_id: str) -> tuple[BusinessAccount, Template] | None:
+        for account in self.sim.world.accounts.values():
+            template = account.templates.get(template_id)
+            if template is not None:
+                return account, template
+        return None
+
+    def resolve(self, ref: str, language: str | None = None) -> Template:
+        """A template by id, or by name (+ language when several languages exist)."""
+        found = self.find(ref)
+        if found is not None:
+            return found[1]
+        named = [t for a in self.sim.world.accounts.values() for t in a.templates.values()
+                 if t.name == ref and (language is None or t.language == language)]
+        if not named:
+            where = f" in {language}" if language else ""
+            raise INVALID_PARAMETER(f"no template has id or name {ref!r}{where}")
+        if len(named) > 1:
+            languages = ", ".join(sorted(t.language for t in named))
+            raise INVALID_PARAMETER(f"template {ref!r} exists in several languages "
+                                    f"({languages}); give a language")
+        return named[0]
+
+    def _era(self) -> str:
+        return self.sim.world.settings.category_era
+
+    def show(self, template: Template) -> dict[str, Any]:
+        """The template as ``GET /{TEMPLATE_ID}`` shows it with every field."""
+        return template_object(template, self._era())
+
+    # --- review rules ----------------------------------------------------------------
+
+    def rules(self) -> RuleSet:
+        """The review rules of the world (setting ``review_rules``), loaded once."""
+        path = self.sim.world.settings.review_rules
+        if path not in self._rules:
+            try:
+                self._rules[path] = load_rules(Path(path) if path else None)
+            except SourceError as exc:
+                raise INVALID_PARAMETER(f"review rules: {exc}") from None
+        return self._rules[path]
+
+    def policy_date(self) -> date:
+        """The date whose review policy applies (setting ``rules_as_of`` or the clock)."""
+        raw = self.sim.world.settings.rules_as_of
+        if raw is None:
+            return self.sim.clock.now().date()
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise INVALID_PARAMETER(f"setting 'rules_as_of' must be a date such as "
+                                    f"2024-12-01, got {raw!r}") from None
+
+    def verdict(self, template: Template) -> Verdict:
+        """What the automatic review decides for ``template`` now."""
+        requested = template.extra.get("requested_category", template.category)
+        probe = Template(template.id, template.name, template.language, requested,
+                         template.status, template.components)
+        return evaluate(self.rules(), facts_of(probe, self._era(), self.policy_date()))
+
+    # --- create ----------------------------------------------------------------------
+
+    def create(self, waba_id: str, body: Any) -> dict[str, Any]:
+        """``POST /{WABA-ID}/message_templates`` (§2.4): validate, store PENDING, schedule."""
+        account = self.account(waba_id)
+        settings = self.sim.world.settings
+        spec = create_rules.validate_create(body, self._era())
+        self.rules()  # a broken rule file or date setting is refused now, not at review
+        self.policy_date()
+        now = self.sim.clock.now()
+        limits.check_unique(account.templates.values(), spec.name, spec.language)
+        limits.check_name_free(self._deleted_at(waba_id, spec.name), spec.name, now)
+        limits.check_count(len(account.templates), settings.template_limit)
+        created = self._recent_creations(waba_id, now)
+        limits.check_rate(len(created), settings.template_creation_per_hour)
+        template = Template(
+            id=self.sim.ids.numeric(16), name=spec.name, language=spec.language,
+            category=spec.category, status="PENDING", components=spec.components,
+            parameter_format=spec.parameter_format, created_at=now,
+            extra={"requested_category": spec.category, "revision": 0, "edits": [],
+                   "source": "api"})
+        ttl = body.get("message_send_ttl_seconds")
+        if ttl is not None:
+            template.extra["message_send_ttl_seconds"] = ttl
+        account.templates[template.id] = template
+        created.append(now.isoformat())
+        self._schedule_review(account, template)
+        return {"id": template.id, "status": template.status, "category": template.category}
+
+    def _recent_creations(self, waba_id: str, now: datetime) -> list[str]:
+        """The WABA's creation times (ISO) within the last hour, older ones dropped."""
+        per_waba: dict[str, list[str]] = self.sim.world.extra.setdefault(
+            "template_creations", {})
+        log = per_waba.setdefault(waba_id, [])
+        while log and now - parse_instant(log[0]) >= limits.RATE_WINDOW:
+            log.pop(0)
+        return log
+
+    def _deleted_at(self, waba_id: str, name: str) -> datetime | None:
+        blocked: dict[str, dict[str, str]] = self.sim.world.extra.get("deleted_template_names",
+                                                                      {})
+        at = blocked.get(waba_id, {}).get(name)
+        return parse_instant(at) if at else None
+
+    # --- review on the clock -----------------------------------------------------------
+
+    def _schedule_review(self, account: BusinessAccount, template: Template) -> None:
+        delay = self.sim.world.settings.template_review_after
+        if delay is None:
+            return
+        due = self.sim.clock.now() + timedelta(seconds=delay)
+        self.sim.schedule.add(due, REVIEW_JOB, {"waba_id": account.waba_id,
+                                                "template_id": template.id,
+                                                "revision": template.extra.get("revision", 0)})
+
+    def _run_review(self, job: Job) -> None:
+        found = self.find(job.data["template_id"])
+        if found is None:
+            return
+        account, template = found
+        if template.status != "PENDING" or template.extra.get("revision", 0) != job.data.get(
+                "revision", 0):
+            return
+        self.apply(account, template, self.verdict(template), by="review")
+
+    def apply(self, account: BusinessAccount, template: Template, verdict: Verdict, *,
+              by: str) -> None:
+        """Record a review decision and emit its status webhook (§2.6)."""
+        template.status = verdict.status
+        template.rejected_reason = verdict.reason if verdict.status == "REJECTED" else None
+        if verdict.status == "APPROVED":
+            template.category = verdict.category
+        template.extra["decision"] = {
+            **verdict.to_dict(), "by": by, "at": self.sim.clock.now().isoformat(),
+            "requested_category": template.extra.get("requested_category", template.category)}
+        self.emit_status(account, template, verdict.status,
+                         verdict.reason if verdict.status == "REJECTED" else "NONE",
+                         explanation=verdict.explain)
+
+    def emit_status(self, account: BusinessAccount, template: Template, event: str,
+                    reason: str | None = "NONE", **extra: Any) -> None:
+        category = shown_category(template.category, self._era())[0]
+        value = status_update(template, event, reason, category=category, **extra)
+        self.sim._emit(account.waba_id, STATUS_FIELD, value, entry_time=True)
+
+    def decision(self, ref: str, language: str | None = None) -> dict[str, Any]:
+        """Which rule decided ``ref`` (or, while PENDING, what the rules would decide)."""
+        template = self.resolve(ref, language)
+        head = {"template_id": template.id, "name": template.name,
+                "language": template.language, "status": template.status,
+                "category": template.category}
+        recorded = template.extra.get("decision")
+        if recorded is not None:
+            return {**head, "decided": True, **recorded}
+        if template.status == "PENDING":
+            return {**head, "decided": False, "proposed": self.verdict(template).to_dict()}
+        return {**head, "decided": True, "rule": "fixture", "by": "world file",
+                "explain": "Loaded with this status from the world file."}
+
+    # --- list / get ------------------------------------------------------------------
+
+    def list(self, waba_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+        """``GET /{WABA-ID}/message_templates`` (§2.5): filters, fields, limit, cursors.
+
+        Returns ``{"data": [...], "paging": {...}}`` plus ``has_next``/``has_previous``
+        for the HTTP edge to turn into ``next``/``previous`` links.
+        """
+        account = self.account(waba_id)
+        fields = parse_fields(query.get("fields"))
+        limit = parse_limit(query.get("limit"))
+        wanted = self._filter(query)
+        items = [t for t in account.templates.values() if wanted(t)]
+        chosen, has_next, has_previous = page(items, limit, query.get("after"),
+                                              query.get("before"))
+        result: dict[str, Any] = {"data": [select(self.show(t), fields) for t in chosen]}
+        if chosen:
+            result["paging"] = {"cursors": {"before": encode_cursor(chosen[0].id),
+                                            "after": encode_cursor(chosen[-1].id)}}
+        result["has_next"], result["has_previous"] = has_next, has_previous
+        return result
+
+    def _filter(self, query: Mapping[str, str]) -> Callable[[Template], bool]:
+        """The list filters of §2.5 as one predicate (read once per request)."""
+        def listed(key: str) -> set[str] | None:
+            raw = query.get(key)
+            return {v.strip().upper() for v in raw.split(",")} if raw else None
+
+        name, language = query.get("name"), query.get("language")
+        statuses, categories = listed("status"), listed("category")
+        era = self._era()
+
+        def wanted(template: Template) -> bool:
+            return ((name is None or name in template.name)
+                    and (statuses is None or template.status in statuses)
+                    and (language is None or template.language == language)
+                    and (categories is None
+                         or shown_category(template.category, era)[0] in categories))
+
+        return wanted
+
+    def get(self, template_id: str, fields: str | None = None) -> dict[str, Any] | None:
+        """``GET /{TEMPLATE_ID}`` (§2.5); ``None`` when the id is not a template."""
+        found = self.find(template_id)
+        if found is None:
+            return None
+        return select(self.show(found[1]), parse_fields(fields))
+
+    # --- edit / delete ---------------------------------------------------------------
+
+    def edit(self, template_id: str, body: Any) -> dict[str, Any] | None:
+        """``POST /{TEMPLATE_ID}`` (§2.2 edit rules) → ``{"success": true}``."""
+        found = self.find(template_id)
+        if found is None:
+            return None
+        account, template = found
+        if not isinstance(body, dict) or not body:
+            raise create_rules.refuse("Give category and/or components to edit.")
+        unknown = [k for k in body if k not in _EDIT_KEYS]
+        if unknown:
+            raise create_rules.refuse(f"Param {unknown[0]} can't be edited; editable: "
+                                      f"{', '.join(_EDIT_KEYS)}.")
+        now = self.sim.clock.now()
+        edit_rules.check_editable(template)
+        edit_rules.check_edit_rate(template, [parse_instant(a) for a in
+                                              template.extra.get("edits", [])], now)
+        category = template.category
+        if "category" in body:
+            category = create_rules.check_category(body["category"], self._era())
+            edit_rules.check_category_edit(template, category)
+        fmt = (create_rules.parameter_format(body) if "parameter_format" in body
+               else template.parameter_format)
+        components = template.components
+        if "components" in body:
+            components = create_rules.check_components(body["components"], fmt, category)
+        template.category, template.parameter_format = category, fmt
+        template.components = components
+        if "message_send_ttl_seconds" in body:
+            template.extra["message_send_ttl_seconds"] = body["message_send_ttl_seconds"]
+        template.extra["requested_category"] = category
+        template.extra.setdefault("edits", []).append(now.isoformat())
+        template.extra["revision"] = template.extra.get("revision", 0) + 1
+        template.extra.pop("decision", None)
+        template.status, template.rejected_reason = "PENDING", None
+        self._schedule_review(account, template)
+        return {"success": True}
+
+    def delete(self, waba_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+        """``DELETE /{WABA-ID}/message_templates`` by name, hsm_id + name or hsm_ids."""
+        account = self.account(waba_id)
+        request = edit_rules.parse_delete(query.get("name"), query.get("hsm_id"),
+                                          query.get("hsm_ids"))
+        chosen = edit_rules.select_deleted(account.templates.values(), request)
+        blocked = self.sim.world.extra.setdefault("deleted_template_names", {})
+        for template in chosen:
+            if template.status == "APPROVED":
+                blocked.setdefault(waba_id, {})[template.name] = (
+                    self.sim.clock.now().isoformat())
+            del account.templates[template.id]
+        return {"success": True}

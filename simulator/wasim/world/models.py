@@ -1,0 +1,213 @@
+"""Value objects and records of the simulated platform.
+
+Immutable facts (tokens, status events, inbound messages) are frozen dataclasses; records
+that the backend updates in place (templates, outbound messages) are plain dataclasses.
+Every class converts to and from JSON for state export/import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from wasim.clock import parse_instant
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _at(value: Any) -> datetime | None:
+    return parse_instant(value) if value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """An access token with its permission scopes and optional expiry (§9)."""
+
+    value: str
+    scopes: frozenset[str] = frozenset({"messaging", "management"})
+    expires_at: datetime | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"value": self.value, "scopes": sorted(self.scopes),
+                "expires_at": _iso(self.expires_at)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Token:
+        return cls(d["value"], frozenset(d["scopes"]), _at(d.get("expires_at")))
+
+
+@dataclass(slots=True)
+class PhoneNumber:
+    """A business phone number of a WABA."""
+
+    id: str
+    display_phone_number: str
+    verified_name: str
+    waba_id: str
+    quality_rating: str = "GREEN"
+    registered: bool = True
+    throughput: int = 80
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "display_phone_number": self.display_phone_number,
+                "verified_name": self.verified_name, "waba_id": self.waba_id,
+                "quality_rating": self.quality_rating, "registered": self.registered,
+                "throughput": self.throughput, "extra": self.extra}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> PhoneNumber:
+        return cls(**d)
+
+
+@dataclass(slots=True)
+class Contact:
+    """A WhatsApp user known to the world: ``wa_id``, profile name and BSUID (§11)."""
+
+    wa_id: str
+    name: str
+    user_id: str
+    opted_out_marketing: bool = False
+    alias: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"wa_id": self.wa_id, "name": self.name, "user_id": self.user_id,
+                "opted_out_marketing": self.opted_out_marketing, "alias": self.alias}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Contact:
+        return cls(**d)
+
+
+@dataclass(slots=True)
+class Template:
+    """A message template of a WABA as the management API shows it (§2)."""
+
+    id: str
+    name: str
+    language: str
+    category: str
+    status: str
+    components: list[dict[str, Any]]
+    parameter_format: str = "POSITIONAL"
+    previous_category: str | None = None
+    correct_category: str | None = None
+    sub_category: str | None = None
+    rejected_reason: str | None = None
+    quality_score: str = "UNKNOWN"
+    created_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "language": self.language,
+                "category": self.category, "status": self.status,
+                "components": self.components, "parameter_format": self.parameter_format,
+                "previous_category": self.previous_category,
+                "correct_category": self.correct_category,
+                "sub_category": self.sub_category, "rejected_reason": self.rejected_reason,
+                "quality_score": self.quality_score, "created_at": _iso(self.created_at),
+                "extra": self.extra}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Template:
+        data = dict(d)
+        data["created_at"] = _at(data.get("created_at"))
+        return cls(**data)
+
+
+@dataclass(slots=True)
+class StatusEvent:
+    """One status an outbound message reached, with what its webhook carried (§5.2).
+
+    Treat as read-only once recorded (not ``frozen``: a frozen dataclass sets each field
+    through ``object.__setattr__``, which doubled the cost of recording a status).
+    """
+
+    status: str
+    at: datetime
+    pricing: dict[str, Any] | None = None
+    conversation: dict[str, Any] | None = None
+    errors: list[dict[str, Any]] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "at": self.at.isoformat(), "pricing": self.pricing,
+                "conversation": self.conversation, "errors": self.errors}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StatusEvent:
+        return cls(d["status"], parse_instant(d["at"]), d.get("pricing"),
+                   d.get("conversation"), d.get("errors"))
+
+
+@dataclass(slots=True)
+class OutboundMessage:
+    """A message the business sent and the platform accepted (HTTP 200 + wamid)."""
+
+    id: str
+    phone_number_id: str
+    waba_id: str
+    to: str
+    input: str
+    type: str
+    body: dict[str, Any]
+    created_at: datetime
+    in_window: bool
+    category: str | None = None
+    template_name: str | None = None
+    template_language: str | None = None
+    api_version: str = ""
+    pricing: dict[str, Any] | None = None
+    biz_opaque_callback_data: str | None = None
+    conversation: dict[str, Any] | None = None
+    statuses: list[StatusEvent] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+
+    @property
+    def status(self) -> str:
+        """The latest status reached (``accepted`` before the first webhook)."""
+        return self.statuses[-1].status if self.statuses else "accepted"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "phone_number_id": self.phone_number_id,
+                "waba_id": self.waba_id, "to": self.to, "input": self.input,
+                "type": self.type, "body": self.body, "created_at": self.created_at.isoformat(),
+                "in_window": self.in_window, "category": self.category,
+                "template_name": self.template_name,
+                "template_language": self.template_language, "api_version": self.api_version,
+                "pricing": self.pricing,
+                "biz_opaque_callback_data": self.biz_opaque_callback_data,
+                "conversation": self.conversation,
+                "status": self.status,
+                "statuses": [s.to_dict() for s in self.statuses], "error": self.error}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> OutboundMessage:
+        data = {k: v for k, v in d.items() if k != "status"}
+        data["created_at"] = parse_instant(data["created_at"])
+        data["statuses"] = [StatusEvent.from_dict(s) for s in data.get("statuses", [])]
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundMessage:
+    """A message a customer sent to a business number (§5.1)."""
+
+    id: str
+    phone_number_id: str
+    from_wa_id: str
+    type: str
+    message: dict[str, Any]
+    at: datetime
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "phone_number_id": self.phone_number_id,
+                "from": self.from_wa_id, "type": self.type, "message": self.message,
+                "at": self.at.isoformat()}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> InboundMessage:
+        return cls(d["id"], d["phone_number_id"], d["from"], d["type"], d["message"],
+                   parse_instant(d["at"]))
