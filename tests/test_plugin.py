@@ -6,6 +6,7 @@ import textwrap
 
 import pytest
 
+from tests.docs_text import DOCS
 from tests.conftest import ROOT
 
 ARGS = ("-p", "no:cacheprovider", "-W", "error")
@@ -39,7 +40,7 @@ def now():
 
 def readme_quick_test() -> str:
     """The first Python block of the README's pytest plugin section (it must run as is)."""
-    text = (ROOT / "README.md").read_text("utf-8")
+    text = DOCS
     section = text[text.index("\n## pytest plugin\n"):]
     return section.split("```python\n", 1)[1].split("```", 1)[0]
 

@@ -15,7 +15,7 @@ from wasim.asgi import sync_client
 
 from tests.conftest import ROOT
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
+from tests.docs_text import DOCS as README
 
 
 def curl_steps(heading: str) -> list[tuple[str, str, dict[str, str], str | None]]:

@@ -14,6 +14,8 @@ from wasim.serve.server import bind
 from wasim.world.reader import plain
 from wasim.world.source import load_file
 
+from tests.docs_text import DOCS
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 LIBRARY = ROOT / "scenarios"
 
@@ -49,7 +51,7 @@ def test_library_file_matches_the_shipped_json_schema(path: Path) -> None:
 
 
 def _readme_section() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = DOCS
     start = text.index("## Scenarios: conversation scripts in YAML")
     return text[start:text.index("\n## ", start + 3)]
 
