@@ -29,10 +29,10 @@ from wasim.world.seed import load_world
 from wasim.world.state import WorldSettings
 
 from tests.conftest import PHONE_ID, ROOT, WABA_ID
-from tests.test_readme_walkthroughs import curl_steps
-
 from tests.docs_text import DOCS as README
 from tests.docs_text import section
+from tests.test_readme_walkthroughs import curl_steps
+
 PACKAGE = ROOT / "simulator" / "wasim"
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 SAMPLE_IDS = {"version": "v23.0", "phone-number-id": PHONE_ID, "waba-id": WABA_ID,

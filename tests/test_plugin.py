@@ -7,7 +7,6 @@ import textwrap
 import pytest
 
 from tests.docs_text import DOCS
-from tests.conftest import ROOT
 
 ARGS = ("-p", "no:cacheprovider", "-W", "error")
 

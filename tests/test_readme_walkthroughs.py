@@ -14,7 +14,6 @@ from wasim.api import create_app
 from wasim.asgi import sync_client
 
 from tests.conftest import ROOT
-
 from tests.docs_text import DOCS as README
 
 
