@@ -1,4 +1,4 @@
-"""``wasim``: the command line (style.md §17).
+"""``wasim``: the command line.
 
 ``wasim serve`` starts the fake Graph API on 127.0.0.1 with the embedded default world
 (or ``--fixtures FILE``) and prints what a client needs to connect.
@@ -51,9 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
                             "URLs then use its scheme)")
     serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
                        default=[], help="a world setting, e.g. window_violation_mode=sync")
+    from wasim import commands as helper_commands
     from wasim.scenario.commands import add_commands
 
     add_commands(commands)
+    helper_commands.add_commands(commands)
     return parser
 
 
