@@ -1,4 +1,4 @@
-"""Domain modules never import the HTTP stack (style.md §1, DESIGN.md layering)."""
+"""Domain modules never import the HTTP stack."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""One clock (DESIGN.md "One clock"): it follows freezegun, runs delayed work in order,
+"""One clock: it follows freezegun, runs delayed work in order,
 and nothing else in the package reads the simulated time."""
 
 from __future__ import annotations

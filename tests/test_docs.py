@@ -1,4 +1,4 @@
-"""The README cannot drift from the code (style.md §20).
+"""The README cannot drift from the code.
 
 * The "Supported endpoints" table lists exactly the Graph routes the app serves, and each
   listed endpoint answers (never the 2500 unknown-path error).

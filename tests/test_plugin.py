@@ -1,4 +1,4 @@
-"""The pytest plugin as users see it: through pytester (style.md §19)."""
+"""The pytest plugin as users see it: through pytester."""
 
 from __future__ import annotations
 
@@ -388,9 +388,9 @@ def test_an_unimplemented_endpoint_fails_the_teardown(pytester: pytest.Pytester)
         "whatsapp_sim teardown checks failed:",
         "1 Graph API call(s) hit an endpoint wasim does not implement:",
         "  GET /v23.0/106540352242922/nothing_here -> 400 (code 2500)",
-        "  the supported endpoints are listed in README.md#supported-endpoints",
+        "  the supported endpoints are listed in docs/reference/endpoints.md",
         "  (turn this check off with @pytest.mark.whatsapp_sim("
-        "assert_all_endpoints_implemented=False); see README.md#teardown-checks)",
+        "assert_all_endpoints_implemented=False); see docs/pytest.md#teardown-checks)",
     ], consecutive=True)
 
 
@@ -446,7 +446,7 @@ def test_an_uninspected_131047_fails_when_asked(pytester: pytest.Pytester, marke
         "  inspect them with whatsapp_sim.assert_failed(...) or "
         "whatsapp_sim.sent.filter(error=131047)",
         "  (turn this check off with @pytest.mark.whatsapp_sim("
-        "assert_window_failures_inspected=False); see README.md#teardown-checks)",
+        "assert_window_failures_inspected=False); see docs/pytest.md#teardown-checks)",
     ], consecutive=True)
 
 
@@ -483,7 +483,7 @@ def test_an_undeliverable_webhook_fails_the_teardown(pytester: pytest.Pytester) 
         "1 webhook(s) could not be delivered to the app under test:",
         "  *: 2 attempt(s), last: status 500, error receiver answered HTTP 500",
         "  (turn this check off with @pytest.mark.whatsapp_sim("
-        "assert_all_webhooks_delivered=False); see README.md#teardown-checks)",
+        "assert_all_webhooks_delivered=False); see docs/pytest.md#teardown-checks)",
     ], consecutive=True)
 
 

@@ -1,4 +1,4 @@
-"""The one clock: every time the simulator reads comes from here (DESIGN.md "One clock").
+"""The one clock: every time the simulator reads comes from here.
 
 The default source is ``datetime.now(timezone.utc)`` looked up at call time, so a process
 frozen by freezegun moves this clock too. On top of the source the clock keeps an offset

@@ -1,4 +1,4 @@
-"""Options of a simulator, validated once (style.md §10)."""
+"""Options of a simulator, validated once."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The one error type of the simulator and the catalogue of Graph errors it raises.
 
 Every platform rule raises :class:`GraphError`; only ``wasim.api`` turns it into the
-Graph error envelope (platform-rules.md §4.1), and ``webhooks`` into the async error
+Graph error envelope (§4.1), and ``webhooks`` into the async error
 object of ``statuses[].errors[]`` (§4.2).
 """
 
@@ -140,7 +140,7 @@ class GraphError(Exception):
         return cls(**data)
 
 
-# --- catalogue (platform-rules.md §4.3; HTTP statuses from §4.1) -----------------------
+# --- catalogue (§4.3; HTTP statuses from §4.1) -----------------------
 
 API_UNKNOWN = ErrorSpec(1, "An unknown error occurred", http_status=500)
 API_SERVICE = ErrorSpec(2, "Service temporarily unavailable", http_status=500, transient=True)

@@ -1,4 +1,4 @@
-"""One seedable generator for every identifier the simulator mints (style.md §8).
+"""One seedable generator for every identifier the simulator mints.
 
 With a seed, a run is byte-for-byte repeatable; without one, ids are random.
 """

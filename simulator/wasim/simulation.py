@@ -1,4 +1,4 @@
-"""``Simulator``: the handle users hold (DESIGN.md "control surface", in Python).
+"""``Simulator``: the handle users hold.
 
 It owns one world, one clock, one id generator and one schedule, records what happened
 (``sent``, ``received``, ``webhooks``, ``requests``) and hands every webhook to an

@@ -1,4 +1,4 @@
-"""Exact-shape assertions for Graph answers (platform-rules.md §3, §4.1)."""
+"""Exact-shape assertions for Graph answers (§3, §4.1)."""
 
 from __future__ import annotations
 

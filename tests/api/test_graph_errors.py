@@ -15,7 +15,7 @@ from tests.api.asserts import assert_accepted, assert_graph_error
 from tests.conftest import ANA, MESSAGES, PHONE_ID, START, TOKEN, text_message
 
 UNKNOWN_PATH = "(#2500) Unknown path components"
-HINT = "See the README's 'Supported endpoints' table for what wasim implements."
+HINT = "See docs/reference/endpoints.md in wasim's documentation for what it implements."
 
 
 @pytest.fixture

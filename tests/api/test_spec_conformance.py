@@ -18,7 +18,7 @@ from tests.conftest import MESSAGES, template_message, text_message
 
 def _in_spec(content: Any) -> bool:
     """Whether the v23.0 spec describes this payload: it lacks ``cta_url`` (documented by
-    M-CTA, platform-rules.md §3) and types coordinates as strings only."""
+    M-CTA, §3) and types coordinates as strings only."""
     if not isinstance(content, dict):
         return True
     return content.get("type") != "cta_url" and not isinstance(content.get("latitude"), float)

@@ -16,7 +16,7 @@ from wasim.simulation import Simulator
 
 
 def graph_routes() -> list[BaseRoute]:
-    """The Graph API routes wasim implements (the README's table is checked against it)."""
+    """The Graph API routes wasim implements (docs/reference/endpoints.md is checked against it)."""
     return [
         Route("/{version}/{object_id}/messages", graph_endpoint(send_message),
               methods=["POST"]),

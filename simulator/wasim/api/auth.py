@@ -1,4 +1,4 @@
-"""Bearer-token checks of the Graph API (platform-rules.md §9).
+"""Bearer-token checks of the Graph API (§9).
 
 A missing or unknown token → HTTP 401, code 190; an expired one → 190 with subcode 463;
 a token without the scope an endpoint needs → the permission error (10 / 200, HTTP 403).

@@ -6,7 +6,7 @@ from starlette.responses import JSONResponse
 
 from wasim.errors import UNKNOWN_PATH, GraphError
 
-SUPPORTED_HINT = "See the README's 'Supported endpoints' table for what wasim implements."
+SUPPORTED_HINT = "See docs/reference/endpoints.md in wasim's documentation for what it implements."
 
 
 def error_response(error: GraphError, fbtrace_id: str) -> JSONResponse:

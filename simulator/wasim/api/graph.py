@@ -1,4 +1,4 @@
-"""Graph API endpoints: parse → one backend call → JSON (style.md §3).
+"""Graph API endpoints: parse → one backend call → JSON.
 
 Every handler is wrapped by :func:`graph_endpoint`, the one seam that authenticates,
 runs due work, holds the simulator lock, records the call and turns a ``GraphError``

@@ -1,4 +1,4 @@
-"""Media endpoints (platform-rules.md §8): upload, URL, download, delete.
+"""Media endpoints (§8): upload, URL, download, delete.
 
 Uploads are ``multipart/form-data`` parsed by Starlette (python-multipart); the
 ``messaging_product`` may be a form field or a query parameter (§11).

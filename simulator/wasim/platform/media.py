@@ -1,4 +1,4 @@
-"""Media of a world (platform-rules.md §8): uploads, URLs that expire, downloads, deletes,
+"""Media of a world (§8): uploads, URLs that expire, downloads, deletes,
 and the check that sends by id refer to media that exists.
 
 Records live in ``world.extra["media"]`` and URLs in ``world.extra["media_urls"]`` as

@@ -1,4 +1,4 @@
-"""Access tokens of a world (platform-rules.md §9): several, each with scopes and expiry.
+"""Access tokens of a world (§9): several, each with scopes and expiry.
 
 The checks themselves (401 / 190, subcode 463 when expired; 403 / 200 without the
 scope) live in ``wasim.api.auth``; this module adds and removes tokens at run time.

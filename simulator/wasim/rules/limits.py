@@ -1,4 +1,4 @@
-"""The platform's limits (platform-rules.md §6) as rules on the simulated clock.
+"""The platform's limits (§6) as rules on the simulated clock.
 
 Each rule reads a small state record the :class:`~wasim.platform.limits.Limiter` keeps and
 answers whether the next message or call may pass; none of them does I/O.

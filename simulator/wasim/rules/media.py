@@ -1,4 +1,4 @@
-"""Media rules (platform-rules.md §8): accepted MIME types, size limits, lifetimes.
+"""Media rules (§8): accepted MIME types, size limits, lifetimes.
 
 Pure checks: the :class:`~wasim.platform.media.MediaStore` calls them with what it knows.
 """

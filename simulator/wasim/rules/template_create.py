@@ -1,4 +1,4 @@
-"""Create-time validation of message templates (platform-rules.md §2.1, §2.4).
+"""Create-time validation of message templates (§2.1, §2.4).
 
 ``validate_create(body, era)`` checks a ``POST /{WABA-ID}/message_templates`` body and
 returns the cleaned :class:`TemplateSpec`; every refusal is a code 100 ``GraphError``

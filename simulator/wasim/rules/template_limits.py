@@ -1,4 +1,4 @@
-"""Account-level limits on template creation (platform-rules.md §2.4).
+"""Account-level limits on template creation (§2.4).
 
 Pure checks over what an account already holds: (name, language) uniqueness (100 /
 2388024), the template count (250 by default, 6,000 for verified businesses) and the

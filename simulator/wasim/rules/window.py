@@ -1,4 +1,4 @@
-"""The customer service window (platform-rules.md §1).
+"""The customer service window (§1).
 
 A customer's message opens or refreshes a 24-hour window per (business number, customer);
 templates never open it; inside it any message type may be sent, outside it only

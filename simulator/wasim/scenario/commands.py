@@ -1,4 +1,4 @@
-"""``wasim run PATH...`` and ``wasim check FILE...`` (style.md §17).
+"""``wasim run PATH...`` and ``wasim check FILE...``.
 
 Exit codes: 0 every scenario passed (or every file is valid), 1 a scenario failed,
 2 unusable input (a malformed file, a missing path, nothing to run).

@@ -12,7 +12,7 @@ from wasim.platform import inbound
 from wasim.rules import payloads
 
 INBOUND_TYPES = inbound.INBOUND_TYPES
-"""What a customer can send (platform-rules.md §5.1), as ``wasim.platform.inbound`` accepts."""
+"""What a customer can send (§5.1), as ``wasim.platform.inbound`` accepts."""
 
 SEND_TYPES = payloads.SEND_TYPES
 """What a business can send through ``POST /{phone-number-id}/messages`` (§3)."""

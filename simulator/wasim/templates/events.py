@@ -1,4 +1,4 @@
-"""Pure builders for the template webhooks' ``value`` objects (platform-rules.md §2.6).
+"""Pure builders for the template webhooks' ``value`` objects (§2.6).
 
 ``message_template_status_update`` (M-TSU), ``template_category_update`` (M-TCU) and
 ``message_template_quality_update`` (M-TQ). ``message_template_id`` is an integer in all

@@ -1,4 +1,4 @@
-"""``sim.templates``: the template management API and its review (platform-rules.md §2).
+"""``sim.templates``: the template management API and its review (§2).
 
 The one writer of templates after load: create / list / get / edit / delete as the Graph
 endpoints do them, the automatic review on the simulated clock (rules as data, see

@@ -1,4 +1,4 @@
-"""How the management API shows templates (platform-rules.md §2.1, §2.5).
+"""How the management API shows templates (§2.1, §2.5).
 
 Pure: a :class:`~wasim.world.models.Template` → the Graph object (category as the world's
 era names it, with ``previous_category`` where the era mapping applies), ``fields``

@@ -1,7 +1,7 @@
 """Teardown checks of the ``whatsapp_sim`` fixture, each with a named opt-out.
 
 Every check returns a problem paragraph (empty when all is well) naming what went wrong,
-what to look at, the option that turns the check off and the README anchor explaining it.
+what to look at, the option that turns the check off and the docs page explaining it.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from wasim.delivery.engine import DeliveryEngine
 from wasim.testing import explain
 from wasim.testing.handle import RE_ENGAGEMENT, WhatsAppSim
 
-README = "README.md#teardown-checks"
+DOCS_PAGE = "docs/pytest.md#teardown-checks"
 
 
 def _opt_out(option: str) -> str:
     return (f"  (turn this check off with @pytest.mark.whatsapp_sim({option}=False); "
-            f"see {README})")
+            f"see {DOCS_PAGE})")
 
 
 def unimplemented_endpoints(sim: WhatsAppSim) -> str:
@@ -26,7 +26,7 @@ def unimplemented_endpoints(sim: WhatsAppSim) -> str:
     lines = [f"{len(calls)} Graph API call(s) hit an endpoint wasim does not implement:"]
     lines += [f"  {c.method} {c.path} -> {c.status_code} (code {c.error_code})" for c in calls]
     return "\n".join([*lines, "  the supported endpoints are listed in "
-                      "README.md#supported-endpoints",
+                      "docs/reference/endpoints.md",
                       _opt_out("assert_all_endpoints_implemented")])
 
 

@@ -1,4 +1,4 @@
-"""What happened, as text: the body of assertion and teardown failures (style.md §13).
+"""What happened, as text: the body of assertion and teardown failures.
 
 A failed assertion shows the last few sends, the customer service window of the customer
 concerned and the status of the template concerned, so the reader sees what happened

@@ -1,4 +1,4 @@
-"""Route httpx calls to the Graph host into one simulator's app, in process (style.md §15).
+"""Route httpx calls to the Graph host into one simulator's app, in process.
 
 Code under test keeps its real base URL (``https://graph.facebook.com/v23.0/...``): respx
 patches httpx's connection pools, and :class:`Interceptor` answers requests to the Graph

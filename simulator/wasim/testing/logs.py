@@ -1,4 +1,4 @@
-"""Journals with keyword filters: what a test asserts on (style.md §14).
+"""Journals with keyword filters: what a test asserts on.
 
 Each log is a :class:`~wasim.world.journal.Journal` (``.last``, ``len()``, iteration,
 indexing) whose ``filter()`` also takes keywords: ``sent.filter(to="ana", status="failed",

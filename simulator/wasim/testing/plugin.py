@@ -31,7 +31,7 @@ def pytest_configure(config: pytest.Config) -> None:
         "markers",
         "whatsapp_sim(*, world=None, start=None, seed=None, window_violation_mode=None, "
         "settings=None, webhook=None, strict=None, ...): options of the whatsapp_sim "
-        "fixture (README: pytest plugin)")
+        "fixture (docs/pytest.md)")
     config.stash[_WORLDS] = WorldCache()
 
 

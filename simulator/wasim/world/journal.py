@@ -1,4 +1,4 @@
-"""Recorded calls and events: the assertion surface of a simulator (style.md §14)."""
+"""Recorded calls and events: the assertion surface of a simulator."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Load a world from YAML: the embedded default or a ``--fixtures`` file.
 
-The format is documented in the README ("World files"). Every problem is reported as
+The format is documented in docs/reference/world-files.md. Every problem is reported as
 ``file:line: what is wrong`` before anything starts.
 """
 

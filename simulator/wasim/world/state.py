@@ -39,7 +39,7 @@ MESSAGING_TIERS: dict[str, int | None] = {
 
 @dataclass(slots=True)
 class WorldSettings:
-    """Rule switches of a world; each UNCERTAIN fact of platform-rules.md is one of these.
+    """Rule switches of a world; each fact the rules (docs/rules.md) mark uncertain is one of these.
 
     Args:
         window_violation_mode: ``async`` (200 + failed webhook, §1.3 default) or ``sync``
@@ -189,7 +189,7 @@ DEFAULT_PORTFOLIO = "default"
 class BusinessAccount:
     """One WhatsApp Business Account: its numbers, contacts and templates.
 
-    ``portfolio``: the business portfolio that owns it (platform-rules §6: the messaging
+    ``portfolio``: the business portfolio that owns it (§6: the messaging
     limit is the portfolio's, shared by all its numbers); ``None`` is the world's one
     default portfolio, so the WABAs of a world that names none share one limit.
     """
