@@ -107,7 +107,7 @@ def wait_ready(url: str, process: subprocess.Popen[bytes], timeout: float = 20.0
 def wasim_command(port: int, fixtures: str | None) -> list[str]:
     exe = Path(sys.executable).with_name("wasim")
     argv = [str(exe)] if exe.exists() else [sys.executable, "-m", "wasim"]
-    argv += ["serve", "--port", str(port)]
+    argv += ["serve", "--port", str(port), "--quiet"]  # the bare app logs no requests either
     for key, value in BENCH_SETTINGS.items():
         argv += ["--set", f"{key}={value}"]
     if fixtures:

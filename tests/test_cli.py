@@ -72,9 +72,12 @@ def _pump(stream: Any, lines: list[str], ready: threading.Event) -> None:
     ready.set()
 
 
-def start(*args: str) -> Served:
+def start(*args: str, quiet: bool = True) -> Served:
+    """``wasim serve`` on a free port; ``quiet=False`` keeps the request log on stderr
+    (read only when the process stops: keep such tests to a few requests)."""
     process = subprocess.Popen(
-        [sys.executable, "-m", "wasim", "serve", "--port", "0", *args],
+        [sys.executable, "-m", "wasim", "serve", "--port", "0", *(["--quiet"] if quiet else []),
+         *args],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
     lines: list[str] = []
@@ -336,3 +339,28 @@ def test_end_to_end_a_late_reply_fails_with_a_signed_131047_webhook(
     first_id = first.json()["messages"][0]["id"]
     assert (first_id, "sent") in every_status
     assert (late_id, "sent") not in every_status
+
+
+# --- the request log ---------------------------------------------------------------------
+
+
+def test_serve_logs_one_line_per_request_with_the_graph_code_on_stderr() -> None:
+    server = start(quiet=False)
+    try:
+        ok = httpx.get(f"{server.url}/_sim/health")
+        refused = httpx.post(f"{server.url}/v23.0/{PHONE_ID}/messages", json={})
+        code, _, err = server.stop()
+    finally:
+        server.close()
+    assert (ok.status_code, refused.status_code, code) == (200, 401, 0)
+    lines = [line for line in err.splitlines() if " ms" in line]
+    assert re.fullmatch(r"\d\d:\d\d:\d\d GET /_sim/health 200 \d+\.\d ms", lines[0])
+    assert re.fullmatch(rf"\d\d:\d\d:\d\d POST /v23.0/{PHONE_ID}/messages 401 #\d+ "
+                        r"\d+\.\d ms", lines[1])
+    assert "\033[" not in err  # no colour when stderr is not a terminal
+
+
+def test_quiet_serve_logs_no_requests(served: Served) -> None:
+    assert httpx.get(f"{served.url}/_sim/health").status_code == 200
+    _, _, err = served.stop()
+    assert " ms" not in err

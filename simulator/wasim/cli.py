@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--proxy-headers", action="store_true",
                        help="trust X-Forwarded-Proto/For from a proxy on 127.0.0.1 (media "
                             "URLs then use its scheme)")
+    serve.add_argument("-q", "--quiet", action="store_true",
+                       help="no request log (one line per request on stderr otherwise)")
     serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
                        default=[], help="a world setting, e.g. window_violation_mode=sync")
     from wasim import commands as helper_commands
@@ -117,8 +119,12 @@ def serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     host = f"[{args.host}]" if ":" in args.host else args.host
-    server = uvicorn.Server(uvicorn_config(ticking_app(sim, StateFreezer()),
-                                           proxy_headers=args.proxy_headers))
+    app: Any = ticking_app(sim, StateFreezer())
+    if not args.quiet:
+        from wasim.serve.requestlog import RequestLog
+
+        app = RequestLog(app)
+    server = uvicorn.Server(uvicorn_config(app, proxy_headers=args.proxy_headers))
 
     def stop(signum: int, frame: FrameType | None) -> None:
         # Ctrl-C or SIGTERM before uvicorn takes over the signals, or re-raised by

@@ -28,6 +28,12 @@ def _real_utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def wall_now() -> datetime:
+    """Real time now (UTC), for what people read beside other logs, such as the request
+    log of ``wasim serve``; never for anything the simulation decides."""
+    return _real_utc_now()
+
+
 def parse_duration(text: str | int | float) -> timedelta:
     """Read ``25h``, ``1d2h``, ``90s``, ``500ms`` or a number of seconds (``90``, ``"90"``)."""
     if isinstance(text, int | float) and not isinstance(text, bool):
