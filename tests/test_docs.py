@@ -193,7 +193,7 @@ def test_every_documented_error_code_is_in_the_catalogue_with_its_http_status() 
 def readme_commands() -> list[list[str]]:
     """Every ``wasim ...`` command in the README's code and inline code."""
     commands = []
-    for match in re.finditer(r"(?:^|&& |`|\$ )(wasim (?:serve|run|check)\b[^`\n&|]*)",
+    for match in re.finditer(r"(?:^|&& |`|\$ )(wasim (?:serve|run|check)\b[^`\n&|>]*)",
                              README, re.M):
         command = match.group(1).split(" #", 1)[0]
         argv = shlex.split(command.strip().rstrip(").,"))
