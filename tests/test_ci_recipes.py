@@ -32,8 +32,9 @@ USER_TEST = '''
 
 
     def call(url, body, headers=()):
+        sent = {"Content-Type": "application/json", **dict(headers)}
         request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                         headers={"Content-Type": "application/json", **dict(headers)})
+                                         headers=sent)
         with urllib.request.urlopen(request, timeout=10) as answer:
             return answer.status, json.loads(answer.read())
 
