@@ -30,7 +30,7 @@ def test_reset_forgets_created_templates_and_deleted_names() -> None:
     sim.reset()
     assert [t for t in sim.world.first_account().templates.values()
             if t.name == "order_shipped"] == []
-    assert "deleted_template_names" not in sim.world.extra
+    assert sim.world.template_book.deleted_names == {}
     assert sim.templates.resolve("ticket_update").status == "APPROVED"
 
 

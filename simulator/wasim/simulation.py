@@ -32,7 +32,10 @@ from wasim.world.state import World
 
 Sink = Callable[[Webhook], None]
 JobHandler = Callable[[Job], None]
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+"""2: each feature's state in typed fields of the world (1 kept it in ``extra`` bags;
+format 1 exports still load)."""
+_READABLE_FORMATS = (1, 2)
 
 
 class Customer:
@@ -393,8 +396,8 @@ class Simulator:
 
     def import_state(self, state: dict[str, Any]) -> None:
         """Replace the state with an export (the clock jumps to the exported time)."""
-        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
-            raise INVALID_PARAMETER(f"not a wasim state export (format {STATE_FORMAT})")
+        if not isinstance(state, dict) or state.get("format") not in _READABLE_FORMATS:
+            raise INVALID_PARAMETER("not a wasim state export (format 1 or 2)")
         try:
             world = World.from_dict(state["world"])
             self.schedule.load(state.get("schedule", []))

@@ -102,7 +102,7 @@ def test_state_export_round_trips(client: httpx.Client, sim: Simulator) -> None:
     client.post("/_sim/inbound", json={"from": ANA, "text": "hi"})
     assert_accepted(client.post(MESSAGES, json=text_message()))
     state = client.get("/_sim/state").json()
-    assert state["format"] == 1
+    assert state["format"] == 2
     client.post("/_sim/reset")
     assert client.put("/_sim/state", json=state).json() == {"success": True}
     assert client.get("/_sim/state").json()["world"] == state["world"]
@@ -173,7 +173,7 @@ BAD_INPUT = [
                  "field 'url' must be a string", id="webhook-url-not-string"),
     pytest.param("POST", "/_sim/contacts/ana", {"opted_out_marketing": "yes"},
                  "field 'opted_out_marketing' must be true or false", id="contact-bad-flag"),
-    pytest.param("PUT", "/_sim/state", {"format": 99}, "not a wasim state export (format 1)",
+    pytest.param("PUT", "/_sim/state", {"format": 99}, "not a wasim state export (format 1 or 2)",
                  id="state-not-an-export"),
 ]
 

@@ -54,7 +54,7 @@ async def upload(sim: Simulator, request: Request) -> Any:
 
 
 def _is_media(sim: Simulator, object_id: str) -> bool:
-    return object_id in sim.world.extra.get("media", {})
+    return object_id in sim.world.media.files
 
 
 async def media_get(sim: Simulator, request: Request, object_id: str) -> Any:
@@ -84,14 +84,14 @@ async def download(request: Request) -> Response:
                        request.query_params.get("access_token"))
         with sim.lock:
             check_token(sim.world, token, sim.clock.now, None)
-            data, record = sim.media.download(request.query_params.get("hash"))
+            record = sim.media.download(request.query_params.get("hash"))
     except GraphError as error:
         return error_response(error, sim.ids.fbtrace_id())
     except Exception:
         return error_response(API_UNKNOWN(), sim.ids.fbtrace_id())
-    name = record["filename"] or record["id"]
+    name = record.filename or record.id
     headers = {"content-disposition": f'attachment; filename="{name}"'}
-    return Response(data, media_type=record["mime_type"], headers=headers)
+    return Response(record.data, media_type=record.mime_type, headers=headers)
 
 
 async def control_media(sim: Simulator, request: Request) -> Any:

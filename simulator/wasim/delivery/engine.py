@@ -335,7 +335,7 @@ class DeliveryEngine:
         """
         if self.target is None:
             return
-        subscriptions = self.sim.world.extra.get("subscribed_apps")
+        subscriptions = self.sim.world.subscribed_apps
         if subscriptions and subscriptions.get(webhook.waba_id, True) is False:
             return
         self._webhooks[webhook.id] = webhook

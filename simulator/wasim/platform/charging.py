@@ -1,6 +1,6 @@
 """Pricing state of a world: free entry point windows and CBP conversations (§7).
 
-Kept in ``world.extra`` (so it is exported with the world) under ``fep`` (per business
+Kept in ``world.pricing`` (so it is exported with the world): ``fep`` (per business
 number and customer: when the ad-referral message came, when the reply opened the
 window) and ``conversations`` (open CBP conversations). The rules themselves are the pure
 functions of :mod:`wasim.rules.billing`.
@@ -15,6 +15,7 @@ from typing import Any
 from wasim.clock import parse_instant
 from wasim.ids import IdGenerator
 from wasim.rules import billing
+from wasim.world.parts import Conversation, FreeEntryPoint
 from wasim.world.state import World
 
 
@@ -32,46 +33,44 @@ def _key(phone_number_id: str, wa_id: str) -> str:
 
 def record_referral(world: World, phone_number_id: str, wa_id: str, at: datetime) -> None:
     """The customer wrote from a click-to-WhatsApp ad: a reply may open an FEP window."""
-    entries: dict[str, Any] = world.extra.setdefault("fep", {})
+    entries = world.pricing.fep
     current = entries.get(_key(phone_number_id, wa_id))
-    if current is not None and current.get("opened_at"):
-        in_window, _ = billing.fep_applies(None, parse_instant(current["opened_at"]), at)
+    if current is not None and current.opened_at is not None:
+        in_window, _ = billing.fep_applies(None, current.opened_at, at)
         if in_window:
             return
-    entries[_key(phone_number_id, wa_id)] = {"referral_at": at.isoformat(), "opened_at": None,
-                                             "id": None, "expires_at": None}
+    entries[_key(phone_number_id, wa_id)] = FreeEntryPoint(at)
 
 
 def _fep(world: World, ids: IdGenerator, phone_number_id: str, wa_id: str,
          now: datetime) -> dict[str, Any] | None:
-    entries = world.extra.get("fep")
-    entry = entries.get(_key(phone_number_id, wa_id)) if entries else None
+    """The open free entry point window (``id``, ``expires_at`` ISO), opened by this send
+    if it is the business's first reply to an ad referral."""
+    entry = world.pricing.fep.get(_key(phone_number_id, wa_id))
     if entry is None:
         return None
-    referral = parse_instant(entry["referral_at"]) if entry.get("referral_at") else None
-    opened = parse_instant(entry["opened_at"]) if entry.get("opened_at") else None
-    applies, opens = billing.fep_applies(referral, opened, now)
+    applies, opens = billing.fep_applies(entry.referral_at, entry.opened_at, now)
     if opens:
-        entry.update(opened_at=now.isoformat(), id=ids.token(16),
-                     expires_at=(now + billing.FEP_WINDOW).isoformat())
-    result: dict[str, Any] | None = entry if applies else None
-    return result
+        entry.opened_at, entry.id = now, ids.token(16)
+        entry.expires_at = now + billing.FEP_WINDOW
+    if not applies or entry.expires_at is None:
+        return None
+    return {"id": entry.id, "expires_at": entry.expires_at.isoformat()}
 
 
 def _cbp_conversation(world: World, ids: IdGenerator, phone_number_id: str, wa_id: str,
-                      category: str, now: datetime) -> dict[str, Any]:
+                      category: str, now: datetime) -> Conversation:
     """The open CBP conversation the send joins, opened if needed (§7.2)."""
     key = _key(phone_number_id, wa_id)
-    table: dict[str, list[dict[str, Any]]] = world.extra.setdefault("conversations", {})
-    open_ones = [c for c in table.get(key, []) if parse_instant(c["expires_at"]) > now]
+    table = world.pricing.conversations
+    open_ones = [c for c in table.get(key, []) if c.expires_at > now]
     table[key] = open_ones
     if category == "service" and open_ones:
         return open_ones[-1]
     for conversation in open_ones:
-        if conversation["category"] == category:
+        if conversation.category == category:
             return conversation
-    conversation = {"id": ids.token(16), "category": category, "opened_at": now.isoformat(),
-                    "expires_at": (now + billing.CONVERSATION).isoformat()}
+    conversation = Conversation(ids.token(16), category, now, now + billing.CONVERSATION)
     open_ones.append(conversation)
     return conversation
 
@@ -93,6 +92,5 @@ def charge(world: World, ids: IdGenerator, *, phone_number_id: str, wa_id: str,
                                     parse_instant(fep["expires_at"]))
         return Charge(billing.cbp_pricing("referral_conversion"), conv)
     opened = _cbp_conversation(world, ids, phone_number_id, wa_id, category, now)
-    conv = billing.conversation(opened["id"], opened["category"],
-                                parse_instant(opened["expires_at"]))
-    return Charge(billing.cbp_pricing(opened["category"]), conv)
+    conv = billing.conversation(opened.id, opened.category, opened.expires_at)
+    return Charge(billing.cbp_pricing(opened.category), conv)

@@ -4,7 +4,7 @@ A progression policy says when a ``sent`` message becomes ``delivered`` and then
 ``immediate`` (at once; ``delivered`` is then skipped, as the platform does when both
 happen together), after N simulated seconds, or ``manual`` (only when the test forces it).
 The world's policy is its ``delivered_after`` / ``read_after`` settings; a contact may
-override it (kept in ``world.extra["progression"]``, so it is exported with the world).
+override it (kept in ``world.progression``, so it is exported with the world).
 """
 
 from __future__ import annotations
@@ -39,8 +39,7 @@ def progression_for(world: World, wa_id: str) -> Progression:
 
 def delays_for(world: World, wa_id: str) -> tuple[float | None, float | None]:
     """``(delivered_after, read_after)`` of :func:`progression_for`, as a plain pair."""
-    table = world.extra.get("progression")
-    override = table.get(wa_id) if table else None
+    override = world.progression.get(wa_id)
     settings = world.settings
     if not override:
         return settings.delivered_after, settings.read_after
@@ -81,8 +80,7 @@ def set_progression(world: World, wa_id: str | None, values: dict[str, float | N
     if wa_id is None:
         world.settings.update(dict(values))
         return
-    table: dict[str, dict[str, Any]] = world.extra.setdefault("progression", {})
-    table.setdefault(wa_id, {}).update(values)
+    world.progression.setdefault(wa_id, {}).update(values)
 
 
 def is_voice(body: dict[str, Any]) -> bool:

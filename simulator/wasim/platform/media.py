@@ -1,25 +1,25 @@
 """Media of a world (§8): uploads, URLs that expire, downloads, deletes,
 and the check that sends by id refer to media that exists.
 
-Records live in ``world.extra["media"]`` and URLs in ``world.extra["media_urls"]`` as
-JSON (bytes base64-encoded), so media survives a state export/import and goes away on
-reset, like every other part of the world.
+Files and URLs live in ``world.media`` (a :class:`~wasim.world.parts.MediaState`), so
+media survives a state export/import and goes away on reset, like every other part of
+the world.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from wasim.clock import Clock, parse_instant
+from wasim.clock import Clock
 from wasim.errors import INVALID_PARAMETER, INVALID_VALUE, GraphError
 from wasim.ids import IdGenerator
 from wasim.platform.messaging import unknown_object
 from wasim.platform.send_hooks import SendAttempt, SendHook
 from wasim.rules import media as rules
+from wasim.world.parts import MediaFile, MediaUrl
 from wasim.world.state import World
 
 DOWNLOAD_PATH = "/whatsapp_business/attachments/"
@@ -46,13 +46,11 @@ class MediaStore(SendHook):
         self._clock = clock
         self._ids = ids
 
-    def _records(self) -> dict[str, dict[str, Any]]:
-        records: dict[str, dict[str, Any]] = self._world().extra.setdefault("media", {})
-        return records
+    def _records(self) -> dict[str, MediaFile]:
+        return self._world().media.files
 
-    def _urls(self) -> dict[str, dict[str, Any]]:
-        urls: dict[str, dict[str, Any]] = self._world().extra.setdefault("media_urls", {})
-        return urls
+    def _urls(self) -> dict[str, MediaUrl]:
+        return self._world().media.urls
 
     # --- upload --------------------------------------------------------------------
 
@@ -81,26 +79,22 @@ class MediaStore(SendHook):
         if media_id is not None and (not media_id.isdigit() or media_id in self._records()):
             raise INVALID_PARAMETER(f"media id {media_id!r} must be digits and not yet used")
         media_id = media_id or self._ids.numeric(16)
-        self._records()[media_id] = {
-            "id": media_id, "phone_number_id": phone, "mime_type": mime,
-            "sha256": hashlib.sha256(data).hexdigest(), "file_size": len(data),
-            "filename": filename, "origin": "inbound" if inbound else "upload",
-            "created_at": now.isoformat(), "expires_at": (now + lifetime).isoformat(),
-            "data": base64.b64encode(data).decode("ascii"),
-        }
+        self._records()[media_id] = MediaFile(
+            media_id, phone, mime, hashlib.sha256(data).hexdigest(), len(data), filename,
+            "inbound" if inbound else "upload", now, now + lifetime, bytes(data))
         return media_id
 
     # --- lookups -------------------------------------------------------------------
 
-    def record(self, media_id: str, phone_number_id: str | None = None) -> dict[str, Any]:
+    def record(self, media_id: str, phone_number_id: str | None = None) -> MediaFile:
         """The live record of ``media_id`` (Graph 100 / 33 when unknown, deleted or
         expired; 100 when ``phone_number_id`` is not the number that uploaded it, which
         is always the case for media a customer sent)."""
         found = self._records().get(media_id)
-        if found is None or parse_instant(found["expires_at"]) <= self._clock.now():
+        if found is None or found.expires_at <= self._clock.now():
             raise unknown_object(media_id, "get")
-        if phone_number_id is not None and (phone_number_id != found["phone_number_id"]
-                                            or found["origin"] == "inbound"):
+        if phone_number_id is not None and (phone_number_id != found.phone_number_id
+                                            or found.origin == "inbound"):
             raise INVALID_PARAMETER(
                 f"Param phone_number_id is not a valid whatsapp business phone number id ID: "
                 f"media {media_id} was not uploaded on {phone_number_id}")
@@ -112,28 +106,27 @@ class MediaStore(SendHook):
         found = self.record(media_id, phone_number_id)
         expires = self._clock.now() + timedelta(seconds=self._world().settings.media_url_ttl)
         token = self._ids.token(16)
-        self._urls()[token] = {"media_id": media_id, "expires_at": expires.isoformat()}
+        self._urls()[token] = MediaUrl(media_id, expires)
         url = (f"{base_url.rstrip('/')}{DOWNLOAD_PATH}?mid={media_id}"
                f"&ext={int(expires.timestamp())}&hash={token}")
-        return {"messaging_product": "whatsapp", "url": url, "mime_type": found["mime_type"],
-                "sha256": found["sha256"], "file_size": str(found["file_size"]),
-                "id": media_id}
+        return {"messaging_product": "whatsapp", "url": url, "mime_type": found.mime_type,
+                "sha256": found.sha256, "file_size": str(found.file_size), "id": media_id}
 
-    def download(self, token: str | None) -> tuple[bytes, dict[str, Any]]:
-        """The bytes behind a URL from :meth:`describe` (404 once it has expired)."""
+    def download(self, token: str | None) -> MediaFile:
+        """The file behind a URL from :meth:`describe` (404 once it has expired)."""
         url = self._urls().get(token or "")
-        if url is None or parse_instant(url["expires_at"]) <= self._clock.now():
+        if url is None or url.expires_at <= self._clock.now():
             raise expired_url()
-        found = self._records().get(url["media_id"])
+        found = self._records().get(url.media_id)
         if found is None:
             raise expired_url()
-        return base64.b64decode(found["data"]), found
+        return found
 
     def delete(self, media_id: str, phone_number_id: str | None = None) -> dict[str, Any]:
         """``DELETE /{media-id}``: ``{"success": true}``; its URLs stop working."""
         self.record(media_id, phone_number_id)
         del self._records()[media_id]
-        for token in [t for t, u in self._urls().items() if u["media_id"] == media_id]:
+        for token in [t for t, u in self._urls().items() if u.media_id == media_id]:
             del self._urls()[token]
         return {"success": True}
 
@@ -143,7 +136,8 @@ class MediaStore(SendHook):
             found = self.record(media_id)
         except GraphError:
             return None
-        return {key: found[key] for key in ("id", "mime_type", "sha256", "file_size")}
+        return {"id": found.id, "mime_type": found.mime_type, "sha256": found.sha256,
+                "file_size": found.file_size}
 
     # --- sends by id ---------------------------------------------------------------
 
@@ -168,7 +162,7 @@ class MediaStore(SendHook):
             return
         for _, path, media_id in self._referenced(attempt):
             found = self._records().get(media_id)
-            if found is None or parse_instant(found["expires_at"]) <= attempt.now:
+            if found is None or found.expires_at <= attempt.now:
                 raise INVALID_VALUE(f"Param {path} is not a valid media id: no live media "
                                     f"has id {media_id!r} (never uploaded, deleted or "
                                     "expired).")
@@ -180,7 +174,7 @@ class MediaStore(SendHook):
         for message_type, _, media_id in self._referenced(attempt):
             found = self._records().get(media_id)
             if found is not None:
-                error = rules.fits_message(message_type, found["mime_type"])
+                error = rules.fits_message(message_type, found.mime_type)
                 if error is not None:
                     return error
         return None

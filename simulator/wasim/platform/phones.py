@@ -1,8 +1,9 @@
 """Business phone numbers: their Graph view, registration, business profile and the
 WABA's app subscription; and the rule that an unregistered number cannot send.
 
-State lives on the :class:`~wasim.world.models.PhoneNumber` (``registered``, ``extra``)
-and in ``world.extra["subscribed_apps"]``, so it survives export/import.
+State lives on the :class:`~wasim.world.models.PhoneNumber` (``registered``, ``pin``,
+``registration_attempts``, ``profile``) and in ``world.subscribed_apps``, so it survives
+export/import.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from wasim.clock import Clock, parse_instant
+from wasim.clock import Clock
 from wasim.errors import (
     INVALID_PARAMETER,
     NOT_REGISTERED,
@@ -111,17 +112,16 @@ class Phones(SendHook):
         return {
             "id": phone.id, "display_phone_number": phone.display_phone_number,
             "verified_name": phone.verified_name, "quality_rating": phone.quality_rating,
-            "code_verification_status": phone.extra.get("code_verification_status",
-                                                        "VERIFIED"),
-            "name_status": phone.extra.get("name_status", "APPROVED"),
+            "code_verification_status": "VERIFIED",
+            "name_status": "APPROVED",
             "platform_type": "CLOUD_API" if phone.registered else "NOT_APPLICABLE",
             "throughput": {"level": "HIGH" if throughput >= 1000 else "STANDARD"},
             "status": "LINKED" if phone.registered else "UNLINKED",
             "account_mode": "LIVE",
             "messaging_limit_tier": tier if tier != "TIER_2K" else "TIER_1K",
             "whatsapp_business_manager_messaging_limit": tier,
-            "is_official_business_account": bool(phone.extra.get("official", False)),
-            "is_pin_enabled": "pin" in phone.extra,
+            "is_official_business_account": False,
+            "is_pin_enabled": phone.pin is not None,
             "webhook_configuration": ({"application": world.webhook_url}
                                       if world.webhook_url else None),
         }
@@ -138,11 +138,10 @@ class Phones(SendHook):
     def _attempt(self, phone: PhoneNumber) -> None:
         """At most 10 (de)registrations per number in 72 hours → 133016."""
         now = self._clock.now()
-        recent = [at for at in phone.extra.get("registration_attempts", [])
-                  if parse_instant(at) > now - REGISTRATION_SPAN]
+        recent = [at for at in phone.registration_attempts if at > now - REGISTRATION_SPAN]
         if len(recent) >= REGISTRATION_ATTEMPTS and self._world().settings.registration_check:
             raise REGISTRATION_LIMIT()
-        phone.extra["registration_attempts"] = [*recent, now.isoformat()]
+        phone.registration_attempts = [*recent, now]
 
     def register(self, phone_number_id: str, body: Any) -> dict[str, Any]:
         """``POST /{phone-number-id}/register {"messaging_product", "pin"}``."""
@@ -153,9 +152,9 @@ class Phones(SendHook):
         if not isinstance(pin, str) or not _PIN.match(pin):
             raise INVALID_PARAMETER("Param pin must be a 6-digit number given as a string.")
         self._attempt(phone)
-        if phone.extra.get("pin", pin) != pin:
+        if phone.pin is not None and phone.pin != pin:
             raise PIN_MISMATCH()
-        phone.extra["pin"] = pin
+        phone.pin = pin
         phone.registered = True
         return {"success": True}
 
@@ -178,7 +177,7 @@ class Phones(SendHook):
         phone = self._phone(phone_number_id)
         names = requested_fields(fields, PROFILE_FIELDS, PROFILE_FIELDS,
                                  "WhatsAppBusinessProfile")
-        stored = phone.extra.get("profile", {})
+        stored = phone.profile
         view: dict[str, Any] = {n: stored[n] for n in names if n in stored}
         if "vertical" in names:
             view.setdefault("vertical", "OTHER")
@@ -194,14 +193,13 @@ class Phones(SendHook):
         handle = changes.pop("profile_picture_handle", None)
         if handle is not None:
             changes["profile_picture_url"] = f"https://pps.whatsapp.net/v/t61/{handle}"
-        phone.extra.setdefault("profile", {}).update(changes)
+        phone.profile.update(changes)
         return {"success": True}
 
     # --- subscribed apps -------------------------------------------------------------
 
     def _subscriptions(self) -> dict[str, bool]:
-        subs: dict[str, bool] = self._world().extra.setdefault("subscribed_apps", {})
-        return subs
+        return self._world().subscribed_apps
 
     def subscribed_apps(self, waba_id: str) -> dict[str, Any]:
         """``GET /{WABA-ID}/subscribed_apps``: the simulator's app, unless unsubscribed."""

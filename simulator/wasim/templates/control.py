@@ -56,7 +56,7 @@ class Templates(TemplateManager):
         return found
 
     def _by_control(self, template: Template, action: str, **extra: Any) -> None:
-        template.extra["decision"] = {
+        template.decision = {
             "rule": f"control:{action}", "by": "control", "status": template.status,
             "reason": template.rejected_reason or "NONE", "category": template.category,
             "at": self.sim.clock.now().isoformat(), "explain": f"Decided by {action}().",
@@ -86,8 +86,8 @@ class Templates(TemplateManager):
     def pause(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """APPROVED → PAUSED (first 3 h, second 6 h, then unpaused); third → DISABLED."""
         account, template = self._target(ref, language, "pause")
-        pauses = int(template.extra.get("pauses", 0)) + 1
-        template.extra["pauses"] = pauses
+        template.pauses += 1
+        pauses = template.pauses
         template.quality_score = "RED"
         if pauses > len(PAUSE_HOURS):
             return self._disable(account, template)
@@ -108,7 +108,7 @@ class Templates(TemplateManager):
         if found is None:
             return
         account, template = found
-        if template.status != "PAUSED" or template.extra.get("pauses") != job.data["pause"]:
+        if template.status != "PAUSED" or template.pauses != job.data["pause"]:
             return
         template.status = "APPROVED"
         self._by_control(template, "unpause")
@@ -134,7 +134,7 @@ class Templates(TemplateManager):
         """PAUSED / DISABLED / flagged → APPROVED; webhook ``REINSTATED``."""
         account, template = self._target(ref, language, "reinstate")
         template.status = "APPROVED"
-        template.extra["flagged"] = False
+        template.flagged = False
         self._by_control(template, "reinstate")
         self.emit_status(account, template, "REINSTATED", "NONE")
         return self.show(template)
@@ -142,7 +142,7 @@ class Templates(TemplateManager):
     def flag(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """Mark an APPROVED template at risk (still sendable); webhook ``FLAGGED``."""
         account, template = self._target(ref, language, "flag")
-        template.extra["flagged"] = True
+        template.flagged = True
         self.emit_status(account, template, "FLAGGED", "NONE")
         return self.show(template)
 

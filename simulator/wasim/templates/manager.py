@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from wasim.clock import Job, parse_instant
+from wasim.clock import Job
 from wasim.errors import INVALID_PARAMETER
 from wasim.platform.messaging import unknown_object
 from wasim.rules import template_create as create_rules
@@ -118,7 +118,7 @@ class TemplateManager:
 
     def verdict(self, template: Template) -> Verdict:
         """What the automatic review decides for ``template`` now."""
-        requested = template.extra.get("requested_category", template.category)
+        requested = template.requested_category or template.category
         probe = Template(template.id, template.name, template.language, requested,
                          template.status, template.components)
         return evaluate(self.rules(), facts_of(probe, self._era(), self.policy_date()))
@@ -142,30 +142,22 @@ class TemplateManager:
             id=self.sim.ids.numeric(16), name=spec.name, language=spec.language,
             category=spec.category, status="PENDING", components=spec.components,
             parameter_format=spec.parameter_format, created_at=now,
-            extra={"requested_category": spec.category, "revision": 0, "edits": [],
-                   "source": "api"})
-        ttl = body.get("message_send_ttl_seconds")
-        if ttl is not None:
-            template.extra["message_send_ttl_seconds"] = ttl
+            requested_category=spec.category,
+            message_send_ttl_seconds=body.get("message_send_ttl_seconds"))
         account.templates[template.id] = template
-        created.append(now.isoformat())
+        created.append(now)
         self._schedule_review(account, template)
         return {"id": template.id, "status": template.status, "category": template.category}
 
-    def _recent_creations(self, waba_id: str, now: datetime) -> list[str]:
-        """The WABA's creation times (ISO) within the last hour, older ones dropped."""
-        per_waba: dict[str, list[str]] = self.sim.world.extra.setdefault(
-            "template_creations", {})
-        log = per_waba.setdefault(waba_id, [])
-        while log and now - parse_instant(log[0]) >= limits.RATE_WINDOW:
+    def _recent_creations(self, waba_id: str, now: datetime) -> list[datetime]:
+        """The WABA's creation times within the last hour, older ones dropped."""
+        log = self.sim.world.template_book.creations.setdefault(waba_id, [])
+        while log and now - log[0] >= limits.RATE_WINDOW:
             log.pop(0)
         return log
 
     def _deleted_at(self, waba_id: str, name: str) -> datetime | None:
-        blocked: dict[str, dict[str, str]] = self.sim.world.extra.get("deleted_template_names",
-                                                                      {})
-        at = blocked.get(waba_id, {}).get(name)
-        return parse_instant(at) if at else None
+        return self.sim.world.template_book.deleted_names.get(waba_id, {}).get(name)
 
     # --- review on the clock -----------------------------------------------------------
 
@@ -176,15 +168,14 @@ class TemplateManager:
         due = self.sim.clock.now() + timedelta(seconds=delay)
         self.sim.schedule.add(due, REVIEW_JOB, {"waba_id": account.waba_id,
                                                 "template_id": template.id,
-                                                "revision": template.extra.get("revision", 0)})
+                                                "revision": template.revision})
 
     def _run_review(self, job: Job) -> None:
         found = self.find(job.data["template_id"])
         if found is None:
             return
         account, template = found
-        if template.status != "PENDING" or template.extra.get("revision", 0) != job.data.get(
-                "revision", 0):
+        if template.status != "PENDING" or template.revision != job.data.get("revision", 0):
             return
         self.apply(account, template, self.verdict(template), by="review")
 
@@ -195,9 +186,9 @@ class TemplateManager:
         template.rejected_reason = verdict.reason if verdict.status == "REJECTED" else None
         if verdict.status == "APPROVED":
             template.category = verdict.category
-        template.extra["decision"] = {
+        template.decision = {
             **verdict.to_dict(), "by": by, "at": self.sim.clock.now().isoformat(),
-            "requested_category": template.extra.get("requested_category", template.category)}
+            "requested_category": template.requested_category or template.category}
         self.emit_status(account, template, verdict.status,
                          verdict.reason if verdict.status == "REJECTED" else "NONE",
                          explanation=verdict.explain)
@@ -214,7 +205,7 @@ class TemplateManager:
         head = {"template_id": template.id, "name": template.name,
                 "language": template.language, "status": template.status,
                 "category": template.category}
-        recorded = template.extra.get("decision")
+        recorded = template.decision
         if recorded is not None:
             return {**head, "decided": True, **recorded}
         if template.status == "PENDING":
@@ -286,8 +277,7 @@ class TemplateManager:
                                       f"{', '.join(_EDIT_KEYS)}.")
         now = self.sim.clock.now()
         edit_rules.check_editable(template)
-        edit_rules.check_edit_rate(template, [parse_instant(a) for a in
-                                              template.extra.get("edits", [])], now)
+        edit_rules.check_edit_rate(template, template.edits, now)
         category = template.category
         if "category" in body:
             category = create_rules.check_category(body["category"], self._era())
@@ -300,11 +290,11 @@ class TemplateManager:
         template.category, template.parameter_format = category, fmt
         template.components = components
         if "message_send_ttl_seconds" in body:
-            template.extra["message_send_ttl_seconds"] = body["message_send_ttl_seconds"]
-        template.extra["requested_category"] = category
-        template.extra.setdefault("edits", []).append(now.isoformat())
-        template.extra["revision"] = template.extra.get("revision", 0) + 1
-        template.extra.pop("decision", None)
+            template.message_send_ttl_seconds = body["message_send_ttl_seconds"]
+        template.requested_category = category
+        template.edits.append(now)
+        template.revision += 1
+        template.decision = None
         template.status, template.rejected_reason = "PENDING", None
         self._schedule_review(account, template)
         return {"success": True}
@@ -315,10 +305,9 @@ class TemplateManager:
         request = edit_rules.parse_delete(query.get("name"), query.get("hsm_id"),
                                           query.get("hsm_ids"))
         chosen = edit_rules.select_deleted(account.templates.values(), request)
-        blocked = self.sim.world.extra.setdefault("deleted_template_names", {})
+        blocked = self.sim.world.template_book.deleted_names
         for template in chosen:
             if template.status == "APPROVED":
-                blocked.setdefault(waba_id, {})[template.name] = (
-                    self.sim.clock.now().isoformat())
+                blocked.setdefault(waba_id, {})[template.name] = self.sim.clock.now()
             del account.templates[template.id]
         return {"success": True}

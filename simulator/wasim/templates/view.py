@@ -60,7 +60,7 @@ def template_object(template: Template, era: str) -> dict[str, Any]:
         obj["previous_category"] = template.previous_category or previous
     if template.correct_category is not None:
         obj["correct_category"] = template.correct_category
-    ttl = template.extra.get("message_send_ttl_seconds")
+    ttl = template.message_send_ttl_seconds
     if ttl is not None:
         obj["message_send_ttl_seconds"] = ttl
     return obj

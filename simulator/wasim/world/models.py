@@ -7,7 +7,7 @@ Every class converts to and from JSON for state export/import.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -50,17 +50,31 @@ class PhoneNumber:
     quality_rating: str = "GREEN"
     registered: bool = True
     throughput: int = 80
-    extra: dict[str, Any] = field(default_factory=dict)
+    pin: str | None = None
+    """The two-step verification PIN set by the first registration."""
+    registration_attempts: list[datetime] = field(default_factory=list)
+    """Recent (de)registrations (at most 10 in 72 hours)."""
+    profile: dict[str, Any] = field(default_factory=dict)
+    """The business profile fields set so far."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "display_phone_number": self.display_phone_number,
                 "verified_name": self.verified_name, "waba_id": self.waba_id,
                 "quality_rating": self.quality_rating, "registered": self.registered,
-                "throughput": self.throughput, "extra": self.extra}
+                "throughput": self.throughput, "pin": self.pin,
+                "registration_attempts": [a.isoformat() for a in self.registration_attempts],
+                "profile": self.profile}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> PhoneNumber:
-        return cls(**d)
+        data = dict(d)
+        data.update(data.pop("extra", None) or {})  # a format-1 export
+        known = {"id", "display_phone_number", "verified_name", "waba_id", "quality_rating",
+                 "registered", "throughput", "pin", "profile"}
+        phone = cls(**{k: v for k, v in data.items() if k in known})
+        phone.registration_attempts = [parse_instant(a)
+                                       for a in data.get("registration_attempts", [])]
+        return phone
 
 
 @dataclass(slots=True)
@@ -99,7 +113,16 @@ class Template:
     rejected_reason: str | None = None
     quality_score: str = "UNKNOWN"
     created_at: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
+    requested_category: str | None = None
+    """The category the business asked for (create or last edit; review may change it)."""
+    revision: int = 0
+    """Edits so far: a review scheduled for an older revision does not apply."""
+    edits: list[datetime] = field(default_factory=list)
+    message_send_ttl_seconds: Any = None
+    decision: dict[str, Any] | None = None
+    """Which rule (or control verb) decided the status, as ``decision()`` shows it."""
+    pauses: int = 0
+    flagged: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "language": self.language,
@@ -109,13 +132,19 @@ class Template:
                 "correct_category": self.correct_category,
                 "sub_category": self.sub_category, "rejected_reason": self.rejected_reason,
                 "quality_score": self.quality_score, "created_at": _iso(self.created_at),
-                "extra": self.extra}
+                "requested_category": self.requested_category, "revision": self.revision,
+                "edits": [e.isoformat() for e in self.edits],
+                "message_send_ttl_seconds": self.message_send_ttl_seconds,
+                "decision": self.decision, "pauses": self.pauses, "flagged": self.flagged}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Template:
         data = dict(d)
+        data.update(data.pop("extra", None) or {})  # a format-1 export
         data["created_at"] = _at(data.get("created_at"))
-        return cls(**data)
+        data["edits"] = [parse_instant(e) for e in data.get("edits") or []]
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass(slots=True)

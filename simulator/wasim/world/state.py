@@ -23,6 +23,13 @@ from wasim.world.models import (
     Template,
     Token,
 )
+from wasim.world.parts import (
+    Delays,
+    MediaState,
+    PricingState,
+    TemplateBook,
+    legacy_parts,
+)
 
 WINDOW_MODES = ("async", "sync")
 _OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review_after",
@@ -254,7 +261,13 @@ class World:
     messages: dict[str, OutboundMessage] = field(default_factory=dict)
     inbound: list[InboundMessage] = field(default_factory=list)
     windows: dict[tuple[str, str], datetime] = field(default_factory=dict)
-    extra: dict[str, Any] = field(default_factory=dict)
+    media: MediaState = field(default_factory=MediaState)
+    pricing: PricingState = field(default_factory=PricingState)
+    progression: dict[str, Delays] = field(default_factory=dict)
+    """Per-customer overrides of the status progression settings (§5.2)."""
+    subscribed_apps: dict[str, bool] = field(default_factory=dict)
+    """WABA id -> whether the simulator's app is subscribed (default yes)."""
+    template_book: TemplateBook = field(default_factory=TemplateBook)
 
     def account_of_phone(self, phone_number_id: str) -> BusinessAccount | None:
         for account in self.accounts.values():
@@ -297,7 +310,11 @@ class World:
                 {"phone_number_id": p, "wa_id": w, "last_inbound": at.isoformat()}
                 for (p, w), at in self.windows.items()
             ],
-            "extra": self.extra,
+            "media": self.media.to_dict(),
+            "pricing": self.pricing.to_dict(),
+            "progression": self.progression,
+            "subscribed_apps": self.subscribed_apps,
+            "template_book": self.template_book.to_dict(),
         }
 
     @classmethod
@@ -320,5 +337,16 @@ class World:
             (w["phone_number_id"], w["wa_id"]): parse_instant(w["last_inbound"])
             for w in d.get("windows", [])
         }
-        world.extra = dict(d.get("extra", {}))
+        parts = legacy_parts(d["extra"]) if "extra" in d else d
+        world.media = MediaState.from_dict(parts.get("media", {}))
+        world.pricing = PricingState.from_dict(parts.get("pricing", {}))
+        world.progression = {w: dict(v) for w, v in parts.get("progression", {}).items()}
+        world.subscribed_apps = dict(parts.get("subscribed_apps", {}))
+        world.template_book = TemplateBook.from_dict(parts.get("template_book", {}))
         return world
+
+    def restore(self, other: World) -> None:
+        """Take over every field of ``other`` (a reset in place: holders of this world
+        see the new state)."""
+        for f in fields(self):
+            setattr(self, f.name, getattr(other, f.name))
