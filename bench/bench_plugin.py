@@ -19,9 +19,9 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from wasim import Simulator
 from wasim.api import create_app
 from wasim.config import Options
-from wasim.testing.handle import WhatsAppSim
 from wasim.testing.intercept import Interceptor
 from wasim.testing.session import FixtureOptions, SimSession, WorldCache
 
@@ -89,7 +89,7 @@ async def async_rounds(call: Callable[[], Awaitable[Any]], rounds: int) -> list[
 async def async_sends(rounds: int) -> None:
     print(f"async send ({rounds} rounds each, after 50 warm-up calls)")
     bare = httpx.AsyncClient(transport=httpx.ASGITransport(app=trivial_app()))
-    sim = WhatsAppSim(NO_LIMITS)
+    sim = Simulator(NO_LIMITS)
     sim.inbound(ANA, text="hi")
     direct = httpx.AsyncClient(transport=httpx.ASGITransport(app=create_app(sim)))
     intercepted = httpx.AsyncClient()
@@ -122,7 +122,7 @@ async def async_sends(rounds: int) -> None:
 
 def sync_sends(rounds: int) -> None:
     print(f"sync send ({rounds} rounds, after 50 warm-up calls)")
-    sim = WhatsAppSim(NO_LIMITS)
+    sim = Simulator(NO_LIMITS)
     sim.inbound(ANA, text="hi")
     with Interceptor(create_app(sim)), httpx.Client() as client:
         def call() -> None:

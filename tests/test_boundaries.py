@@ -1,4 +1,11 @@
-"""Domain modules never import the HTTP stack."""
+"""The package's folder rules, read from the import statements of every module (``ast``).
+
+* No import cycle (imports under ``TYPE_CHECKING`` and inside functions count too).
+* Only the edges (``api/``, ``asgi.py``, ``delivery/``, ``serve/``, ``testing/`` and,
+  lazily, ``cli.py``) import the HTTP stack.
+* ``rules/`` is pure: it imports nothing of wasim above the world's models.
+* Only the clock reads the time.
+"""
 
 from __future__ import annotations
 
@@ -9,30 +16,94 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "simulator" / "wasim"
 HTTP = {"starlette", "uvicorn", "httpx", "respx"}
-DOMAIN = ["types", "errors", "clock", "ids", "models", "state", "backend", "webhooks",
-          "harness", "seed", "journal", "yamlsrc", "yamlread", "config", "lifecycle",
-          "calls", "send_hooks", "faults", "tokens", "limiter", "media", "phones", "platform"]
+HTTP_EDGES = ("wasim.api", "wasim.asgi", "wasim.delivery", "wasim.serve", "wasim.testing",
+              "wasim.cli")
+RULES_MAY_IMPORT = ("wasim.errors", "wasim.clock", "wasim.ids", "wasim.world.models",
+                    "wasim.rules")
 
 
-def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text())
+def _module(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imported(path: Path) -> set[str]:
+    """Every module name an ``import`` statement of ``path`` names, wherever it stands."""
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Import):
-            names.update(alias.name.split(".")[0] for alias in node.names)
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def _domain_files() -> list[Path]:
-    files = [PACKAGE / f"{name}.py" for name in DOMAIN if (PACKAGE / f"{name}.py").exists()]
-    return files + sorted((PACKAGE / "rules").glob("*.py"))
+def _wasim_imports(path: Path) -> set[str]:
+    """The wasim modules ``path`` imports (``from wasim.x import y``: ``wasim.x.y`` when
+    that is a module, else ``wasim.x``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name in MODULES)
+        elif isinstance(node, ast.ImportFrom) and node.module in MODULES and node.level == 0:
+            for alias in node.names:
+                sub = f"{node.module}.{alias.name}"
+                found.add(sub if sub in MODULES else node.module)
+    return found - {_module(path)}
 
 
-@pytest.mark.parametrize("path", _domain_files(), ids=lambda p: p.stem)
-def test_domain_module_does_not_import_http_libraries(path: Path) -> None:
-    assert _imports(path) & HTTP == set()
+def _within(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def _cycle() -> list[str] | None:
+    """One import cycle among wasim's modules, or ``None``."""
+    graph = {name: _wasim_imports(path) for name, path in MODULES.items()}
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt):], nxt]
+            if nxt not in state and (found := visit(nxt)) is not None:
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for name in sorted(graph):
+        if name not in state and (found := visit(name)) is not None:
+            return found
+    return None
+
+
+def test_the_package_has_no_import_cycle() -> None:
+    assert _cycle() is None
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if not _within(n, HTTP_EDGES)))
+def test_only_the_edges_import_the_http_stack(name: str) -> None:
+    assert {n.split(".")[0] for n in _imported(MODULES[name])} & HTTP == set()
+
+
+@pytest.mark.parametrize("name", sorted(n for n in MODULES if _within(n, ("wasim.rules",))))
+def test_rules_import_nothing_above_the_world_models(name: str) -> None:
+    above = {n for n in _wasim_imports(MODULES[name]) if not _within(n, RULES_MAY_IMPORT)}
+    assert above == set()
+
+
+def test_the_folder_rules_see_every_module() -> None:
+    assert {"wasim.simulation", "wasim.core", "wasim.rules.payloads",
+            "wasim.api.graph"} <= set(MODULES)
+    assert "wasim.world.models" in _wasim_imports(MODULES["wasim.rules.billing"]) or \
+        "wasim.world.models" in _wasim_imports(MODULES["wasim.rules.templates"])
 
 
 def test_only_clock_reads_the_time() -> None:

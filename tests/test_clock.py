@@ -4,12 +4,14 @@ and nothing else in the package reads the simulated time."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from freezegun import freeze_time
 from wasim import Simulator
 from wasim.clock import Clock, parse_duration
+from wasim.core import Feature, JobHandler
 from wasim.errors import GraphError
 
 from tests.conftest import ANA, ROOT, text_message
@@ -50,25 +52,35 @@ def test_delayed_work_runs_when_freezegun_time_passes_it() -> None:
         sim.customer("ana").says("hi")
         wamid = sim.send(text_message())["messages"][0]["id"]
         frozen.tick(timedelta(seconds=9))
-        sim.run_due()
+        sim.tick()
         assert sim.message(wamid).status == "sent"
         frozen.tick(timedelta(seconds=1))
-        sim.run_due()
+        sim.tick()
         assert sim.message(wamid).status == "delivered"
         assert sim.message(wamid).statuses[-1].at == T0 + timedelta(seconds=10)
+
+
+class Probe(Feature):
+    """A feature whose ``probe`` jobs call ``run``."""
+
+    def __init__(self, run: JobHandler) -> None:
+        self.run = run
+
+    def jobs(self) -> Mapping[str, JobHandler]:
+        return {"probe": self.run}
 
 
 def test_advance_runs_scheduled_work_in_due_order_at_its_own_time() -> None:
     sim = Simulator(now=T0)
     seen: list[tuple[str, datetime]] = []
-    sim.job_handlers["probe"] = lambda job: seen.append((job.data["name"], sim.now()))
+    sim.plug(Probe(lambda job: seen.append((job.data["name"], sim.now()))))
     for name, hours in (("b", 3), ("a", 1), ("c", 2), ("c2", 2), ("late", 6)):
-        sim.schedule.add(T0 + timedelta(hours=hours), "probe", {"name": name})
+        sim._core.schedule.add(T0 + timedelta(hours=hours), "probe", {"name": name})
     sim.advance("5h")
     assert seen == [("a", T0 + timedelta(hours=1)), ("c", T0 + timedelta(hours=2)),
                     ("c2", T0 + timedelta(hours=2)), ("b", T0 + timedelta(hours=3))]
     assert sim.now() == T0 + timedelta(hours=5)
-    assert [job.data["name"] for job in sim.schedule.pending()] == ["late"]
+    assert [job.data["name"] for job in sim._core.schedule.pending()] == ["late"]
 
 
 def test_a_delivered_status_is_stamped_at_its_due_time_within_a_long_advance() -> None:

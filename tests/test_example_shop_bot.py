@@ -20,8 +20,8 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
+from wasim import Simulator
 from wasim.asgi import sync_client
-from wasim.testing.handle import WhatsAppSim
 
 from tests.conftest import ANA, START
 
@@ -84,7 +84,7 @@ def create_shop_bot(*, token: str, phone_number_id: str, app_secret: str,
     return app
 
 
-def shop_bot_for(sim: WhatsAppSim, **options: Any) -> Starlette:
+def shop_bot_for(sim: Simulator, **options: Any) -> Starlette:
     bot = create_shop_bot(token=sim.token, phone_number_id=sim.phone_number_id,
                           app_secret=sim.app_secret, verify_token=sim.verify_token, **options)
     engine = sim.attach(bot)
@@ -98,7 +98,7 @@ def notify(bot: Starlette, wa_id: str) -> Any:
 
 
 def test_bot_replies_in_the_window_and_uses_a_template_25_hours_later(
-        whatsapp_sim: WhatsAppSim) -> None:
+        whatsapp_sim: Simulator) -> None:
     bot = shop_bot_for(whatsapp_sim)
     whatsapp_sim.customer("ana").says("Where is my parcel?")
     reply = whatsapp_sim.assert_sent(to="ana", type="text", text=REPLY)
@@ -114,7 +114,7 @@ def test_bot_replies_in_the_window_and_uses_a_template_25_hours_later(
 
 
 def test_a_bot_that_ignores_the_window_gets_131047_back_by_webhook(
-        whatsapp_sim: WhatsAppSim) -> None:
+        whatsapp_sim: Simulator) -> None:
     bot = shop_bot_for(whatsapp_sim, window_aware=False)
     whatsapp_sim.customer("ana").says("Where is my parcel?")
     whatsapp_sim.advance("25h")
@@ -126,7 +126,7 @@ def test_a_bot_that_ignores_the_window_gets_131047_back_by_webhook(
     assert bot.state.failures == [131047]
 
 
-def test_within_the_window_the_bot_notifies_free_form(whatsapp_sim: WhatsAppSim) -> None:
+def test_within_the_window_the_bot_notifies_free_form(whatsapp_sim: Simulator) -> None:
     bot = shop_bot_for(whatsapp_sim)
     whatsapp_sim.customer("ana").says("Where is my parcel?")
     whatsapp_sim.advance("23h")

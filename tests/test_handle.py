@@ -6,7 +6,7 @@ import re
 
 import httpx
 import pytest
-from wasim.testing.handle import WhatsAppSim
+from wasim import Simulator
 
 from tests.conftest import ANA, PHONE_ID, START, TOKEN, WABA_ID, template_message, text_message
 
@@ -14,23 +14,23 @@ BRUNO = "16505550002"
 pytestmark = pytest.mark.whatsapp_sim(start=START, seed=7)
 
 
-def graph(sim: WhatsAppSim) -> httpx.Client:
+def graph(sim: Simulator) -> httpx.Client:
     return httpx.Client(base_url=sim.graph_url, headers={"Authorization": f"Bearer {sim.token}"})
 
 
-def send(sim: WhatsAppSim, body: dict[str, object]) -> httpx.Response:
+def send(sim: Simulator, body: dict[str, object]) -> httpx.Response:
     with graph(sim) as client:
         return client.post(f"/{sim.phone_number_id}/messages", json=body)
 
 
-def late_text(sim: WhatsAppSim) -> None:
+def late_text(sim: Simulator) -> None:
     """Ana writes, 25 hours pass, the business answers free-form: 131047."""
     sim.customer("ana").says("Where is my parcel?")
     sim.advance("25h")
     send(sim, text_message(body="Still there?"))
 
 
-def test_credentials_are_the_default_worlds(whatsapp_sim: WhatsAppSim) -> None:
+def test_credentials_are_the_default_worlds(whatsapp_sim: Simulator) -> None:
     assert (whatsapp_sim.token, whatsapp_sim.phone_number_id, whatsapp_sim.waba_id) == (
         TOKEN, PHONE_ID, WABA_ID)
     assert whatsapp_sim.messages_url == (
@@ -40,7 +40,7 @@ def test_credentials_are_the_default_worlds(whatsapp_sim: WhatsAppSim) -> None:
 
 
 def test_sent_filters_by_recipient_type_template_status_and_error(
-        whatsapp_sim: WhatsAppSim) -> None:
+        whatsapp_sim: Simulator) -> None:
     send(whatsapp_sim, template_message(body=["Ana", "A-1"]))
     late_text(whatsapp_sim)
     send(whatsapp_sim, template_message(body=["Bruno", "B-2"], to=BRUNO))
@@ -57,7 +57,7 @@ def test_sent_filters_by_recipient_type_template_status_and_error(
     assert len(sent.filter(lambda m: m.to == BRUNO, type="text")) == 0
 
 
-def test_received_and_webhooks_filter(whatsapp_sim: WhatsAppSim) -> None:
+def test_received_and_webhooks_filter(whatsapp_sim: Simulator) -> None:
     late_text(whatsapp_sim)
     assert whatsapp_sim.received.filter(from_="ana").last.message["text"] == {
         "body": "Where is my parcel?"}
@@ -71,7 +71,7 @@ def test_received_and_webhooks_filter(whatsapp_sim: WhatsAppSim) -> None:
     assert whatsapp_sim.webhooks.filter(message_id=status["id"]).last is failed.last
 
 
-def test_requests_filter_by_method_path_status_and_error(whatsapp_sim: WhatsAppSim) -> None:
+def test_requests_filter_by_method_path_status_and_error(whatsapp_sim: Simulator) -> None:
     send(whatsapp_sim, template_message(name="no_such_template"))
     send(whatsapp_sim, template_message(body=["Ana", "A-1"]))
     requests = whatsapp_sim.requests
@@ -82,19 +82,19 @@ def test_requests_filter_by_method_path_status_and_error(whatsapp_sim: WhatsAppS
     assert len(requests.filter(implemented=False)) == 0
 
 
-def test_last_of_an_empty_journal_says_nothing_was_recorded(whatsapp_sim: WhatsAppSim) -> None:
+def test_last_of_an_empty_journal_says_nothing_was_recorded(whatsapp_sim: Simulator) -> None:
     with pytest.raises(IndexError, match="nothing has been recorded yet"):
         _ = whatsapp_sim.sent.last
 
 
-def test_assert_sent_returns_the_message(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_sent_returns_the_message(whatsapp_sim: Simulator) -> None:
     send(whatsapp_sim, template_message(body=["Ana", "A-1"]))
     message = whatsapp_sim.assert_sent(to="ana", template="shipping_update", count=1)
     assert message.status == "delivered"
 
 
 def test_assert_sent_failure_shows_the_last_sends_window_and_template(
-        whatsapp_sim: WhatsAppSim) -> None:
+        whatsapp_sim: Simulator) -> None:
     late_text(whatsapp_sim)
     with pytest.raises(AssertionError) as failure:
         whatsapp_sim.assert_sent(to="ana", template="shipping_update")
@@ -109,14 +109,14 @@ def test_assert_sent_failure_shows_the_last_sends_window_and_template(
     ]
 
 
-def test_assert_sent_with_a_count_reports_the_count(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_sent_with_a_count_reports_the_count(whatsapp_sim: Simulator) -> None:
     send(whatsapp_sim, template_message(body=["Ana", "A-1"]))
     with pytest.raises(AssertionError,
                        match=r"^1 message\(s\) sent matching to='ana', expected 2\n"):
         whatsapp_sim.assert_sent(to="ana", count=2)
 
 
-def test_assert_not_sent(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_not_sent(whatsapp_sim: Simulator) -> None:
     whatsapp_sim.assert_not_sent(to="ana")
     send(whatsapp_sim, template_message(body=["Ana", "A-1"]))
     with pytest.raises(AssertionError, match=r"^1 message\(s\) sent matching to='ana', "
@@ -124,26 +124,26 @@ def test_assert_not_sent(whatsapp_sim: WhatsAppSim) -> None:
         whatsapp_sim.assert_not_sent(to="ana")
 
 
-def test_assert_failed_finds_the_131047_failure(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_failed_finds_the_131047_failure(whatsapp_sim: Simulator) -> None:
     late_text(whatsapp_sim)
     message = whatsapp_sim.assert_failed(to="ana", code=131047)
     assert message.error is not None and message.error["code"] == 131047
     assert whatsapp_sim.inspected(message.id)
 
 
-def test_assert_failed_names_the_codes_seen(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_failed_names_the_codes_seen(whatsapp_sim: Simulator) -> None:
     late_text(whatsapp_sim)
     with pytest.raises(AssertionError, match=r"^no message failed with 131026 matching "
                        r"to='ana' \(failure codes seen: \[131047\]\)"):
         whatsapp_sim.assert_failed(to="ana", code=131026)
 
 
-def test_assert_failed_when_nothing_failed(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_failed_when_nothing_failed(whatsapp_sim: Simulator) -> None:
     with pytest.raises(AssertionError, match=r"\(no send failed\)\n  no message has been sent"):
         whatsapp_sim.assert_failed()
 
 
-def test_assert_window(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_window(whatsapp_sim: Simulator) -> None:
     whatsapp_sim.customer("ana").says("hi")
     whatsapp_sim.assert_window("ana", open=True)
     whatsapp_sim.advance(hours=24)
@@ -152,7 +152,7 @@ def test_assert_window(whatsapp_sim: WhatsAppSim) -> None:
         whatsapp_sim.assert_window("ana", open=True)
 
 
-def test_assert_template_status(whatsapp_sim: WhatsAppSim) -> None:
+def test_assert_template_status(whatsapp_sim: Simulator) -> None:
     whatsapp_sim.assert_template_status("spring_sale", "PAUSED")
     whatsapp_sim.assert_template_status("shipping_update", "APPROVED", language="en_US")
     with pytest.raises(AssertionError, match=r"(?s)expected template old_promo to be APPROVED\n"
@@ -165,7 +165,7 @@ def test_assert_template_status(whatsapp_sim: WhatsAppSim) -> None:
         whatsapp_sim.assert_template_status("nope", "APPROVED")
 
 
-def test_message_and_failed_queries_mark_failures_inspected(whatsapp_sim: WhatsAppSim) -> None:
+def test_message_and_failed_queries_mark_failures_inspected(whatsapp_sim: Simulator) -> None:
     late_text(whatsapp_sim)
     failed_id = whatsapp_sim.sent.last.id
     assert not whatsapp_sim.inspected(failed_id)
@@ -173,7 +173,7 @@ def test_message_and_failed_queries_mark_failures_inspected(whatsapp_sim: WhatsA
     assert whatsapp_sim.inspected(failed_id)
 
 
-def test_reset_keeps_the_filtered_journals(whatsapp_sim: WhatsAppSim) -> None:
+def test_reset_keeps_the_filtered_journals(whatsapp_sim: Simulator) -> None:
     late_text(whatsapp_sim)
     whatsapp_sim.reset()
     assert (len(whatsapp_sim.sent), len(whatsapp_sim.webhooks), len(whatsapp_sim.requests)) == (

@@ -656,12 +656,12 @@ def test_two_simulators_in_one_process_share_nothing(pytester: pytest.Pytester) 
     run(pytester, '''
         from wasim import Simulator
         from wasim.testing.session import WhatsAppServer
-        from wasim.testing.handle import WhatsAppSim
+        from wasim import Simulator
         from wasim.config import Options
 
         @pytest.mark.whatsapp_sim(start="2026-01-05T09:00:00Z")
         def test_two(whatsapp_sim, whatsapp_server):
-            other = WhatsAppSim(Options(seed=1))
+            other = Simulator(Options(seed=1))
             second = WhatsAppServer(other).start()
             try:
                 assert second.port != whatsapp_server.port

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 
 import pytest
 from wasim import Simulator
 from wasim.clock import Job
+from wasim.core import Feature, JobHandler
 from wasim.serve.server import ticking_app
+
+
+class Jobs(Feature):
+    """A feature that runs the given job kinds."""
+
+    def __init__(self, handlers: dict[str, JobHandler]) -> None:
+        self.handlers = handlers
+
+    def jobs(self) -> Mapping[str, JobHandler]:
+        return self.handlers
 
 
 def test_a_failing_job_is_logged_and_the_ticker_goes_on(
@@ -19,18 +31,18 @@ def test_a_failing_job_is_logged_and_the_ticker_goes_on(
     def boom(job: Job) -> None:
         raise RuntimeError("a broken job")
 
-    sim.job_handlers["boom"] = boom
-    sim.job_handlers["ok"] = lambda job: ran.append(job.kind)
+    sim.plug(Jobs({"boom": boom, "ok": lambda job: ran.append(job.kind)}))
+    schedule = sim._core.schedule
     app = ticking_app(sim)
 
     async def serve_a_while() -> None:
         async with app.router.lifespan_context(app):
-            sim.schedule.add(sim.clock.now(), "boom", {})
+            schedule.add(sim.clock.now(), "boom", {})
             for _ in range(200):  # up to 10 s on a busy machine; ~0.05 s when quiet
-                if sim.schedule.next_due() is None:
+                if schedule.next_due() is None:
                     break
                 await asyncio.sleep(0.05)
-            sim.schedule.add(sim.clock.now(), "ok", {})
+            schedule.add(sim.clock.now(), "ok", {})
             for _ in range(200):
                 if ran:
                     break

@@ -1,37 +1,44 @@
-"""``Simulator``: the handle users hold.
+"""``Simulator``: the one handle users hold (and what the ``whatsapp_sim`` fixture yields).
 
-It owns one world, one clock, one id generator and one schedule, records what happened
-(``sent``, ``received``, ``webhooks``, ``requests``) and hands every webhook to an
-injected sink. It does not build the HTTP app (``wasim.api`` does) and does not
-deliver webhooks itself (``wasim.delivery.engine`` does).
+It composes the features (messaging, customers, templates, media, phone numbers, tokens,
+limits, faults; webhook delivery once attached) on one :class:`~wasim.core.Core` and
+offers their verbs, the journals as keyword-filterable logs, the credentials of its world
+and ``assert_*`` helpers whose failures show what happened. Its verbs take the lock, so a
+test may call them while a served simulator's threads work on the same state. It does not
+build the HTTP app (``wasim.api`` does).
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
+import time
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from wasim.clock import Clock, Job, Schedule, parse_duration, parse_instant
+from wasim import assertions
+from wasim.clock import Clock, parse_duration, parse_instant
 from wasim.config import Options
+from wasim.core import Core, Feature, Sink
 from wasim.errors import INVALID_PARAMETER
 from wasim.ids import IdGenerator
-from wasim.platform import inbound as inbound_types
-from wasim.platform import lifecycle
-from wasim.platform.hooks import CallHook
+from wasim.platform.customers import Customers
+from wasim.platform.faults import Faults
+from wasim.platform.limits import Limiter
+from wasim.platform.media import MediaStore
 from wasim.platform.messaging import Backend
-from wasim.platform.webhooks import envelope
-from wasim.platform.wiring import Platform
-from wasim.rules import window
+from wasim.platform.phones import Phones
+from wasim.platform.tokens import Tokens
 from wasim.templates.control import Templates
-from wasim.world.journal import Journal, RequestRecord, Webhook
+from wasim.world.journal import Webhook
+from wasim.world.logs import ReceivedLog, RequestLog, SentLog, Text, WebhookLog
 from wasim.world.models import InboundMessage, OutboundMessage
 from wasim.world.seed import load_world
 from wasim.world.state import World
 
-Sink = Callable[[Webhook], None]
-JobHandler = Callable[[Job], None]
+if TYPE_CHECKING:
+    from wasim.delivery.engine import DeliveryEngine, Target
+
+GRAPH_VERSION = "v23.0"
+RE_ENGAGEMENT = assertions.RE_ENGAGEMENT
 STATE_FORMAT = 2
 """2: each feature's state in typed fields of the world (1 kept it in ``extra`` bags;
 format 1 exports still load)."""
@@ -57,50 +64,41 @@ class Simulator:
         options: An :class:`~wasim.config.Options`; or pass its fields as keywords.
         sink: Receives every emitted :class:`~wasim.world.journal.Webhook`.
         clock: A clock to share (default: a new one, frozen at ``options.now`` if given).
+        base: A world already loaded from ``options.world`` (skips parsing YAML again).
     """
 
     def __init__(self, options: Options | None = None, *, sink: Sink | None = None,
-                 clock: Clock | None = None, **kwargs: Any) -> None:
+                 clock: Clock | None = None, base: World | None = None,
+                 **kwargs: Any) -> None:
         if options is not None and kwargs:
             raise TypeError("pass either an Options object or keyword options, not both")
         self.options = options if options is not None else Options(**kwargs)
-        self.lock = threading.RLock()
-        self.ids = IdGenerator(self.options.seed)
         start = parse_instant(self.options.now) if self.options.now is not None else None
-        self.clock = clock if clock is not None else Clock(start=start)
-        self._base = self._configured_world()
-        self.world = self._base.copy()
-        self.schedule = Schedule()
-        self.webhooks: Journal[Webhook] = Journal()
-        self.requests: Journal[RequestRecord] = Journal()
-        self.sink = sink
-        self.backend = Backend(self.world, self.clock, self.ids, self.schedule, self._emit)
-        self.job_handlers: dict[str, JobHandler] = {}
-        self.on_reset: list[Callable[[], None]] = []
-        self.settle_hooks: list[Callable[[], object]] = []
-        """Called between the steps of ``advance`` (outside the lock), e.g. to let
-        webhook deliveries finish so their retries land on the schedule in time."""
-        self.state_parts: dict[str, tuple[Callable[[], Any], Callable[[Any], None]]] = {}
-        """Extra named parts of the exported state: ``name -> (export, load)``."""
-        self.imported_parts: dict[str, Any] = {}
-        """Parts of an imported state that no registered part claimed (yet)."""
-        self._install_handlers()
-        self.templates = Templates(self)
-        self.call_hooks: list[CallHook] = []
-        """Consulted by the Graph seam for every authenticated call (faults, limits)."""
-        self.media_info: Callable[[str], dict[str, Any] | None] | None = None
-        """media id → its description, or None when unknown (set by the platform)."""
-        platform = Platform(self)
-        self.faults = platform.faults
-        self.tokens = platform.tokens
-        self.limits = platform.limits
-        self.media = platform.media
-        self.phones = platform.phones
+        self._base = self._configured_world(base)
+        core = self._core = Core(self._base.copy(), clock if clock is not None
+                                 else Clock(start=start), IdGenerator(self.options.seed))
+        core.sink = sink
+        self._inspected: set[str] = set()
+        self._delivery: DeliveryEngine | None = None
+        self._backend = Backend(core)
+        self.templates = Templates(core)
+        self.phones = Phones(core)
+        self.faults = Faults(core)
+        self.limits = Limiter(core)
+        self.media = MediaStore(core)
+        self.tokens = Tokens(core)
+        self._customers = Customers(core, self._backend, self.media)
+        for feature in (self._backend, self.templates, self.phones, self.faults,
+                        self.limits, self.media, self.tokens, self._customers):
+            core.plug(feature)
 
-    def _configured_world(self) -> World:
-        given = self.options.world
-        world = given.copy() if isinstance(given, World) else load_world(given)
+    def _configured_world(self, base: World | None) -> World:
         opts = self.options
+        if base is not None and not (opts.settings or opts.webhook_url or opts.app_secret
+                                     or opts.verify_token):
+            return base  # read-only as the reset base; the world is a copy
+        given = base if base is not None else opts.world
+        world = given.copy() if isinstance(given, World) else load_world(given)
         if opts.webhook_url is not None:
             world.webhook_url = opts.webhook_url
         if opts.app_secret is not None:
@@ -110,45 +108,24 @@ class Simulator:
         world.settings.update(dict(opts.settings))
         return world
 
-    def _install_handlers(self) -> None:
-        self.job_handlers["status"] = self.backend.run_status_job
+    def plug(self, feature: Feature) -> None:
+        """Add a feature (its scheduled jobs, hooks and state part) to this simulator."""
+        self._core.plug(feature)
 
-    # --- webhooks ------------------------------------------------------------------
+    @property
+    def world(self) -> World:
+        """Everything the simulated platform knows (read it; change it through verbs)."""
+        return self._core.world
 
-    def _emit(self, waba_id: str, field: str,
-              value: dict[str, Any] | Callable[[], dict[str, Any]],
-              entry_time: bool = False, at: datetime | None = None) -> Webhook:
-        """Record and hand on a webhook; ``value`` may be a builder, run when first read.
-        ``at``: the time it is emitted at (default: now; the event it reports took it)."""
-        now = self.clock.now() if at is None else at
-        time = now if entry_time else None
-        if callable(value):
-            webhook = Webhook.later(self.ids.token(8), field, waba_id, now, value, time)
-        else:
-            webhook = Webhook(self.ids.token(8), field, waba_id,
-                              envelope(waba_id, field, value, time), now)
-        self.webhooks.append(webhook)
-        if self.sink is not None:
-            self.sink(webhook)
-        return webhook
+    @property
+    def clock(self) -> Clock:
+        """The simulated clock (change it with ``advance``, ``set_time``, ``freeze``)."""
+        return self._core.clock
 
     # --- time ----------------------------------------------------------------------
 
     def now(self) -> datetime:
-        return self.clock.now()
-
-    def run_due(self) -> int:
-        """Run every scheduled job whose time has come, in order; returns how many ran."""
-        ran = 0
-        if self.schedule.next_due() is None:
-            return 0  # nothing scheduled: not even the clock needs reading
-        with self.lock:
-            while (job := self.schedule.pop_due(self.clock.now())) is not None:
-                handler = self.job_handlers.get(job.kind)
-                if handler is not None:
-                    handler(job)
-                ran += 1
-        return ran
+        return self._core.clock.now()
 
     def advance(self, duration: str | float | timedelta | None = None, **units: float) -> None:
         """Move the clock forward, running scheduled work at its own time on the way.
@@ -157,74 +134,57 @@ class Simulator:
             duration: ``"25h"``, ``"1d2h"``, seconds, or a ``timedelta``.
             **units: Or ``days=``, ``hours=``, ``minutes=``, ``seconds=``.
         """
-        delta = self._delta(duration, units)
-        with self.lock:
-            try:
-                target = self.clock.now() + delta
-            except OverflowError:
-                raise INVALID_PARAMETER(f"advancing by {delta} would pass the year 9999"
-                                        ) from None
-            self.run_due()
-        self._settle()
-        while True:
-            with self.lock:
-                due = self.schedule.next_due()
-                if due is None or due > target:
-                    break
-                self.clock.set(max(due, self.clock.now()))
-                self.run_due()
-            self._settle()
-        with self.lock:
-            self.clock.set(target)
-            self.run_due()
-        self._settle()
-
-    def _settle(self) -> None:
-        for hook in self.settle_hooks:
-            hook()
-
-    @staticmethod
-    def _delta(duration: str | float | timedelta | None, units: dict[str, float]) -> timedelta:
-        if duration is not None and units:
-            raise TypeError("give a duration or keyword units, not both")
-        if isinstance(duration, timedelta):
-            return duration
-        if duration is not None:
-            return parse_duration(duration)
-        allowed = {"days", "hours", "minutes", "seconds", "weeks"}
-        unknown = set(units) - allowed
-        if unknown:
-            raise TypeError(f"unknown time unit(s) {sorted(unknown)}; use {sorted(allowed)}")
-        if not units:
-            raise TypeError("advance() needs a duration, such as advance('25h') or hours=25")
-        return timedelta(**units)
+        self._core.advance(_delta(duration, units))
 
     def set_time(self, instant: str | datetime) -> None:
         """Jump the clock to ``instant`` (forward jumps run the work due on the way)."""
         target = parse_instant(instant)
-        if target >= self.clock.now():
-            self.advance(target - self.clock.now())
+        if target >= self.now():
+            self.advance(target - self.now())
         else:
-            with self.lock:
-                self.clock.set(target)
+            with self._core.lock:
+                self._core.clock.set(target)
 
     def freeze(self, at: str | datetime | None = None) -> None:
-        with self.lock:
-            self.clock.freeze(parse_instant(at) if at is not None else None)
+        """Stop the clock (at ``at``). With a fixture ``start=`` time is frozen already:
+        the clock follows freezegun, so this only jumps to ``at`` when given."""
+        if self.clock.mover is None:
+            with self._core.lock:
+                self.clock.freeze(parse_instant(at) if at is not None else None)
+        elif at is not None:
+            self.set_time(at)
 
     def unfreeze(self) -> None:
-        with self.lock:
-            self.clock.unfreeze()
+        """Let the clock tick again (a no-op while the fixture's ``start=`` freezes time)."""
+        if self.clock.mover is None:
+            with self._core.lock:
+                self.clock.unfreeze()
+
+    def update_settings(self, values: dict[str, Any]) -> dict[str, Any]:
+        """Change settings of the world (all or nothing; an unknown name or a bad value is
+        a Graph 100 error); returns them all."""
+        with self._core.lock:
+            self.world.settings.update(values)
+            return self.world.settings.to_dict()
+
+    def set_webhook_credentials(self, *, app_secret: str | None = None,
+                                verify_token: str | None = None) -> None:
+        """Change the app secret (webhook signatures) and/or the verify token (§5.3)."""
+        with self._core.lock:
+            if app_secret is not None:
+                self.world.app_secret = app_secret
+            if verify_token is not None:
+                self.world.verify_token = verify_token
+
+    def tick(self) -> int:
+        """Run the work due by now (what a served simulator does as real time passes)."""
+        return self._core.run_due()
 
     # --- customers -----------------------------------------------------------------
 
     def resolve_customer(self, who: str) -> str:
         """A wa_id for a contact alias, name, BSUID or phone number."""
-        for account in self.world.accounts.values():
-            for contact in account.contacts.values():
-                if who in (contact.alias, contact.wa_id, contact.user_id):
-                    return contact.wa_id
-        return who
+        return self._core.world.resolve_customer(who)
 
     def customer(self, who: str) -> Customer:
         return Customer(self, self.resolve_customer(who))
@@ -248,151 +208,221 @@ class Simulator:
             referral: ``True`` or a partial ``referral`` object: the message came from a
                 click-to-WhatsApp ad (opens a free entry point window on reply, §7.3).
         """
-        if text is not None:
-            if type != "text" or content is not None:
-                raise TypeError("text= is for text messages; use type= and content= otherwise")
-            content = {"body": text}
-        if content is None and type not in ("unsupported", "request_welcome"):
-            raise TypeError("inbound() needs text= or content=")
-        with self.lock:
-            wa_id = self.resolve_customer(from_)
-            content = self._customer_media(type, content, phone_number_id)
-            phone = phone_number_id or self.world.first_phone().id
-            built, more = inbound_types.build(
-                type, content, sender=wa_id, name=name or "", media_info=self.media_info,
-                original=lambda message_id: self._sent_by(wa_id, phone, message_id),
-                now=self.clock.now())
-            fields = dict(extra or {})
-            fields.update(more)
-            if context is not None:
-                fields["context"] = inbound_types.context_of(self.world, context)
-            if referral is not None and referral is not False:
-                fields["referral"] = inbound_types.referral_of(referral, self.ids.token(24))
-            message = self.backend.receive(phone, wa_id, type, built, name=name, extra=fields)
-            self.run_due()
-            return message
-
-    def _sent_by(self, wa_id: str, phone_number_id: str,
-                 message_id: str) -> InboundMessage | None:
-        """The message ``message_id`` if ``wa_id`` sent it to ``phone_number_id``."""
-        for message in reversed(self.world.inbound):
-            if (message.id == message_id and message.from_wa_id == wa_id
-                    and message.phone_number_id == phone_number_id):
-                return message
-        return None
-
-    def _customer_media(self, kind: str, content: Any, phone_number_id: str | None) -> Any:
-        """Media a customer sends without naming an id is stored as the platform stores it
-        (valid 7 days, downloadable by the business, §8) and gets a fresh media id."""
-        if kind not in inbound_types.MEDIA_MIME or not isinstance(content, dict) \
-                or "id" in content:
-            return content
-        mime = content.get("mime_type") or inbound_types.MEDIA_MIME[kind]
-        data = f"wasim: media a customer sent ({kind})".encode()
-        media_id = self.media.upload(data, mime, phone_number_id, inbound=True,
-                                     filename=content.get("filename"))
-        return {**content, "id": media_id}
+        return self._customers.inbound(
+            from_, text, type=type, content=content, name=name, context=context,
+            referral=referral, phone_number_id=phone_number_id, extra=extra)
 
     def set_contact(self, who: str, *, name: str | None = None,
                     opted_out_marketing: bool | None = None) -> dict[str, Any]:
         """Change what the platform knows of a customer (profile name, marketing opt-out)."""
-        with self.lock:
-            wa_id = self.resolve_customer(who)
-            account = self.world.first_account()
-            for candidate in self.world.accounts.values():
-                if wa_id in candidate.contacts:
-                    account = candidate
-                    break
-            contact = self.backend.contact(account, wa_id, name)
-            if opted_out_marketing is not None:
-                contact.opted_out_marketing = opted_out_marketing
-            return contact.to_dict()
+        return self._customers.set_contact(who, name=name,
+                                           opted_out_marketing=opted_out_marketing)
 
     def set_progression(self, policy: str | None = None, *, who: str | None = None,
                         **delays: float | None) -> dict[str, Any]:
         """Set how statuses progress: ``immediate``, ``manual``, or ``delivered_after`` /
         ``read_after`` simulated seconds; for the world, or for one customer (``who``)."""
-        unknown = set(delays) - {"delivered_after", "read_after"}
-        if unknown:
-            raise TypeError(f"unknown progression field(s) {sorted(unknown)}")
-        with self.lock:
-            values = lifecycle.resolve(policy, **delays)
-            wa_id = self.resolve_customer(who) if who is not None else None
-            lifecycle.set_progression(self.world, wa_id, values)
-            return lifecycle.progression_for(self.world, wa_id or "").to_dict()
+        return self._customers.set_progression(policy, who=who, **delays)
 
     def window(self, who: str, phone_number_id: str | None = None) -> dict[str, Any]:
         """The customer service window of ``who`` with a business number (§1)."""
-        phone = phone_number_id or self.world.first_phone().id
-        last = self.world.last_inbound(phone, self.resolve_customer(who))
-        closes = window.closes_at(last)
-        return {"open": window.is_open(last, self.clock.now()),
-                "last_inbound": last.isoformat() if last else None,
-                "closes_at": closes.isoformat() if closes else None}
+        return self._customers.window(who, phone_number_id)
 
     # --- sending (the Python twin of POST /messages) --------------------------------
 
-    def send(self, body: dict[str, Any], phone_number_id: str | None = None) -> dict[str, Any]:
+    def send(self, body: dict[str, Any], phone_number_id: str | None = None, *,
+             api_version: str = "") -> dict[str, Any]:
         """Send as the business, exactly as ``POST /{phone-number-id}/messages`` would."""
-        with self.lock:
-            self.run_due()
-            response = self.backend.send(phone_number_id or self.world.first_phone().id, body)
-            self.run_due()
+        core = self._core
+        with core.lock:
+            core.run_due()
+            response = self._backend.send(phone_number_id or core.world.first_phone().id,
+                                          body, api_version)
+            core.run_due()
             return response
 
-    # --- the journal ---------------------------------------------------------------
+    def set_status(self, message_id: str, status: str, *, code: int | None = None,
+                   details: str | None = None) -> OutboundMessage:
+        """Force a message's status now (``read``, or ``failed`` with an error code)."""
+        with self._core.lock:
+            return self._backend.force_status(message_id, status, code, details)
+
+    def media_info(self, media_id: str) -> dict[str, Any] | None:
+        """The id, type, hash and size of live media, or ``None``."""
+        return self.media.info(media_id)
+
+    # --- journals --------------------------------------------------------------------
 
     @property
-    def sent(self) -> Journal[OutboundMessage]:
-        """Every accepted outbound message, oldest first."""
-        return Journal(list(self.world.messages.values()))
+    def sent(self) -> SentLog:
+        """Every accepted outbound message, oldest first (filter with keywords)."""
+        return SentLog(list(self.world.messages.values()), self.resolve_customer,
+                       self._mark_inspected)
 
     @property
-    def received(self) -> Journal[InboundMessage]:
-        return Journal(list(self.world.inbound))
+    def received(self) -> ReceivedLog:
+        """Every message customers sent to the business, oldest first."""
+        return ReceivedLog(list(self.world.inbound), self.resolve_customer)
+
+    @property
+    def webhooks(self) -> WebhookLog:
+        """Every webhook the platform emitted, oldest first."""
+        return self._core.webhooks
+
+    @property
+    def requests(self) -> RequestLog:
+        """Every Graph API call the simulator answered, oldest first."""
+        return self._core.requests
 
     def messages(self, *, to: str | None = None, status: str | None = None,
                  type: str | None = None) -> list[OutboundMessage]:
         """Recorded outbound messages filtered by recipient, status and type."""
         wa_id = self.resolve_customer(to) if to is not None else None
-        return [m for m in self.world.messages.values()
-                if (wa_id is None or m.to == wa_id or m.input == to)
-                and (status is None or m.status == status)
-                and (type is None or m.type == type)]
+        found = [m for m in self.world.messages.values()
+                 if (wa_id is None or m.to == wa_id or m.input == to)
+                 and (status is None or m.status == status)
+                 and (type is None or m.type == type)]
+        if status == "failed":
+            self._mark_inspected(found)
+        return found
 
     def message(self, message_id: str) -> OutboundMessage:
         try:
-            return self.world.messages[message_id]
+            found = self.world.messages[message_id]
         except KeyError:
             raise INVALID_PARAMETER(f"no recorded message has id {message_id!r}") from None
+        self._mark_inspected([found])
+        return found
 
-    def set_status(self, message_id: str, status: str, *, code: int | None = None,
-                   details: str | None = None) -> OutboundMessage:
-        """Force a message's status now (``read``, or ``failed`` with an error code)."""
-        with self.lock:
-            return self.backend.force_status(message_id, status, code, details)
+    def _mark_inspected(self, messages: list[OutboundMessage]) -> None:
+        self._inspected.update(m.id for m in messages)
+
+    def inspected(self, message_id: str) -> bool:
+        """Whether the test looked at this message's failure (teardown check 131047)."""
+        return message_id in self._inspected
+
+    # --- credentials ---------------------------------------------------------------
+
+    @property
+    def token(self) -> str:
+        """The first access token of the world."""
+        return next(iter(self.world.tokens))
+
+    @property
+    def phone_number_id(self) -> str:
+        return self.world.first_phone().id
+
+    @property
+    def waba_id(self) -> str:
+        return self.world.first_account().waba_id
+
+    @property
+    def app_secret(self) -> str:
+        return self.world.app_secret
+
+    @property
+    def verify_token(self) -> str:
+        return self.world.verify_token
+
+    @property
+    def graph_url(self) -> str:
+        """``https://graph.facebook.com/v23.0``: intercepted while the fixture runs."""
+        return f"https://graph.facebook.com/{GRAPH_VERSION}"
+
+    @property
+    def messages_url(self) -> str:
+        return f"{self.graph_url}/{self.phone_number_id}/messages"
+
+    # --- webhooks to the app under test --------------------------------------------
+
+    @property
+    def delivery(self) -> DeliveryEngine | None:
+        """The webhook delivery engine (``attempts``, ``pending()``, ``redeliver()``...)."""
+        engine = self._delivery
+        return engine if engine is not None and self._core.sink is engine else None
+
+    def attach(self, target: Target = None, *, app_secret: str | None = None,
+               verify_token: str | None = None, path: str | None = None,
+               timeout: float = 5.0) -> DeliveryEngine:
+        """Deliver signed webhooks to ``target``: an ASGI app, a callable or a URL
+        (default: the world's ``webhook_url``).
+
+        Reuses the engine already attached, if any. Setting a target runs the verification
+        handshake (``delivery.verification``); returns the engine.
+        """
+        from wasim.delivery.engine import DeliveryEngine  # the HTTP stack, when used
+
+        engine = self.delivery
+        if engine is None:
+            engine = self._delivery = DeliveryEngine(self._core, timeout=timeout)
+            self._core.sink = engine
+        if target is None:
+            target = self.world.webhook_url
+        if target is not None or app_secret is not None or verify_token is not None:
+            engine.set_target(target, app_secret=app_secret, verify_token=verify_token,
+                              path=path)
+        return engine
+
+    def flush(self, timeout: float = 5.0) -> None:
+        """Wait until every webhook emitted so far (and the app's answers) is delivered."""
+        engine = self.delivery
+        if engine is None:
+            return
+        deadline = time.perf_counter() + timeout
+        seen, rounds = -1, 0
+        while seen != len(self.webhooks) and rounds < 50:
+            seen, rounds = len(self.webhooks), rounds + 1
+            engine.flush(timeout=max(deadline - time.perf_counter(), 0.0))
+
+    # --- assertions ----------------------------------------------------------------
+
+    def assert_sent(self, *, to: str | None = None, type: str | None = None,
+                    template: str | None = None, status: str | None = None,
+                    text: Text | None = None, count: int | None = None) -> OutboundMessage:
+        """Assert a matching message was sent (exactly ``count`` if given); the last one."""
+        __tracebackhide__ = True
+        return assertions.assert_sent(self, to=to, type=type, template=template,
+                                      status=status, text=text, count=count)
+
+    def assert_not_sent(self, *, to: str | None = None, type: str | None = None,
+                        template: str | None = None, text: Text | None = None) -> None:
+        """Assert no accepted message matches."""
+        __tracebackhide__ = True
+        assertions.assert_not_sent(self, to=to, type=type, template=template, text=text)
+
+    def assert_failed(self, *, to: str | None = None, code: int = RE_ENGAGEMENT,
+                      type: str | None = None) -> OutboundMessage:
+        """Assert a sent message failed with error ``code``; the last such message."""
+        __tracebackhide__ = True
+        return assertions.assert_failed(self, to=to, code=code, type=type)
+
+    def assert_window(self, who: str, *, open: bool) -> None:
+        """Assert the customer service window with ``who`` is open (or closed)."""
+        __tracebackhide__ = True
+        assertions.assert_window(self, who, open=open)
+
+    def assert_template_status(self, name: str, status: str, *,
+                               language: str | None = None) -> None:
+        """Assert template ``name`` (in ``language`` if given) has ``status``."""
+        __tracebackhide__ = True
+        assertions.assert_template_status(self, name, status, language=language)
 
     # --- whole state ---------------------------------------------------------------
 
     def reset(self) -> None:
         """Back to the configured world: no messages, windows, webhooks or pending work."""
-        with self.lock:
-            self.world = self._base.copy()
-            self.backend.world = self.world
-            self.schedule.remove(lambda job: True)
-            self.webhooks.clear()
-            self.requests.clear()
-            self.ids.reseed(self.options.seed)
-            for hook in self.on_reset:
-                hook()
+        with self._core.lock:
+            self._core.reset(self._base.copy())
+            self._core.ids.reseed(self.options.seed)
 
     def export_state(self) -> dict[str, Any]:
         """The whole state as JSON: world, clock, pending work and the webhook log."""
-        with self.lock:
-            return {"format": STATE_FORMAT, "clock": self.clock.to_dict(),
-                    "world": self.world.to_dict(), "schedule": self.schedule.to_list(),
-                    "webhooks": [w.to_dict() for w in self.webhooks],
-                    "parts": {name: part[0]() for name, part in self.state_parts.items()}}
+        core = self._core
+        with core.lock:
+            return {"format": STATE_FORMAT, "clock": core.clock.to_dict(),
+                    "world": core.world.to_dict(), "schedule": core.schedule.to_list(),
+                    "webhooks": [w.to_dict() for w in core.webhooks],
+                    "parts": core.export_parts()}
 
     def import_state(self, state: dict[str, Any]) -> None:
         """Replace the state with an export (the clock jumps to the exported time)."""
@@ -400,19 +430,31 @@ class Simulator:
             raise INVALID_PARAMETER("not a wasim state export (format 1 or 2)")
         try:
             world = World.from_dict(state["world"])
-            self.schedule.load(state.get("schedule", []))
+            self._core.schedule.load(state.get("schedule", []))
             webhooks = [Webhook(w["id"], w["field"], w["waba_id"], w["payload"],
                                 parse_instant(w["created_at"]))
                         for w in state.get("webhooks", [])]
             now = parse_instant(state["clock"]["now"])
         except (KeyError, TypeError, ValueError) as exc:
             raise INVALID_PARAMETER(f"malformed state export: {exc!r}") from None
-        with self.lock:
-            self.world = world
-            self.backend.world = world
-            self.webhooks = Journal(webhooks)
-            self.clock.set(now)
-            parts = dict(state.get("parts") or {})
-            self.imported_parts = parts
-            for name, (_, load) in list(self.state_parts.items()):
-                load(parts.pop(name, None))
+        self._core.load(world, webhooks, now, dict(state.get("parts") or {}))
+
+    def __repr__(self) -> str:
+        return (f"<Simulator now={self.now().isoformat()} sent={len(self.world.messages)} "
+                f"webhooks={len(self.webhooks)}>")
+
+
+def _delta(duration: str | float | timedelta | None, units: dict[str, float]) -> timedelta:
+    if duration is not None and units:
+        raise TypeError("give a duration or keyword units, not both")
+    if isinstance(duration, timedelta):
+        return duration
+    if duration is not None:
+        return parse_duration(duration)
+    allowed = {"days", "hours", "minutes", "seconds", "weeks"}
+    unknown = set(units) - allowed
+    if unknown:
+        raise TypeError(f"unknown time unit(s) {sorted(unknown)}; use {sorted(allowed)}")
+    if not units:
+        raise TypeError("advance() needs a duration, such as advance('25h') or hours=25")
+    return timedelta(**units)

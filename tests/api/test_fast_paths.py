@@ -48,7 +48,8 @@ def test_query_token_still_works_without_header(client: httpx.Client) -> None:
 
 def test_status_webhooks_are_built_as_they_were_at_emit_time(sim: Simulator) -> None:
     """Bodies are built when read, yet show the contact as it was when they were sent."""
-    from wasim.platform.webhooks import envelope, status_value
+    from wasim.platform.webhooks import status_value
+    from wasim.world.journal import envelope
 
     sim.inbound("16505551234", text="hi")
     sent = sim.send({"messaging_product": "whatsapp", "to": "16505551234", "type": "text",

@@ -322,7 +322,7 @@ def test_a_closed_engine_detaches_and_a_new_one_picks_up_its_log(sim: Simulator)
     sim.inbound(ANA, "hi")
     first.flush()
     first.close()
-    assert engine_of(sim) is None and sim.settle_hooks == []
+    assert engine_of(sim) is None and sim.delivery is None
     sim.advance("1h")  # no engine: nothing waits, nothing is lost
     state = sim.export_state()
     assert [d["state"] for d in state["parts"]["deliveries"]["deliveries"]] == ["retrying"]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import httpx
@@ -34,11 +35,10 @@ def test_customer_media_named_by_an_unknown_id_is_refused(sim: Simulator) -> Non
 
 
 def test_media_is_checked_against_the_media_store_when_there_is_one(sim: Simulator) -> None:
-    held = {MEDIA_ID: {"mime_type": "image/png", "sha256": "abc"}}
-    sim.media_info = held.get  # type: ignore[attr-defined]
+    sim.media.upload(b"png", "image/png", media_id=MEDIA_ID)
     sim.inbound(ANA, type="image", content=MEDIA_ID)
     assert message_of(sim)["image"] == {"id": MEDIA_ID, "mime_type": "image/png",
-                                        "sha256": "abc"}
+                                        "sha256": hashlib.sha256(b"png").hexdigest()}
     with pytest.raises(GraphError) as caught:
         sim.inbound(ANA, type="video", content="999")
     assert caught.value.code == 100

@@ -34,9 +34,9 @@ def control(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             # and still gets an envelope
             return result if isinstance(result, Response) else JSONResponse(result)
         except GraphError as error:
-            return error_response(error, sim.ids.fbtrace_id())
+            return error_response(error, sim._core.ids.fbtrace_id())
         except Exception:
-            return error_response(API_UNKNOWN(), sim.ids.fbtrace_id())
+            return error_response(API_UNKNOWN(), sim._core.ids.fbtrace_id())
 
     return endpoint
 
@@ -181,9 +181,7 @@ async def settings_get(sim: Simulator, request: Request) -> Any:
 
 async def settings_post(sim: Simulator, request: Request) -> Any:
     body = await _object(request)
-    with sim.lock:
-        sim.world.settings.update(body)
-    return sim.world.settings.to_dict()
+    return sim.update_settings(body)
 
 
 def routes() -> list[Route]:

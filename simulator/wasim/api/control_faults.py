@@ -39,21 +39,18 @@ async def faults_get(sim: Simulator, request: Request) -> Any:
 
 async def faults_add(sim: Simulator, request: Request) -> Any:
     body = await body_of(request, FAULT_FIELDS)
-    with sim.lock:
-        return sim.faults.add(**body).to_dict()
+    return sim.faults.add(**body).to_dict()
 
 
 async def faults_messages(sim: Simulator, request: Request) -> Any:
     body = await body_of(request, MESSAGE_FAULT_FIELDS)
     if "code" not in body:
         raise INVALID_PARAMETER("missing field 'code'")
-    with sim.lock:
-        return sim.faults.fail_next_message(**body).to_dict()
+    return sim.faults.fail_next_message(**body).to_dict()
 
 
 async def faults_clear(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        sim.faults.clear()
+    sim.faults.clear()
     return {"success": True}
 
 
@@ -70,24 +67,20 @@ async def tokens_add(sim: Simulator, request: Request) -> Any:
     scopes = body.pop("scopes", ["messaging", "management"])
     if not isinstance(scopes, list):
         raise INVALID_PARAMETER("scopes must be a list such as [\"messaging\"]")
-    with sim.lock:
-        return _token(sim.tokens.add(scopes=scopes, **body))
+    return _token(sim.tokens.add(scopes=scopes, **body))
 
 
 async def tokens_delete(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        sim.tokens.revoke(request.path_params["value"])
+    sim.tokens.revoke(request.path_params["value"])
     return {"success": True}
 
 
 async def limits_get(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        return sim.limits.usage()
+    return sim.limits.usage()
 
 
 async def limits_clear(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        sim.limits.clear()
+    sim.limits.clear()
     return {"success": True}
 
 

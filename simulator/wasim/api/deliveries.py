@@ -41,11 +41,7 @@ async def webhook_target(sim: Simulator, request: Request) -> Any:
         await run_in_threadpool(engine.set_target, url, app_secret=secret,
                                 verify_token=token, path=path)
     else:
-        with sim.lock:
-            if secret is not None:
-                sim.world.app_secret = secret
-            if token is not None:
-                sim.world.verify_token = token
+        sim.set_webhook_credentials(app_secret=secret, verify_token=token)
     verification = engine.verification
     return {"url": sim.world.webhook_url,
             "verification": verification.to_dict() if verification else None}
@@ -73,8 +69,7 @@ async def drills_get(sim: Simulator, request: Request) -> Any:
 
 async def drills_delete(sim: Simulator, request: Request) -> Any:
     engine = _engine(sim)
-    with sim.lock:
-        engine.clear_drills()
+    engine.clear_drills()
     return engine.drills.to_dict()
 
 
@@ -82,19 +77,18 @@ async def drill(sim: Simulator, request: Request) -> Any:
     body = await _object(request)
     engine = _engine(sim)
     kind = request.path_params["kind"]
-    with sim.lock:
-        if kind == "duplicate":
-            engine.duplicate(body.get("times", 1), webhook_id=_text(body, "webhook_id"))
-        elif kind == "reorder":
-            engine.reorder(body.get("count", 2))
-        elif kind == "delay":
-            by = body.get("by", "60s")
-            if isinstance(by, bool) or not isinstance(by, str | int | float):
-                raise INVALID_PARAMETER("field 'by' must be a duration such as '30s'")
-            engine.delay(by, body.get("times", 1))
-        else:
-            raise INVALID_PARAMETER(
-                f"unknown drill {kind!r}; drills are duplicate, reorder and delay")
+    if kind == "duplicate":
+        engine.duplicate(body.get("times", 1), webhook_id=_text(body, "webhook_id"))
+    elif kind == "reorder":
+        engine.reorder(body.get("count", 2))
+    elif kind == "delay":
+        by = body.get("by", "60s")
+        if isinstance(by, bool) or not isinstance(by, str | int | float):
+            raise INVALID_PARAMETER("field 'by' must be a duration such as '30s'")
+        engine.delay(by, body.get("times", 1))
+    else:
+        raise INVALID_PARAMETER(
+            f"unknown drill {kind!r}; drills are duplicate, reorder and delay")
     return engine.drills.to_dict()
 
 

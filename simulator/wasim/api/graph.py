@@ -23,7 +23,7 @@ from starlette.types import Scope
 from wasim.api.auth import bearer, check_token
 from wasim.api.envelope import error_response, unknown_path
 from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
-from wasim.platform.hooks import GraphCall, Interference
+from wasim.platform.hooks import Interference
 from wasim.simulation import Simulator
 from wasim.world.journal import RequestRecord
 from wasim.world.models import Token
@@ -180,10 +180,8 @@ async def admit(sim: Simulator, method: str, path: str, version: str | None,
     if version is not None and not valid_version(version):
         raise unknown_path(method, path)
     token = bearer(authorization, query_token)
-    with sim.lock:
-        sim.run_due()
-        known = check_token(sim.world, token, sim.clock.now, scope)
-        interference = _interference(sim, GraphCall(method, path, known))
+    known, interference = sim._core.admit(
+        method, path, lambda world: check_token(world, token, sim.clock.now, scope))
     if interference.delay > 0:
         await asyncio.sleep(interference.delay)
     if interference.error is not None:
@@ -246,19 +244,7 @@ def failure_answer(sim: Simulator, exc: Exception) -> tuple[int, int, Response]:
     envelope for a ``GraphError``; for anything else (a bug of ours) still an envelope
     (``API_UNKNOWN``), never a traceback."""
     error = exc if isinstance(exc, GraphError) else API_UNKNOWN()
-    return error.http_status, error.code, error_response(error, sim.ids.fbtrace_id())
-
-
-def _interference(sim: Simulator, call: GraphCall) -> Interference:
-    """Ask ``sim.call_hooks`` (faults, call limits) about ``call``; the first error wins."""
-    delay = 0.0
-    for hook in sim.call_hooks:
-        found = hook(call)
-        if found is not None:
-            delay += found.delay
-            if found.error is not None:
-                return Interference(delay, found.error)
-    return Interference(delay) if delay else NO_INTERFERENCE
+    return error.http_status, error.code, error_response(error, sim._core.ids.fbtrace_id())
 
 
 async def send_message(sim: Simulator, request: Request) -> Any:
@@ -268,11 +254,8 @@ async def send_message(sim: Simulator, request: Request) -> Any:
 
 
 def send_parsed(sim: Simulator, body: Any, object_id: str, version: str) -> dict[str, Any]:
-    """The send itself, under the lock, then the work it made due (its statuses)."""
-    with sim.lock:
-        result = sim.backend.send(object_id, body, version)
-        sim.run_due()
-    return result
+    """The send itself, then the work it made due (its statuses)."""
+    return sim.send(body, object_id, api_version=version)
 
 
 async def not_found_error(request: Request, exc: Exception) -> Response:
@@ -286,4 +269,4 @@ async def not_found(request: Request) -> Response:
     error = unknown_path(request.method, request.url.path)
     sim.requests.append(RequestRecord(request.method, request.url.path, error.http_status,
                                       sim.clock.now(), None, error.code, implemented=False))
-    return error_response(error, sim.ids.fbtrace_id())
+    return error_response(error, sim._core.ids.fbtrace_id())

@@ -47,9 +47,8 @@ async def upload(sim: Simulator, request: Request) -> Any:
         raise
     except Exception:
         raise INVALID_PARAMETER("The request body is not valid multipart/form-data.") from None
-    with sim.lock:
-        media_id = sim.media.upload(data, mime, request.path_params["object_id"],
-                                    filename=filename)
+    media_id = sim.media.upload(data, mime, request.path_params["object_id"],
+                                filename=filename)
     return {"id": media_id}
 
 
@@ -63,8 +62,7 @@ async def media_get(sim: Simulator, request: Request, object_id: str) -> Any:
         return None
     require_scope(request.state.token, "messaging")
     base = str(request.base_url)
-    with sim.lock:
-        return sim.media.describe(object_id, base, request.query_params.get("phone_number_id"))
+    return sim.media.describe(object_id, base, request.query_params.get("phone_number_id"))
 
 
 async def media_delete(sim: Simulator, request: Request, object_id: str) -> Any:
@@ -72,8 +70,7 @@ async def media_delete(sim: Simulator, request: Request, object_id: str) -> Any:
     if not _is_media(sim, object_id):
         return None
     require_scope(request.state.token, "messaging")
-    with sim.lock:
-        return sim.media.delete(object_id, request.query_params.get("phone_number_id"))
+    return sim.media.delete(object_id, request.query_params.get("phone_number_id"))
 
 
 async def download(request: Request) -> Response:
@@ -82,13 +79,12 @@ async def download(request: Request) -> Response:
     try:
         token = bearer(request.headers.get("authorization"),
                        request.query_params.get("access_token"))
-        with sim.lock:
-            check_token(sim.world, token, sim.clock.now, None)
-            record = sim.media.download(request.query_params.get("hash"))
+        check_token(sim.world, token, sim.clock.now, None)
+        record = sim.media.download(request.query_params.get("hash"))
     except GraphError as error:
-        return error_response(error, sim.ids.fbtrace_id())
+        return error_response(error, sim._core.ids.fbtrace_id())
     except Exception:
-        return error_response(API_UNKNOWN(), sim.ids.fbtrace_id())
+        return error_response(API_UNKNOWN(), sim._core.ids.fbtrace_id())
     name = record.filename or record.id
     headers = {"content-disposition": f'attachment; filename="{name}"'}
     return Response(record.data, media_type=record.mime_type, headers=headers)
@@ -109,11 +105,10 @@ async def control_media(sim: Simulator, request: Request) -> Any:
     for key in ("filename", "phone_number_id", "id"):
         if body.get(key) is not None and not isinstance(body[key], str):
             raise INVALID_PARAMETER(f"{key} must be a string")
-    with sim.lock:
-        media_id = sim.media.upload(data, body["mime_type"], body.get("phone_number_id"),
-                                    filename=body.get("filename"),
-                                    inbound=bool(body.get("inbound", False)),
-                                    media_id=body.get("id"))
+    media_id = sim.media.upload(data, body["mime_type"], body.get("phone_number_id"),
+                                filename=body.get("filename"),
+                                inbound=bool(body.get("inbound", False)),
+                                media_id=body.get("id"))
     return {"id": media_id}
 
 

@@ -20,53 +20,44 @@ async def phone_get(sim: Simulator, request: Request, object_id: str) -> Any:
     if sim.world.phone(object_id) is None:
         return None
     require_scope(request.state.token, MANAGEMENT)
-    with sim.lock:
-        return sim.phones.view(object_id, request.query_params.get("fields"))
+    return sim.phones.view(object_id, request.query_params.get("fields"))
 
 
 async def phone_numbers(sim: Simulator, request: Request) -> Any:
     """``GET /{WABA-ID}/phone_numbers[?fields=…]``."""
-    with sim.lock:
-        return sim.phones.listing(request.path_params["object_id"],
-                                  request.query_params.get("fields"))
+    return sim.phones.listing(request.path_params["object_id"],
+                              request.query_params.get("fields"))
 
 
 async def register(sim: Simulator, request: Request) -> Any:
     body = await json_body(request)
-    with sim.lock:
-        return sim.phones.register(request.path_params["object_id"], body)
+    return sim.phones.register(request.path_params["object_id"], body)
 
 
 async def deregister(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        return sim.phones.deregister(request.path_params["object_id"])
+    return sim.phones.deregister(request.path_params["object_id"])
 
 
 async def profile_get(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        return sim.phones.profile(request.path_params["object_id"],
-                                  request.query_params.get("fields"))
+    return sim.phones.profile(request.path_params["object_id"],
+                              request.query_params.get("fields"))
 
 
 async def profile_post(sim: Simulator, request: Request) -> Any:
     body = await json_body(request)
-    with sim.lock:
-        return sim.phones.update_profile(request.path_params["object_id"], body)
+    return sim.phones.update_profile(request.path_params["object_id"], body)
 
 
 async def apps_get(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        return sim.phones.subscribed_apps(request.path_params["object_id"])
+    return sim.phones.subscribed_apps(request.path_params["object_id"])
 
 
 async def apps_post(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        return sim.phones.subscribe(request.path_params["object_id"], True)
+    return sim.phones.subscribe(request.path_params["object_id"], True)
 
 
 async def apps_delete(sim: Simulator, request: Request) -> Any:
-    with sim.lock:
-        return sim.phones.subscribe(request.path_params["object_id"], False)
+    return sim.phones.subscribe(request.path_params["object_id"], False)
 
 
 objects.register("GET", phone_get)

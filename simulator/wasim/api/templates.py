@@ -46,16 +46,14 @@ async def template_body(request: Request) -> Any:
 async def create(sim: Simulator, request: Request) -> Any:
     """``POST /{version}/{WABA-ID}/message_templates``: ``{id, status, category}``."""
     body = await template_body(request)
-    with sim.lock:
-        result = sim.templates.create(request.path_params["object_id"], body)
-        sim.run_due()
+    result = sim.templates.create(request.path_params["object_id"], body)
+    sim.tick()
     return result
 
 
 async def list_templates(sim: Simulator, request: Request) -> Any:
     """``GET /{version}/{WABA-ID}/message_templates`` with ``next``/``previous`` links."""
-    with sim.lock:
-        result = sim.templates.list(request.path_params["object_id"], request.query_params)
+    result = sim.templates.list(request.path_params["object_id"], request.query_params)
     has_next, has_previous = result.pop("has_next"), result.pop("has_previous")
     paging = result.get("paging")
     if paging is not None:
@@ -70,8 +68,7 @@ async def list_templates(sim: Simulator, request: Request) -> Any:
 
 async def delete(sim: Simulator, request: Request) -> Any:
     """``DELETE /{version}/{WABA-ID}/message_templates?name=…|hsm_id=…|hsm_ids=[…]``."""
-    with sim.lock:
-        return sim.templates.delete(request.path_params["object_id"], request.query_params)
+    return sim.templates.delete(request.path_params["object_id"], request.query_params)
 
 
 async def message_templates(sim: Simulator, request: Request) -> Any:
@@ -81,23 +78,20 @@ async def message_templates(sim: Simulator, request: Request) -> Any:
 
 async def get_template(sim: Simulator, request: Request, object_id: str) -> Any:
     """``GET /{version}/{TEMPLATE_ID}`` (``?fields=`` selects)."""
-    with sim.lock:
-        if sim.templates.find(object_id) is None:
-            return None
-        require_scope(request.state.token, "management")
-        return sim.templates.get(object_id, request.query_params.get("fields"))
+    if sim.templates.find(object_id) is None:
+        return None
+    require_scope(request.state.token, "management")
+    return sim.templates.get(object_id, request.query_params.get("fields"))
 
 
 async def edit_template(sim: Simulator, request: Request, object_id: str) -> Any:
     """``POST /{version}/{TEMPLATE_ID}``: the edit of §2.2 → ``{"success": true}``."""
-    with sim.lock:
-        if sim.templates.find(object_id) is None:
-            return None
+    if sim.templates.find(object_id) is None:
+        return None
     require_scope(request.state.token, "management")
     body = await template_body(request)
-    with sim.lock:
-        result = sim.templates.edit(object_id, body)
-        sim.run_due()
+    result = sim.templates.edit(object_id, body)
+    sim.tick()
     return result
 
 
@@ -117,18 +111,16 @@ def graph_routes() -> list[BaseRoute]:
 async def control_get(sim: Simulator, request: Request) -> Any:
     """``GET /_sim/templates/{ref}?language=``: the template with its decision."""
     ref, language = request.path_params["ref"], request.query_params.get("language")
-    with sim.lock:
-        template = sim.templates.resolve(ref, language)
-        return {**sim.templates.show(template),
-                "decision": sim.templates.decision(template.id)}
+    template = sim.templates.resolve(ref, language)
+    return {**sim.templates.show(template),
+            "decision": sim.templates.decision(template.id)}
 
 
 async def control_list(sim: Simulator, request: Request) -> Any:
     """``GET /_sim/templates``: every template of every account, with its decision."""
-    with sim.lock:
-        return {"data": [{**sim.templates.show(t), "waba_id": a.waba_id,
-                          "decision": sim.templates.decision(t.id)}
-                         for a in sim.world.accounts.values() for t in a.templates.values()]}
+    return {"data": [{**sim.templates.show(t), "waba_id": a.waba_id,
+                      "decision": sim.templates.decision(t.id)}
+                     for a in sim.world.accounts.values() for t in a.templates.values()]}
 
 
 async def control_action(sim: Simulator, request: Request) -> Any:
@@ -151,11 +143,10 @@ async def control_action(sim: Simulator, request: Request) -> Any:
     if "impending" in body and not isinstance(body["impending"], bool):
         raise INVALID_PARAMETER("field 'impending' must be true or false")
     ref = request.path_params["ref"]
-    with sim.lock:
-        sim.run_due()
-        verb = getattr(sim.templates, action)
-        result: Any = verb(ref, **body)
-        sim.run_due()
+    sim.tick()
+    verb = getattr(sim.templates, action)
+    result: Any = verb(ref, **body)
+    sim.tick()
     return result
 
 

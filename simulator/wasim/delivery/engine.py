@@ -20,19 +20,19 @@ import secrets
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from wasim.asgi import sync_client
 from wasim.clock import Job, parse_duration, parse_instant
+from wasim.core import Core, Feature, JobHandler, locked
 from wasim.errors import INVALID_PARAMETER
 from wasim.platform.webhooks import encode, sign
-from wasim.simulation import Simulator
 from wasim.world.journal import Webhook
 
 CallableTarget = Callable[[dict[str, str], bytes], "int | None"]
@@ -228,16 +228,24 @@ def _is_asgi(target: Any) -> bool:
     return inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(call)
 
 
-class DeliveryEngine:
+class DeliveryEngine(Feature):
     """Delivers a simulator's webhooks to one target, with retries, a log and drills.
 
+    A feature of the simulator (``Simulator.attach`` makes one and plugs it in): its
+    retries are scheduled jobs, its log is the ``deliveries`` part of a state export,
+    and ``advance`` lets it settle between steps.
+
     Args:
-        sim: The simulator whose webhooks are delivered (the engine becomes its sink).
+        sim: The core of the simulator whose webhooks are delivered (the engine becomes
+            its sink).
         timeout: Seconds to wait for the receiver on each request.
     """
 
-    def __init__(self, sim: Simulator, *, timeout: float = 5.0) -> None:
+    part = "deliveries"
+
+    def __init__(self, sim: Core, *, timeout: float = 5.0) -> None:
         self.sim = sim
+        self._core = sim
         self.target: Target = None
         self.path = "/webhook"
         self.verification: Verification | None = None
@@ -259,14 +267,16 @@ class DeliveryEngine:
         self._asgi: httpx.Client | None = None
         self._threads: list[threading.Thread] = []
         self._start_worker()
-        sim.job_handlers[RETRY_JOB] = self._retry_job
-        sim.on_reset.append(self._on_reset)
-        sim.settle_hooks.append(self.flush)
-        sim.state_parts["deliveries"] = (self.export, self.load)
-        imported = sim.imported_parts.pop("deliveries", None)
-        if imported is not None:
-            with sim.lock:
-                self.load(imported)
+        sim.plug(self)
+
+    def jobs(self) -> Mapping[str, JobHandler]:
+        return {RETRY_JOB: self._retry_job}
+
+    def reset(self) -> None:
+        self._on_reset()
+
+    def settle(self) -> object:
+        return self.flush()
 
     # --- the target ----------------------------------------------------------------
 
@@ -566,6 +576,7 @@ class DeliveryEngine:
 
     # --- drills ----------------------------------------------------------------------
 
+    @locked
     def duplicate(self, times: int = 1, webhook_id: str | None = None) -> None:
         """POST the next ``times`` webhooks twice, or one logged webhook once more."""
         if webhook_id is not None:
@@ -575,12 +586,14 @@ class DeliveryEngine:
             return
         self.drills.duplicate = _count(times)
 
+    @locked
     def reorder(self, count: int = 2) -> None:
         """Hold the next ``count`` webhooks, then POST them in reverse order (§5.3)."""
         if _count(count) < 2:
             raise INVALID_PARAMETER("reorder needs a count of at least 2")
         self.drills.reorder = count
 
+    @locked
     def delay(self, by: str | float | timedelta = "60s", times: int = 1) -> None:
         """Hold the next ``times`` webhooks for ``by`` on the simulated clock."""
         self.drills.delay_by = by if isinstance(by, timedelta) else parse_duration(by)
@@ -592,6 +605,7 @@ class DeliveryEngine:
         for delivery_id in reversed(held):
             self._enqueue(delivery_id, self.deliveries[delivery_id].created_at)
 
+    @locked
     def clear_drills(self) -> None:
         self.release_held()
         self.drills = Drills()
@@ -668,23 +682,13 @@ class DeliveryEngine:
                     "data": [d.to_dict() | {"attempts_log": logs.get(d.id, [])}
                              for d in chosen]}
 
-    def _stash(self, data: Any) -> None:
-        """After close: keep an imported log for the next engine attached to the sim."""
-        if data is not None:
-            self.sim.imported_parts["deliveries"] = data
-
     def close(self) -> None:
         """Stop the worker and detach from the simulator (queued deliveries stay pending)."""
         sim = self.sim
         with sim.lock:
             if sim.sink is self:
                 sim.sink = None
-            if self.flush in sim.settle_hooks:
-                sim.settle_hooks.remove(self.flush)
-            if sim.job_handlers.get(RETRY_JOB) == self._retry_job:
-                del sim.job_handlers[RETRY_JOB]
-            if sim.state_parts.get("deliveries") == (self.export, self.load):
-                sim.state_parts["deliveries"] = (self.export, self._stash)
+            sim.unplug(self)
         with self._cond:
             self._closed = True
             self._cond.notify_all()
@@ -701,25 +705,26 @@ def _count(value: Any) -> int:
     return value
 
 
-def attach(sim: Simulator, target: Target = None, *, app_secret: str | None = None,
+class Host(Protocol):
+    """A simulator, as :func:`attach` and :func:`engine_of` see it."""
+
+    @property
+    def delivery(self) -> DeliveryEngine | None: ...
+
+    def attach(self, target: Target = None, *, app_secret: str | None = None,
+               verify_token: str | None = None, path: str | None = None,
+               timeout: float = 5.0) -> DeliveryEngine: ...
+
+
+def attach(sim: Host, target: Target = None, *, app_secret: str | None = None,
            verify_token: str | None = None, path: str | None = None,
            timeout: float = 5.0) -> DeliveryEngine:
-    """Make ``sim`` deliver its webhooks to ``target`` (default: the world's webhook_url).
-
-    Reuses the engine already attached, if any. Setting a target runs the handshake;
-    its result is in ``engine.verification``.
-    """
-    engine = engine_of(sim)
-    if engine is None:
-        engine = DeliveryEngine(sim, timeout=timeout)
-        sim.sink = engine
-    if target is None:
-        target = sim.world.webhook_url
-    if target is not None or app_secret is not None or verify_token is not None:
-        engine.set_target(target, app_secret=app_secret, verify_token=verify_token, path=path)
-    return engine
+    """``sim.attach(...)``: make ``sim`` deliver its webhooks to ``target`` (default: the
+    world's webhook_url), reusing the engine already attached, if any."""
+    return sim.attach(target, app_secret=app_secret, verify_token=verify_token, path=path,
+                      timeout=timeout)
 
 
-def engine_of(sim: Simulator) -> DeliveryEngine | None:
-    """The delivery engine attached to ``sim``, if any."""
-    return sim.sink if isinstance(sim.sink, DeliveryEngine) else None
+def engine_of(sim: Host) -> DeliveryEngine | None:
+    """The delivery engine attached to ``sim``, if any (``sim.delivery``)."""
+    return sim.delivery

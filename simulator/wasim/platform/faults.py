@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import fnmatch
 import random
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from wasim.core import Core, Feature, locked
 from wasim.errors import INVALID_PARAMETER, GraphError, by_code
 from wasim.platform.hooks import GraphCall, Interference
 from wasim.platform.send_hooks import SendAttempt, SendHook
-from wasim.world.state import WorldSettings
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 RATE_LIMIT_CODES = (130429, 131056)
@@ -118,18 +117,15 @@ class MessageFault:
                 "remaining": self.times - self.fired}
 
 
-class Faults(SendHook):
+class Faults(Feature, SendHook):
     """The armed faults of one simulator.
 
     Args:
-        settings: Reads the world's settings (for the HTTP status of rate-limit codes).
-        resolve: Turns a customer alias or number into a wa_id.
+        core: Its world's settings (the HTTP status of rate-limit codes) and customers.
     """
 
-    def __init__(self, settings: Callable[[], WorldSettings],
-                 resolve: Callable[[str], str]) -> None:
-        self._settings = settings
-        self._resolve = resolve
+    def __init__(self, core: Core) -> None:
+        self._core = core
         self.calls: list[CallFault] = []
         self.messages: list[MessageFault] = []
         self._next = 0
@@ -138,6 +134,7 @@ class Faults(SendHook):
         self._next += 1
         return f"fault-{self._next}"
 
+    @locked
     def add(self, method: str | None = None, path: str | None = None, *,
             code: int | None = None, status: int | None = None, details: str | None = None,
             times: int | None = None, every: int | None = None, share: float | None = None,
@@ -203,6 +200,7 @@ class Faults(SendHook):
             raise INVALID_PARAMETER(f"share must be a number in (0, 1], got {share!r}")
         return float(share)
 
+    @locked
     def fail_next_message(self, code: int, to: str | None = None, times: int = 1,
                           details: str | None = None) -> MessageFault:
         """The next ``times`` accepted sends (to ``to``) fail later with ``code``.
@@ -216,11 +214,12 @@ class Faults(SendHook):
         count = _positive("times", times) or 1
         if to is not None and not isinstance(to, str):
             raise INVALID_PARAMETER("to must be a customer (alias or phone number)")
-        fault = MessageFault(self._id(), checked, self._resolve(to) if to else None, count,
-                             details)
+        wa_id = self._core.world.resolve_customer(to) if to else None
+        fault = MessageFault(self._id(), checked, wa_id, count, details)
         self.messages.append(fault)
         return fault
 
+    @locked
     def clear(self) -> None:
         """Disarm every fault."""
         self.calls.clear()
@@ -232,6 +231,7 @@ class Faults(SendHook):
         self.clear()
         self._next = 0
 
+    @locked
     def to_dict(self) -> dict[str, Any]:
         return {"calls": [f.to_dict() for f in self.calls],
                 "messages": [f.to_dict() for f in self.messages]}
@@ -253,7 +253,7 @@ class Faults(SendHook):
         if fault.status is not None:
             error.http_status = fault.status
         elif fault.code in RATE_LIMIT_CODES:
-            error.http_status = self._settings().rate_limit_http_status
+            error.http_status = self._core.world.settings.rate_limit_http_status
         return error
 
     def async_failure(self, attempt: SendAttempt, in_window: bool,

@@ -8,11 +8,10 @@ counters are run-time state: cleared on reset, not part of a state export.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from wasim.clock import Clock
+from wasim.core import Core, Feature, locked
 from wasim.errors import GraphError, by_code
 from wasim.platform.hooks import GraphCall, Interference
 from wasim.platform.send_hooks import SendAttempt, SendHook
@@ -24,23 +23,26 @@ MESSAGING_EDGES = frozenset({"messages", "media"})
 MESSAGING_SUFFIXES = ("/messages", "/media")
 
 
-class Limiter(SendHook):
+class Limiter(Feature, SendHook):
     """Counters behind the §6 limits.
 
     Args:
-        world: Returns the current world (for settings and object lookups).
-        clock: The one clock.
+        core: The world (for settings and object lookups) and the clock.
     """
 
-    def __init__(self, world: Callable[[], World], clock: Clock) -> None:
-        self._world = world
-        self._clock = clock
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._clock = core.clock
         self.sends: dict[str, deque[datetime]] = defaultdict(deque)
         self.pairs: dict[tuple[str, str], limits.PairState] = {}
         self.reached: dict[str, dict[str, datetime]] = defaultdict(dict)
         self.calls: dict[str, deque[datetime]] = defaultdict(deque)
         self.app_calls: deque[datetime] = deque()
 
+    def reset(self) -> None:
+        self.clear()
+
+    @locked
     def clear(self) -> None:
         """Forget every counter (a fresh second, pair, day and hour)."""
         self.sends.clear()
@@ -52,7 +54,7 @@ class Limiter(SendHook):
     # --- sends ---------------------------------------------------------------------
 
     def check(self, attempt: SendAttempt) -> None:
-        settings = self._world().settings
+        settings = self._core.world.settings
         status = settings.rate_limit_http_status
         if settings.throughput_limit:
             limit = settings.throughput_mps or attempt.phone.throughput
@@ -70,7 +72,7 @@ class Limiter(SendHook):
 
     def async_failure(self, attempt: SendAttempt, in_window: bool,
                       category: str | None) -> GraphError | None:
-        settings = self._world().settings
+        settings = self._core.world.settings
         if in_window or not settings.messaging_limit:
             return None
         tier = MESSAGING_TIERS[settings.messaging_limit_tier]
@@ -91,7 +93,7 @@ class Limiter(SendHook):
 
     def on_call(self, call: GraphCall) -> Interference | None:
         """Count ``call`` against the app budget and its WABA's management budget."""
-        world = self._world()
+        world = self._core.world
         settings = world.settings
         waba_id = management_waba(world, call) if settings.management_call_limit else None
         if waba_id is None and settings.app_calls_per_hour is None:
@@ -109,6 +111,7 @@ class Limiter(SendHook):
         error = limits.call_budget(self.calls[waba_id], now, limit, False)
         return Interference(error=error) if error is not None else None
 
+    @locked
     def usage(self) -> dict[str, Any]:
         """What the counters hold now (for ``GET /_sim/limits``)."""
         now = self._clock.now()

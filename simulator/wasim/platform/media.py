@@ -9,18 +9,15 @@ the world.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from wasim.clock import Clock
+from wasim.core import Core, Feature, locked
 from wasim.errors import INVALID_PARAMETER, INVALID_VALUE, GraphError
-from wasim.ids import IdGenerator
 from wasim.platform.messaging import unknown_object
 from wasim.platform.send_hooks import SendAttempt, SendHook
 from wasim.rules import media as rules
 from wasim.world.parts import MediaFile, MediaUrl
-from wasim.world.state import World
 
 DOWNLOAD_PATH = "/whatsapp_business/attachments/"
 
@@ -32,28 +29,27 @@ def expired_url() -> GraphError:
         "with GET /{media-id}.", details="", http_status=404)
 
 
-class MediaStore(SendHook):
-    """The media of the simulator's current world.
+class MediaStore(Feature, SendHook):
+    """The media of the world.
 
     Args:
-        world: Returns the current world (replaced on reset and import).
-        clock: The one clock.
-        ids: Mints media ids and URL hashes.
+        core: The world, the clock, and the ids that mint media ids and URL hashes.
     """
 
-    def __init__(self, world: Callable[[], World], clock: Clock, ids: IdGenerator) -> None:
-        self._world = world
-        self._clock = clock
-        self._ids = ids
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._clock = core.clock
+        self._ids = core.ids
 
     def _records(self) -> dict[str, MediaFile]:
-        return self._world().media.files
+        return self._core.world.media.files
 
     def _urls(self) -> dict[str, MediaUrl]:
-        return self._world().media.urls
+        return self._core.world.media.urls
 
     # --- upload --------------------------------------------------------------------
 
+    @locked
     def upload(self, data: bytes, mime_type: str, phone_number_id: str | None = None, *,
                filename: str | None = None, inbound: bool = False,
                media_id: str | None = None) -> str:
@@ -68,7 +64,7 @@ class MediaStore(SendHook):
             media_id: Pin the id (tests and scenarios that name their media); default a
                 fresh one.
         """
-        world = self._world()
+        world = self._core.world
         phone = phone_number_id or world.first_phone().id
         if world.phone(phone) is None:
             raise unknown_object(phone)
@@ -100,11 +96,12 @@ class MediaStore(SendHook):
                 f"media {media_id} was not uploaded on {phone_number_id}")
         return found
 
+    @locked
     def describe(self, media_id: str, base_url: str,
                  phone_number_id: str | None = None) -> dict[str, Any]:
         """``GET /{media-id}``: a fresh download URL, valid ``media_url_ttl`` seconds."""
         found = self.record(media_id, phone_number_id)
-        expires = self._clock.now() + timedelta(seconds=self._world().settings.media_url_ttl)
+        expires = self._clock.now() + timedelta(seconds=self._core.world.settings.media_url_ttl)
         token = self._ids.token(16)
         self._urls()[token] = MediaUrl(media_id, expires)
         url = (f"{base_url.rstrip('/')}{DOWNLOAD_PATH}?mid={media_id}"
@@ -112,6 +109,7 @@ class MediaStore(SendHook):
         return {"messaging_product": "whatsapp", "url": url, "mime_type": found.mime_type,
                 "sha256": found.sha256, "file_size": str(found.file_size), "id": media_id}
 
+    @locked
     def download(self, token: str | None) -> MediaFile:
         """The file behind a URL from :meth:`describe` (404 once it has expired)."""
         url = self._urls().get(token or "")
@@ -122,6 +120,7 @@ class MediaStore(SendHook):
             raise expired_url()
         return found
 
+    @locked
     def delete(self, media_id: str, phone_number_id: str | None = None) -> dict[str, Any]:
         """``DELETE /{media-id}``: ``{"success": true}``; its URLs stop working."""
         self.record(media_id, phone_number_id)
@@ -130,6 +129,7 @@ class MediaStore(SendHook):
             del self._urls()[token]
         return {"success": True}
 
+    @locked
     def info(self, media_id: str) -> dict[str, Any] | None:
         """``sim.media_info``: the media's id, type, hash and size, or ``None``."""
         try:
@@ -158,7 +158,7 @@ class MediaStore(SendHook):
         §8: uploaded ids are valid 30 days, customers' media 7 days; deleted media is
         gone. ``link`` media is accepted without fetching anything.
         """
-        if not self._world().settings.media_checks:
+        if not self._core.world.settings.media_checks:
             return
         for _, path, media_id in self._referenced(attempt):
             found = self._records().get(media_id)
@@ -169,7 +169,7 @@ class MediaStore(SendHook):
 
     def async_failure(self, attempt: SendAttempt, in_window: bool,
                       category: str | None) -> GraphError | None:
-        if not self._world().settings.media_checks:
+        if not self._core.world.settings.media_checks:
             return None
         for message_type, _, media_id in self._referenced(attempt):
             found = self._records().get(media_id)

@@ -7,11 +7,12 @@ clock and hands webhook bodies to ``emit``. It knows nothing of HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from wasim.clock import Clock, Job, Schedule
+from wasim.clock import Job
+from wasim.core import Core, Feature, JobHandler
 from wasim.errors import (
     INVALID_PARAMETER,
     INVALID_VALUE,
@@ -19,7 +20,6 @@ from wasim.errors import (
     GraphError,
     by_code,
 )
-from wasim.ids import IdGenerator
 from wasim.platform.charging import charge, record_referral
 from wasim.platform.lifecycle import delays_for, is_voice
 from wasim.platform.send_hooks import SendAttempt, SendHook
@@ -33,39 +33,31 @@ from wasim.platform.webhooks import (
 from wasim.rules import billing, payloads, templates, window
 from wasim.rules.categories import pricing_category
 from wasim.world.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
-from wasim.world.state import BusinessAccount, World
-
-Emit = Callable[..., object]
-"""``emit(waba_id, field, value, entry_time=False, at=None)``: hand a webhook ``value`` to
-the harness (``entry_time`` adds the integer ``entry[].time`` of template webhooks;
-``at``: when it was emitted, default now); ``value`` may be a function building it, run
-when the webhook is first read."""
+from wasim.world.state import BusinessAccount
 
 STATUS_ORDER = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 4, "failed": 5}
 
 
-class Backend:
-    """Applies the platform's rules to a world.
+class Backend(Feature):
+    """Applies the platform's rules to the core's world: the messaging feature.
 
     Args:
-        world: The state to read and write.
-        clock: The one clock.
-        ids: The id generator.
-        schedule: Where delayed work goes.
-        emit: Receives every webhook value.
+        core: The world, clock, ids, schedule, webhook emitter and send hooks it uses.
     """
 
-    def __init__(self, world: World, clock: Clock, ids: IdGenerator, schedule: Schedule,
-                 emit: Emit) -> None:
-        self.world = world
-        self.clock = clock
-        self.ids = ids
-        self.schedule = schedule
-        self.emit = emit
-        self.send_hooks: list[SendHook] = []
+    def __init__(self, core: Core) -> None:
+        self.world = core.world
+        self.clock = core.clock
+        self.ids = core.ids
+        self.schedule = core.schedule
+        self.emit = core.emit
+        self.send_hooks = core.send_hooks
         """Platform rules joined to every send (limits, media, registration)."""
         self._hook_key: tuple[SendHook, ...] | None = None
         self._hook_methods: tuple[list[Any], list[Any], list[Any]] = ([], [], [])
+
+    def jobs(self) -> Mapping[str, JobHandler]:
+        return {"status": self.run_status_job}
 
     # --- lookups -------------------------------------------------------------------
 

@@ -9,11 +9,10 @@ export/import.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from wasim.clock import Clock
+from wasim.core import Core, Feature, locked
 from wasim.errors import (
     INVALID_PARAMETER,
     NOT_REGISTERED,
@@ -24,7 +23,7 @@ from wasim.errors import (
 from wasim.platform.messaging import unknown_object
 from wasim.platform.send_hooks import SendAttempt, SendHook
 from wasim.world.models import PhoneNumber
-from wasim.world.state import BusinessAccount, World
+from wasim.world.state import BusinessAccount
 
 PHONE_FIELDS = (
     "id", "display_phone_number", "verified_name", "quality_rating",
@@ -71,32 +70,32 @@ def requested_fields(fields: str | None, default: tuple[str, ...], known: tuple[
     return wanted
 
 
-class Phones(SendHook):
-    """Phone-number operations on the simulator's current world.
+class Phones(Feature, SendHook):
+    """Phone-number operations on the world.
 
     Args:
-        world: Returns the current world.
-        clock: The one clock.
+        core: The world and the clock it uses.
     """
 
-    def __init__(self, world: Callable[[], World], clock: Clock) -> None:
-        self._world = world
-        self._clock = clock
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._clock = core.clock
 
     def _phone(self, phone_number_id: str) -> PhoneNumber:
-        phone = self._world().phone(phone_number_id)
+        phone = self._core.world.phone(phone_number_id)
         if phone is None:
             raise unknown_object(phone_number_id, "get")
         return phone
 
     def account(self, waba_id: str) -> BusinessAccount:
-        account = self._world().accounts.get(waba_id)
+        account = self._core.world.accounts.get(waba_id)
         if account is None:
             raise unknown_object(waba_id, "get")
         return account
 
     # --- the Graph view ------------------------------------------------------------
 
+    @locked
     def view(self, phone_number_id: str, fields: str | None = None,
              default: tuple[str, ...] = DEFAULT_FIELDS) -> dict[str, Any]:
         """``GET /{phone-number-id}[?fields=…]``."""
@@ -106,7 +105,7 @@ class Phones(SendHook):
         return {name: every[name] for name in names if every.get(name) is not None}
 
     def _all_fields(self, phone: PhoneNumber) -> dict[str, Any]:
-        world = self._world()
+        world = self._core.world
         tier = world.settings.messaging_limit_tier
         throughput = world.settings.throughput_mps or phone.throughput
         return {
@@ -126,6 +125,7 @@ class Phones(SendHook):
                                       if world.webhook_url else None),
         }
 
+    @locked
     def listing(self, waba_id: str, fields: str | None = None) -> dict[str, Any]:
         """``GET /{WABA-ID}/phone_numbers``: every number of the WABA, one page."""
         account = self.account(waba_id)
@@ -139,10 +139,11 @@ class Phones(SendHook):
         """At most 10 (de)registrations per number in 72 hours → 133016."""
         now = self._clock.now()
         recent = [at for at in phone.registration_attempts if at > now - REGISTRATION_SPAN]
-        if len(recent) >= REGISTRATION_ATTEMPTS and self._world().settings.registration_check:
+        if len(recent) >= REGISTRATION_ATTEMPTS and self._core.world.settings.registration_check:
             raise REGISTRATION_LIMIT()
         phone.registration_attempts = [*recent, now]
 
+    @locked
     def register(self, phone_number_id: str, body: Any) -> dict[str, Any]:
         """``POST /{phone-number-id}/register {"messaging_product", "pin"}``."""
         phone = self._phone(phone_number_id)
@@ -158,6 +159,7 @@ class Phones(SendHook):
         phone.registered = True
         return {"success": True}
 
+    @locked
     def deregister(self, phone_number_id: str) -> dict[str, Any]:
         """``POST /{phone-number-id}/deregister``: the number can no longer send."""
         phone = self._phone(phone_number_id)
@@ -167,11 +169,12 @@ class Phones(SendHook):
 
     def check(self, attempt: SendAttempt) -> None:
         """A send from an unregistered number → 133010 (sync, §4.3)."""
-        if not attempt.phone.registered and self._world().settings.registration_check:
+        if not attempt.phone.registered and self._core.world.settings.registration_check:
             raise NOT_REGISTERED()
 
     # --- business profile ------------------------------------------------------------
 
+    @locked
     def profile(self, phone_number_id: str, fields: str | None = None) -> dict[str, Any]:
         """``GET /{phone-number-id}/whatsapp_business_profile[?fields=…]``."""
         phone = self._phone(phone_number_id)
@@ -184,6 +187,7 @@ class Phones(SendHook):
         view["messaging_product"] = "whatsapp"
         return {"data": [view]}
 
+    @locked
     def update_profile(self, phone_number_id: str, body: Any) -> dict[str, Any]:
         """``POST /{phone-number-id}/whatsapp_business_profile``: ``{"success": true}``."""
         phone = self._phone(phone_number_id)
@@ -199,8 +203,9 @@ class Phones(SendHook):
     # --- subscribed apps -------------------------------------------------------------
 
     def _subscriptions(self) -> dict[str, bool]:
-        return self._world().subscribed_apps
+        return self._core.world.subscribed_apps
 
+    @locked
     def subscribed_apps(self, waba_id: str) -> dict[str, Any]:
         """``GET /{WABA-ID}/subscribed_apps``: the simulator's app, unless unsubscribed."""
         self.account(waba_id)
@@ -210,6 +215,7 @@ class Phones(SendHook):
                "link": f"https://www.facebook.com/games/?app_id={APP_ID}"}
         return {"data": [{"whatsapp_business_api_data": app}]}
 
+    @locked
     def subscribe(self, waba_id: str, subscribed: bool) -> dict[str, Any]:
         """``POST``/``DELETE /{WABA-ID}/subscribed_apps``: ``{"success": true}``."""
         self.account(waba_id)

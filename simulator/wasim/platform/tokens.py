@@ -6,32 +6,30 @@ scope) live in ``wasim.api.auth``; this module adds and removes tokens at run ti
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from wasim.clock import Clock, parse_duration, parse_instant
+from wasim.clock import parse_duration, parse_instant
+from wasim.core import Core, Feature, locked
 from wasim.errors import INVALID_PARAMETER
-from wasim.ids import IdGenerator
 from wasim.world.models import Token
-from wasim.world.state import World
 
 SCOPES = ("messaging", "management")
 
 
-class Tokens:
-    """The token book of the simulator's current world.
+class Tokens(Feature):
+    """The token book of the world (``expires_in`` counts from the clock's now).
 
     Args:
-        world: Returns the current world (it is replaced on reset and import).
-        clock: The one clock (``expires_in`` counts from its ``now``).
-        ids: Mints token values.
+        core: The world, clock and id generator it uses.
     """
 
-    def __init__(self, world: Callable[[], World], clock: Clock, ids: IdGenerator) -> None:
-        self._world = world
-        self._clock = clock
-        self._ids = ids
+    def __init__(self, core: Core) -> None:
+        self._core = core
+        self._clock = core.clock
+        self._ids = core.ids
 
+    @locked
     def add(self, value: str | None = None, scopes: Iterable[str] = SCOPES, *,
             expires_in: str | float | timedelta | None = None,
             expires_at: str | datetime | None = None) -> Token:
@@ -63,13 +61,15 @@ class Tokens:
         if value is not None and (not isinstance(value, str) or not value.strip()):
             raise INVALID_PARAMETER("value must be a non-empty string")
         token = Token(value or f"EAAW{self._ids.token(20)}", scope_set, expiry)
-        self._world().tokens[token.value] = token
+        self._core.world.tokens[token.value] = token
         return token
 
+    @locked
     def revoke(self, value: str) -> None:
         """Remove a token: calls with it then answer 401 / 190."""
-        if self._world().tokens.pop(value, None) is None:
+        if self._core.world.tokens.pop(value, None) is None:
             raise INVALID_PARAMETER(f"no token {value!r} in this world")
 
+    @locked
     def all(self) -> list[Token]:
-        return list(self._world().tokens.values())
+        return list(self._core.world.tokens.values())

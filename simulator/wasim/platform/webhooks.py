@@ -24,19 +24,6 @@ def unix(at: datetime) -> str:
     return str(int(at.timestamp()))
 
 
-def envelope(waba_id: str, field: str, value: dict[str, Any],
-             time: datetime | None = None) -> dict[str, Any]:
-    """``{"object": "whatsapp_business_account", "entry": [...]}`` with one change.
-
-    Template webhooks carry an integer ``entry[].time`` (§2.6); message webhooks do not.
-    """
-    entry: dict[str, Any] = {"id": waba_id}
-    if time is not None:
-        entry["time"] = int(time.timestamp())
-    entry["changes"] = [{"value": value, "field": field}]
-    return {"object": "whatsapp_business_account", "entry": [entry]}
-
-
 def metadata(phone: PhoneNumber) -> dict[str, Any]:
     return _metadata(phone.display_phone_number, phone.id)
 

@@ -11,13 +11,14 @@ import contextlib
 import logging
 import socket
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
 from wasim.api import create_app
+from wasim.core import Feature
 from wasim.serve.gcpolicy import StateFreezer
 from wasim.simulation import Simulator
 
@@ -43,6 +44,16 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
+class _OnReset(Feature):
+    """Calls ``action`` when the simulator is reset."""
+
+    def __init__(self, action: Callable[[], object]) -> None:
+        self._action = action
+
+    def reset(self) -> None:
+        self._action()
+
+
 def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlette:
     """``create_app(sim)`` plus a ticker that runs scheduled work as real time passes.
 
@@ -51,7 +62,7 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
     """
     app = create_app(sim)
     if freezer is not None:
-        sim.on_reset.append(freezer.thaw)
+        sim.plug(_OnReset(freezer.thaw))
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -59,8 +70,7 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
             while True:
                 await asyncio.sleep(TICK_SECONDS)
                 try:
-                    if sim.schedule.next_due() is not None:
-                        sim.run_due()
+                    sim.tick()
                 except Exception:  # a bug in a job: keep ticking (and collecting), say so
                     logger.exception("wasim: a scheduled job failed; the ticker goes on")
                 if freezer is not None:

@@ -10,10 +10,12 @@ announces one when the review rules read an approved UTILITY template as marketi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from wasim.clock import Job
+from wasim.core import JobHandler, locked
 from wasim.errors import INVALID_PARAMETER
 from wasim.rules.categories import ERAS
 from wasim.rules.review import REASONS, Verdict, category_audit
@@ -42,10 +44,9 @@ CATEGORY_JOB = "template_category"
 class Templates(TemplateManager):
     """``sim.templates``: management, review and the control verbs."""
 
-    def __init__(self, sim: Any) -> None:
-        super().__init__(sim)
-        sim.job_handlers[UNPAUSE_JOB] = self._run_unpause
-        sim.job_handlers[CATEGORY_JOB] = self._run_category
+    def jobs(self) -> Mapping[str, JobHandler]:
+        return {**super().jobs(), UNPAUSE_JOB: self._run_unpause,
+                CATEGORY_JOB: self._run_category}
 
     def _target(self, ref: str, language: str | None, action: str
                 ) -> tuple[BusinessAccount, Template]:
@@ -59,9 +60,10 @@ class Templates(TemplateManager):
         template.decision = {
             "rule": f"control:{action}", "by": "control", "status": template.status,
             "reason": template.rejected_reason or "NONE", "category": template.category,
-            "at": self.sim.clock.now().isoformat(), "explain": f"Decided by {action}().",
+            "at": self._core.clock.now().isoformat(), "explain": f"Decided by {action}().",
             **extra}
 
+    @locked
     def approve(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """PENDING / REJECTED / IN_APPEAL → APPROVED; webhook ``APPROVED``."""
         account, template = self._target(ref, language, "approve")
@@ -70,6 +72,7 @@ class Templates(TemplateManager):
         self.apply(account, template, verdict, by="control")
         return self.show(template)
 
+    @locked
     def reject(self, ref: str, reason: str = "INVALID_FORMAT",
                language: str | None = None) -> dict[str, Any]:
         """→ REJECTED with ``reason`` (§2.3 rejection reasons); webhook ``REJECTED``."""
@@ -83,6 +86,7 @@ class Templates(TemplateManager):
         self.apply(account, template, verdict, by="control")
         return self.show(template)
 
+    @locked
     def pause(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """APPROVED → PAUSED (first 3 h, second 6 h, then unpaused); third → DISABLED."""
         account, template = self._target(ref, language, "pause")
@@ -99,7 +103,7 @@ class Templates(TemplateManager):
             "title": title,
             "description": f"Your message template has been paused for {hours} hours "
                            "because of low quality."})
-        self.sim.schedule.add(self.sim.clock.now() + timedelta(hours=hours), UNPAUSE_JOB,
+        self._core.schedule.add(self._core.clock.now() + timedelta(hours=hours), UNPAUSE_JOB,
                               {"template_id": template.id, "pause": pauses})
         return self.show(template)
 
@@ -115,6 +119,7 @@ class Templates(TemplateManager):
         self.emit_status(account, template, "APPROVED", "NONE", other_info={
             "title": "UNPAUSE", "description": "Your message template has been unpaused."})
 
+    @locked
     def disable(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """APPROVED / PAUSED → DISABLED; webhook ``DISABLED`` with ``disable_info``."""
         account, template = self._target(ref, language, "disable")
@@ -124,12 +129,13 @@ class Templates(TemplateManager):
         template.status = "DISABLED"
         self._by_control(template, "disable")
         self.emit_status(account, template, "DISABLED", "NONE",
-                         disable_date=self.sim.clock.now(),
+                         disable_date=self._core.clock.now(),
                          other_info={"title": "DISABLED", "description":
                                      "Your message template has been disabled because of "
                                      "low quality."})
         return self.show(template)
 
+    @locked
     def reinstate(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """PAUSED / DISABLED / flagged → APPROVED; webhook ``REINSTATED``."""
         account, template = self._target(ref, language, "reinstate")
@@ -139,6 +145,7 @@ class Templates(TemplateManager):
         self.emit_status(account, template, "REINSTATED", "NONE")
         return self.show(template)
 
+    @locked
     def flag(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """Mark an APPROVED template at risk (still sendable); webhook ``FLAGGED``."""
         account, template = self._target(ref, language, "flag")
@@ -146,6 +153,7 @@ class Templates(TemplateManager):
         self.emit_status(account, template, "FLAGGED", "NONE")
         return self.show(template)
 
+    @locked
     def change_category(self, ref: str, category: str, impending: bool = False,
                         language: str | None = None) -> dict[str, Any]:
         """Re-categorise (§2.2): ``impending`` announces it 24 h ahead, else it is done now."""
@@ -156,17 +164,18 @@ class Templates(TemplateManager):
                                     f"{', '.join(accepted)}.")
         account, template = self._target(ref, language, "change_category")
         if impending:
-            due = self.sim.clock.now() + CATEGORY_NOTICE
+            due = self._core.clock.now() + CATEGORY_NOTICE
             template.correct_category = upper
-            self.sim._emit(account.waba_id, CATEGORY_FIELD,
+            self._core.emit(account.waba_id, CATEGORY_FIELD,
                            category_impending(template, self._shown(template), upper, due),
                            entry_time=True)
-            self.sim.schedule.add(due, CATEGORY_JOB, {"template_id": template.id,
+            self._core.schedule.add(due, CATEGORY_JOB, {"template_id": template.id,
                                                       "category": upper})
         else:
             self._complete_category(account, template, upper)
         return self.show(template)
 
+    @locked
     def audit(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """Run the post-approval category audit on one template now (§2.2).
 
@@ -194,7 +203,7 @@ class Templates(TemplateManager):
         template.category = category
         template.previous_category = previous
         template.correct_category = None
-        self.sim._emit(account.waba_id, CATEGORY_FIELD, category_completed(template, previous),
+        self._core.emit(account.waba_id, CATEGORY_FIELD, category_completed(template, previous),
                        entry_time=True)
 
     def _shown(self, template: Template) -> str:
@@ -206,6 +215,7 @@ class Templates(TemplateManager):
             return
         self._complete_category(found[0], found[1], job.data["category"])
 
+    @locked
     def set_quality(self, ref: str, score: str, language: str | None = None
                     ) -> dict[str, Any]:
         """Set the quality rating; webhook ``message_template_quality_update`` (M-TQ)."""
@@ -218,6 +228,6 @@ class Templates(TemplateManager):
         assert found is not None
         previous = template.quality_score
         template.quality_score = upper
-        self.sim._emit(found[0].waba_id, QUALITY_FIELD, quality_update(template, previous),
+        self._core.emit(found[0].waba_id, QUALITY_FIELD, quality_update(template, previous),
                        entry_time=True)
         return self.show(template)

@@ -3,7 +3,7 @@
 The one writer of templates after load: create / list / get / edit / delete as the Graph
 endpoints do them, the automatic review on the simulated clock (rules as data, see
 :mod:`wasim.rules.review`), and the control verbs of :mod:`wasim.templates.control`.
-Webhooks go out through the simulator's ``_emit`` path with ``entry[].time`` (§2.6).
+Webhooks go out through the core's ``emit`` with ``entry[].time`` (§2.6).
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from wasim.clock import Job
+from wasim.core import Core, Feature, JobHandler, locked
 from wasim.errors import INVALID_PARAMETER
 from wasim.platform.messaging import unknown_object
 from wasim.rules import template_create as create_rules
@@ -35,47 +36,47 @@ from wasim.world.models import Template
 from wasim.world.source import SourceError
 from wasim.world.state import BusinessAccount
 
-if TYPE_CHECKING:
-    from wasim.simulation import Simulator
-
 REVIEW_JOB = "template_review"
 _EDIT_KEYS = ("category", "components", "parameter_format", "message_send_ttl_seconds")
 
 
-class TemplateManager:
+class TemplateManager(Feature):
     """Templates of every account of one simulator.
 
     Args:
-        sim: The simulator whose world, clock, schedule and webhooks it uses.
+        core: The world, clock, schedule and webhooks it uses.
     """
 
-    def __init__(self, sim: Simulator) -> None:
-        self.sim = sim
+    def __init__(self, core: Core) -> None:
+        self._core = core
         self._rules: dict[str | None, RuleSet] = {}
-        sim.job_handlers[REVIEW_JOB] = self._run_review
         self.rules()
+
+    def jobs(self) -> Mapping[str, JobHandler]:
+        return {REVIEW_JOB: self._run_review}
 
     # --- lookups -------------------------------------------------------------------
 
     def account(self, waba_id: str) -> BusinessAccount:
-        account = self.sim.world.accounts.get(waba_id)
+        account = self._core.world.accounts.get(waba_id)
         if account is None:
             raise unknown_object(waba_id)
         return account
 
     def find(self, template_id: str) -> tuple[BusinessAccount, Template] | None:
-        for account in self.sim.world.accounts.values():
+        for account in self._core.world.accounts.values():
             template = account.templates.get(template_id)
             if template is not None:
                 return account, template
         return None
 
+    @locked
     def resolve(self, ref: str, language: str | None = None) -> Template:
         """A template by id, or by name (+ language when several languages exist)."""
         found = self.find(ref)
         if found is not None:
             return found[1]
-        named = [t for a in self.sim.world.accounts.values() for t in a.templates.values()
+        named = [t for a in self._core.world.accounts.values() for t in a.templates.values()
                  if t.name == ref and (language is None or t.language == language)]
         if not named:
             where = f" in {language}" if language else ""
@@ -87,8 +88,9 @@ class TemplateManager:
         return named[0]
 
     def _era(self) -> str:
-        return self.sim.world.settings.category_era
+        return self._core.world.settings.category_era
 
+    @locked
     def show(self, template: Template) -> dict[str, Any]:
         """The template as ``GET /{TEMPLATE_ID}`` shows it with every field."""
         return template_object(template, self._era())
@@ -97,7 +99,7 @@ class TemplateManager:
 
     def rules(self) -> RuleSet:
         """The review rules of the world (setting ``review_rules``), loaded once."""
-        path = self.sim.world.settings.review_rules
+        path = self._core.world.settings.review_rules
         if path not in self._rules:
             try:
                 self._rules[path] = load_rules(Path(path) if path else None)
@@ -107,15 +109,16 @@ class TemplateManager:
 
     def policy_date(self) -> date:
         """The date whose review policy applies (setting ``rules_as_of`` or the clock)."""
-        raw = self.sim.world.settings.rules_as_of
+        raw = self._core.world.settings.rules_as_of
         if raw is None:
-            return self.sim.clock.now().date()
+            return self._core.clock.now().date()
         try:
             return date.fromisoformat(raw)
         except ValueError:
             raise INVALID_PARAMETER(f"setting 'rules_as_of' must be a date such as "
                                     f"2024-12-01, got {raw!r}") from None
 
+    @locked
     def verdict(self, template: Template) -> Verdict:
         """What the automatic review decides for ``template`` now."""
         requested = template.requested_category or template.category
@@ -125,21 +128,22 @@ class TemplateManager:
 
     # --- create ----------------------------------------------------------------------
 
+    @locked
     def create(self, waba_id: str, body: Any) -> dict[str, Any]:
         """``POST /{WABA-ID}/message_templates`` (§2.4): validate, store PENDING, schedule."""
         account = self.account(waba_id)
-        settings = self.sim.world.settings
+        settings = self._core.world.settings
         spec = create_rules.validate_create(body, self._era())
         self.rules()  # a broken rule file or date setting is refused now, not at review
         self.policy_date()
-        now = self.sim.clock.now()
+        now = self._core.clock.now()
         limits.check_unique(account.templates.values(), spec.name, spec.language)
         limits.check_name_free(self._deleted_at(waba_id, spec.name), spec.name, now)
         limits.check_count(len(account.templates), settings.template_limit)
         created = self._recent_creations(waba_id, now)
         limits.check_rate(len(created), settings.template_creation_per_hour)
         template = Template(
-            id=self.sim.ids.numeric(16), name=spec.name, language=spec.language,
+            id=self._core.ids.numeric(16), name=spec.name, language=spec.language,
             category=spec.category, status="PENDING", components=spec.components,
             parameter_format=spec.parameter_format, created_at=now,
             requested_category=spec.category,
@@ -151,22 +155,22 @@ class TemplateManager:
 
     def _recent_creations(self, waba_id: str, now: datetime) -> list[datetime]:
         """The WABA's creation times within the last hour, older ones dropped."""
-        log = self.sim.world.template_book.creations.setdefault(waba_id, [])
+        log = self._core.world.template_book.creations.setdefault(waba_id, [])
         while log and now - log[0] >= limits.RATE_WINDOW:
             log.pop(0)
         return log
 
     def _deleted_at(self, waba_id: str, name: str) -> datetime | None:
-        return self.sim.world.template_book.deleted_names.get(waba_id, {}).get(name)
+        return self._core.world.template_book.deleted_names.get(waba_id, {}).get(name)
 
     # --- review on the clock -----------------------------------------------------------
 
     def _schedule_review(self, account: BusinessAccount, template: Template) -> None:
-        delay = self.sim.world.settings.template_review_after
+        delay = self._core.world.settings.template_review_after
         if delay is None:
             return
-        due = self.sim.clock.now() + timedelta(seconds=delay)
-        self.sim.schedule.add(due, REVIEW_JOB, {"waba_id": account.waba_id,
+        due = self._core.clock.now() + timedelta(seconds=delay)
+        self._core.schedule.add(due, REVIEW_JOB, {"waba_id": account.waba_id,
                                                 "template_id": template.id,
                                                 "revision": template.revision})
 
@@ -187,7 +191,7 @@ class TemplateManager:
         if verdict.status == "APPROVED":
             template.category = verdict.category
         template.decision = {
-            **verdict.to_dict(), "by": by, "at": self.sim.clock.now().isoformat(),
+            **verdict.to_dict(), "by": by, "at": self._core.clock.now().isoformat(),
             "requested_category": template.requested_category or template.category}
         self.emit_status(account, template, verdict.status,
                          verdict.reason if verdict.status == "REJECTED" else "NONE",
@@ -197,8 +201,9 @@ class TemplateManager:
                     reason: str | None = "NONE", **extra: Any) -> None:
         category = shown_category(template.category, self._era())[0]
         value = status_update(template, event, reason, category=category, **extra)
-        self.sim._emit(account.waba_id, STATUS_FIELD, value, entry_time=True)
+        self._core.emit(account.waba_id, STATUS_FIELD, value, entry_time=True)
 
+    @locked
     def decision(self, ref: str, language: str | None = None) -> dict[str, Any]:
         """Which rule decided ``ref`` (or, while PENDING, what the rules would decide)."""
         template = self.resolve(ref, language)
@@ -215,6 +220,7 @@ class TemplateManager:
 
     # --- list / get ------------------------------------------------------------------
 
+    @locked
     def list(self, waba_id: str, query: Mapping[str, str]) -> dict[str, Any]:
         """``GET /{WABA-ID}/message_templates`` (§2.5): filters, fields, limit, cursors.
 
@@ -254,6 +260,7 @@ class TemplateManager:
 
         return wanted
 
+    @locked
     def get(self, template_id: str, fields: str | None = None) -> dict[str, Any] | None:
         """``GET /{TEMPLATE_ID}`` (§2.5); ``None`` when the id is not a template."""
         found = self.find(template_id)
@@ -263,6 +270,7 @@ class TemplateManager:
 
     # --- edit / delete ---------------------------------------------------------------
 
+    @locked
     def edit(self, template_id: str, body: Any) -> dict[str, Any] | None:
         """``POST /{TEMPLATE_ID}`` (§2.2 edit rules) → ``{"success": true}``."""
         found = self.find(template_id)
@@ -275,7 +283,7 @@ class TemplateManager:
         if unknown:
             raise create_rules.refuse(f"Param {unknown[0]} can't be edited; editable: "
                                       f"{', '.join(_EDIT_KEYS)}.")
-        now = self.sim.clock.now()
+        now = self._core.clock.now()
         edit_rules.check_editable(template)
         edit_rules.check_edit_rate(template, template.edits, now)
         category = template.category
@@ -299,15 +307,16 @@ class TemplateManager:
         self._schedule_review(account, template)
         return {"success": True}
 
+    @locked
     def delete(self, waba_id: str, query: Mapping[str, str]) -> dict[str, Any]:
         """``DELETE /{WABA-ID}/message_templates`` by name, hsm_id + name or hsm_ids."""
         account = self.account(waba_id)
         request = edit_rules.parse_delete(query.get("name"), query.get("hsm_id"),
                                           query.get("hsm_ids"))
         chosen = edit_rules.select_deleted(account.templates.values(), request)
-        blocked = self.sim.world.template_book.deleted_names
+        blocked = self._core.world.template_book.deleted_names
         for template in chosen:
             if template.status == "APPROVED":
-                blocked.setdefault(waba_id, {})[template.name] = self.sim.clock.now()
+                blocked.setdefault(waba_id, {})[template.name] = self._core.clock.now()
             del account.templates[template.id]
         return {"success": True}

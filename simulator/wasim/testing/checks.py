@@ -6,9 +6,9 @@ what to look at, the option that turns the check off and the docs page explainin
 
 from __future__ import annotations
 
+from wasim import explain
 from wasim.delivery.engine import DeliveryEngine
-from wasim.testing import explain
-from wasim.testing.handle import RE_ENGAGEMENT, WhatsAppSim
+from wasim.simulation import RE_ENGAGEMENT, Simulator
 
 DOCS_PAGE = "docs/pytest.md#teardown-checks"
 
@@ -18,7 +18,7 @@ def _opt_out(option: str) -> str:
             f"see {DOCS_PAGE})")
 
 
-def unimplemented_endpoints(sim: WhatsAppSim) -> str:
+def unimplemented_endpoints(sim: Simulator) -> str:
     """Graph calls that reached a path or method wasim does not implement."""
     calls = sim.requests.filter(implemented=False)
     if not calls:
@@ -39,7 +39,7 @@ def undelivered_ids(engine: DeliveryEngine) -> list[str]:
     return [i for i in dict.fromkeys(ids) if i not in ok]
 
 
-def undelivered_webhooks(sim: WhatsAppSim) -> str:
+def undelivered_webhooks(sim: Simulator) -> str:
     """Webhooks the app under test did not accept (not 200, error, pending or dropped)."""
     engine = sim.delivery
     if engine is None:
@@ -57,7 +57,7 @@ def undelivered_webhooks(sim: WhatsAppSim) -> str:
     return "\n".join([*lines, _opt_out("assert_all_webhooks_delivered")])
 
 
-def _seen_by_app(sim: WhatsAppSim, message_id: str) -> bool:
+def _seen_by_app(sim: Simulator, message_id: str) -> bool:
     engine = sim.delivery
     if engine is None:
         return False
@@ -65,7 +65,7 @@ def _seen_by_app(sim: WhatsAppSim, message_id: str) -> bool:
     return any(a.ok and a.webhook_id in ids for a in engine.attempts)
 
 
-def uninspected_window_failures(sim: WhatsAppSim) -> str:
+def uninspected_window_failures(sim: Simulator) -> str:
     """Free-form sends that failed with 131047 and that neither test nor app looked at."""
     missed = [m for m in sim.world.messages.values()
               if m.error and m.error.get("code") == RE_ENGAGEMENT

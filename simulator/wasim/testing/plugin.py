@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
+from wasim import Simulator
 from wasim.errors import GraphError
-from wasim.testing.handle import WhatsAppSim
 from wasim.testing.session import FixtureOptions, SimSession, WhatsAppServer, WorldCache
 from wasim.world.source import SourceError
 
@@ -86,7 +86,7 @@ def whatsapp_sim_options_fixture() -> dict[str, Any]:
 
 @pytest.fixture(name="whatsapp_sim")
 def whatsapp_sim_fixture(request: pytest.FixtureRequest,
-                         whatsapp_sim_options: dict[str, Any]) -> Iterator[WhatsAppSim]:
+                         whatsapp_sim_options: dict[str, Any]) -> Iterator[Simulator]:
     """A fresh in-process WhatsApp Cloud API simulator for this test."""
     session, problem = _start(request, whatsapp_sim_options)
     if session is None or session.sim is None:
@@ -102,7 +102,7 @@ def whatsapp_sim_fixture(request: pytest.FixtureRequest,
 
 
 @pytest.fixture(name="whatsapp_server")
-def whatsapp_server_fixture(whatsapp_sim: WhatsAppSim) -> Iterator[WhatsAppServer]:
+def whatsapp_server_fixture(whatsapp_sim: Simulator) -> Iterator[WhatsAppServer]:
     """``whatsapp_sim`` served by uvicorn on a free loopback port (for non-httpx clients)."""
     server = WhatsAppServer(whatsapp_sim).start()
     try:

@@ -24,8 +24,8 @@ from wasim.clock import Clock, parse_instant
 from wasim.config import Options
 from wasim.errors import GraphError
 from wasim.serve.server import ThreadedServer
+from wasim.simulation import GRAPH_VERSION, Simulator
 from wasim.testing import checks
-from wasim.testing.handle import GRAPH_VERSION, WhatsAppSim
 from wasim.testing.intercept import GRAPH_HOSTS, Interceptor
 from wasim.world.seed import load_world
 from wasim.world.state import World
@@ -134,7 +134,7 @@ def _mtime(path: Path | None) -> float:
         return -1.0  # load_world then reports the file as unreadable, with its name
 
 
-CHECKS: tuple[tuple[str, bool, Callable[[WhatsAppSim], str]], ...] = (
+CHECKS: tuple[tuple[str, bool, Callable[[Simulator], str]], ...] = (
     ("assert_all_endpoints_implemented", True, checks.unimplemented_endpoints),
     ("assert_all_webhooks_delivered", True, checks.undelivered_webhooks),
     ("assert_window_failures_inspected", False, checks.uninspected_window_failures),
@@ -155,7 +155,7 @@ class SimSession:
         self.options = options
         self.worlds = worlds if worlds is not None else WorldCache()
         self.root = root if root is not None else Path.cwd()
-        self.sim: WhatsAppSim | None = None
+        self.sim: Simulator | None = None
         self._freezer: Any = None
         self._interceptor: Interceptor | None = None
 
@@ -166,7 +166,7 @@ class SimSession:
         path = Path(world)
         return path if path.is_absolute() else self.root / path
 
-    def start(self) -> WhatsAppSim:
+    def start(self) -> Simulator:
         """Build the simulator, freeze time if asked, intercept httpx, attach webhooks."""
         base = self.worlds.get(self._world_path())
         clock = Clock()
@@ -176,7 +176,7 @@ class SimSession:
             factory = self._freezer.start()
             clock.mover = lambda delta: _tick(factory, delta)
         try:
-            sim = self.sim = WhatsAppSim(self.options.simulator_options(), base=base,
+            sim = self.sim = Simulator(self.options.simulator_options(), base=base,
                                          clock=clock)
             if self.options.intercept:
                 self._interceptor = Interceptor(create_app(sim),
@@ -229,7 +229,7 @@ class WhatsAppServer:
         sim: The simulator to serve (the same one the test holds).
     """
 
-    def __init__(self, sim: WhatsAppSim) -> None:
+    def __init__(self, sim: Simulator) -> None:
         self.sim = sim
         self._server = ThreadedServer(sim)
 

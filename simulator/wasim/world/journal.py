@@ -7,9 +7,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
-from wasim.platform.webhooks import envelope
-
 T = TypeVar("T")
+
+
+def envelope(waba_id: str, field: str, value: dict[str, Any],
+             time: datetime | None = None) -> dict[str, Any]:
+    """``{"object": "whatsapp_business_account", "entry": [...]}`` with one change.
+
+    Template webhooks carry an integer ``entry[].time`` (§2.6); message webhooks do not.
+    """
+    entry: dict[str, Any] = {"id": waba_id}
+    if time is not None:
+        entry["time"] = int(time.timestamp())
+    entry["changes"] = [{"value": value, "field": field}]
+    return {"object": "whatsapp_business_account", "entry": [entry]}
 
 
 class Journal(Generic[T]):

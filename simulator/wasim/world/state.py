@@ -282,6 +282,14 @@ class World:
     def last_inbound(self, phone_number_id: str, wa_id: str) -> datetime | None:
         return self.windows.get((phone_number_id, wa_id))
 
+    def resolve_customer(self, who: str) -> str:
+        """A wa_id for a contact alias, name, BSUID or phone number."""
+        for account in self.accounts.values():
+            for contact in account.contacts.values():
+                if who in (contact.alias, contact.wa_id, contact.user_id):
+                    return contact.wa_id
+        return who
+
     def first_account(self) -> BusinessAccount:
         return next(iter(self.accounts.values()))
 

@@ -8,13 +8,27 @@ instead of only what did not.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
+from datetime import datetime
+from typing import Any, Protocol
 
-from wasim.simulation import Simulator
-from wasim.testing.logs import body_text
+from wasim.world.logs import body_text
 from wasim.world.models import OutboundMessage
+from wasim.world.state import World
 
 LAST_SENDS = 5
+
+
+class Observed(Protocol):
+    """What the explanations read of a simulator."""
+
+    @property
+    def world(self) -> World: ...
+
+    def window(self, who: str, phone_number_id: str | None = None) -> dict[str, Any]: ...
+
+    def resolve_customer(self, who: str) -> str: ...
+
+    def now(self) -> datetime: ...
 
 
 def criteria(values: Mapping[str, Any]) -> str:
@@ -37,7 +51,7 @@ def describe_send(message: OutboundMessage) -> str:
     return f"{message.created_at:%Y-%m-%d %H:%M:%S} {what} to {message.to} -> {outcome}"
 
 
-def last_sends(sim: Simulator, count: int = LAST_SENDS) -> list[str]:
+def last_sends(sim: Observed, count: int = LAST_SENDS) -> list[str]:
     sent = list(sim.world.messages.values())
     if not sent:
         return ["no message has been sent"]
@@ -46,7 +60,7 @@ def last_sends(sim: Simulator, count: int = LAST_SENDS) -> list[str]:
     return [head, *(f"  {describe_send(m)}" for m in shown)]
 
 
-def window_state(sim: Simulator, who: str) -> str:
+def window_state(sim: Observed, who: str) -> str:
     state = sim.window(who)
     wa_id = sim.resolve_customer(who)
     if state["last_inbound"] is None:
@@ -56,7 +70,7 @@ def window_state(sim: Simulator, who: str) -> str:
             f"closes {state['closes_at']}; now {sim.now().isoformat()})")
 
 
-def template_state(sim: Simulator, name: str) -> str:
+def template_state(sim: Observed, name: str) -> str:
     found = [t for account in sim.world.accounts.values()
              for t in account.templates.values() if t.name == name]
     if not found:
@@ -67,7 +81,7 @@ def template_state(sim: Simulator, name: str) -> str:
                      for t in found)
 
 
-def context(sim: Simulator, *, who: str | None = None,
+def context(sim: Observed, *, who: str | None = None,
             templates: Iterable[str] = ()) -> list[str]:
     """The lines that follow a failure headline."""
     lines = last_sends(sim)
@@ -77,7 +91,7 @@ def context(sim: Simulator, *, who: str | None = None,
     return lines
 
 
-def failure(headline: str, sim: Simulator, *, who: str | None = None,
+def failure(headline: str, sim: Observed, *, who: str | None = None,
             templates: Iterable[str] = ()) -> str:
     return "\n".join([headline, *(f"  {line}" for line in
                                   context(sim, who=who, templates=templates))])
