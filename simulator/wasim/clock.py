@@ -218,3 +218,22 @@ class Schedule:
         ]
         heapq.heapify(self._heap)
         self._seq = max((job.seq for job in self._heap), default=0)
+
+
+def duration_of(duration: str | float | timedelta | None,
+                units: dict[str, float]) -> timedelta:
+    """``advance()``'s arguments as a ``timedelta``: a duration (``"25h"``, seconds, a
+    ``timedelta``) or keyword units (``hours=25``), not both."""
+    if duration is not None and units:
+        raise TypeError("give a duration or keyword units, not both")
+    if isinstance(duration, timedelta):
+        return duration
+    if duration is not None:
+        return parse_duration(duration)
+    allowed = {"days", "hours", "minutes", "seconds", "weeks"}
+    unknown = set(units) - allowed
+    if unknown:
+        raise TypeError(f"unknown time unit(s) {sorted(unknown)}; use {sorted(allowed)}")
+    if not units:
+        raise TypeError("advance() needs a duration, such as advance('25h') or hours=25")
+    return timedelta(**units)

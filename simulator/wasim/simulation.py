@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from wasim import assertions
-from wasim.clock import Clock, parse_duration, parse_instant
+from wasim.clock import Clock, duration_of, parse_instant
 from wasim.config import Options
 from wasim.core import Core, Feature, Sink
 from wasim.errors import INVALID_PARAMETER
 from wasim.ids import IdGenerator
-from wasim.platform.customers import Customers
+from wasim.platform.customers import Customer, Customers
 from wasim.platform.faults import Faults
 from wasim.platform.limits import Limiter
 from wasim.platform.media import MediaStore
@@ -28,10 +28,9 @@ from wasim.platform.messaging import Backend
 from wasim.platform.phones import Phones
 from wasim.platform.tokens import Tokens
 from wasim.templates.control import Templates
-from wasim.world.journal import Webhook
 from wasim.world.logs import ReceivedLog, RequestLog, SentLog, Text, WebhookLog
 from wasim.world.models import InboundMessage, OutboundMessage
-from wasim.world.seed import load_world
+from wasim.world.seed import configured_world
 from wasim.world.state import World
 
 if TYPE_CHECKING:
@@ -39,22 +38,6 @@ if TYPE_CHECKING:
 
 GRAPH_VERSION = "v23.0"
 RE_ENGAGEMENT = assertions.RE_ENGAGEMENT
-STATE_FORMAT = 2
-"""2: each feature's state in typed fields of the world (1 kept it in ``extra`` bags;
-format 1 exports still load)."""
-_READABLE_FORMATS = (1, 2)
-
-
-class Customer:
-    """A WhatsApp user writing to the business: ``sim.customer("ana").says("hi")``."""
-
-    def __init__(self, sim: Simulator, wa_id: str) -> None:
-        self.sim = sim
-        self.wa_id = wa_id
-
-    def says(self, text: str, **kwargs: Any) -> InboundMessage:
-        """Send a text message to the business number."""
-        return self.sim.inbound(self.wa_id, text=text, **kwargs)
 
 
 class Simulator:
@@ -74,7 +57,7 @@ class Simulator:
             raise TypeError("pass either an Options object or keyword options, not both")
         self.options = options if options is not None else Options(**kwargs)
         start = parse_instant(self.options.now) if self.options.now is not None else None
-        self._base = self._configured_world(base)
+        self._base = configured_world(self.options, base)
         core = self._core = Core(self._base.copy(), clock if clock is not None
                                  else Clock(start=start), IdGenerator(self.options.seed))
         core.sink = sink
@@ -91,22 +74,6 @@ class Simulator:
         for feature in (self._backend, self.templates, self.phones, self.faults,
                         self.limits, self.media, self.tokens, self._customers):
             core.plug(feature)
-
-    def _configured_world(self, base: World | None) -> World:
-        opts = self.options
-        if base is not None and not (opts.settings or opts.webhook_url or opts.app_secret
-                                     or opts.verify_token):
-            return base  # read-only as the reset base; the world is a copy
-        given = base if base is not None else opts.world
-        world = given.copy() if isinstance(given, World) else load_world(given)
-        if opts.webhook_url is not None:
-            world.webhook_url = opts.webhook_url
-        if opts.app_secret is not None:
-            world.app_secret = opts.app_secret
-        if opts.verify_token is not None:
-            world.verify_token = opts.verify_token
-        world.settings.update(dict(opts.settings))
-        return world
 
     def plug(self, feature: Feature) -> None:
         """Add a feature (its scheduled jobs, hooks and state part) to this simulator."""
@@ -134,7 +101,7 @@ class Simulator:
             duration: ``"25h"``, ``"1d2h"``, seconds, or a ``timedelta``.
             **units: Or ``days=``, ``hours=``, ``minutes=``, ``seconds=``.
         """
-        self._core.advance(_delta(duration, units))
+        self._core.advance(duration_of(duration, units))
 
     def set_time(self, instant: str | datetime) -> None:
         """Jump the clock to ``instant`` (forward jumps run the work due on the way)."""
@@ -417,44 +384,13 @@ class Simulator:
 
     def export_state(self) -> dict[str, Any]:
         """The whole state as JSON: world, clock, pending work and the webhook log."""
-        core = self._core
-        with core.lock:
-            return {"format": STATE_FORMAT, "clock": core.clock.to_dict(),
-                    "world": core.world.to_dict(), "schedule": core.schedule.to_list(),
-                    "webhooks": [w.to_dict() for w in core.webhooks],
-                    "parts": core.export_parts()}
+        return self._core.export_state()
 
     def import_state(self, state: dict[str, Any]) -> None:
         """Replace the state with an export (the clock jumps to the exported time)."""
-        if not isinstance(state, dict) or state.get("format") not in _READABLE_FORMATS:
-            raise INVALID_PARAMETER("not a wasim state export (format 1 or 2)")
-        try:
-            world = World.from_dict(state["world"])
-            self._core.schedule.load(state.get("schedule", []))
-            webhooks = [Webhook(w["id"], w["field"], w["waba_id"], w["payload"],
-                                parse_instant(w["created_at"]))
-                        for w in state.get("webhooks", [])]
-            now = parse_instant(state["clock"]["now"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise INVALID_PARAMETER(f"malformed state export: {exc!r}") from None
-        self._core.load(world, webhooks, now, dict(state.get("parts") or {}))
+        self._core.import_state(state)
 
     def __repr__(self) -> str:
         return (f"<Simulator now={self.now().isoformat()} sent={len(self.world.messages)} "
                 f"webhooks={len(self.webhooks)}>")
 
-
-def _delta(duration: str | float | timedelta | None, units: dict[str, float]) -> timedelta:
-    if duration is not None and units:
-        raise TypeError("give a duration or keyword units, not both")
-    if isinstance(duration, timedelta):
-        return duration
-    if duration is not None:
-        return parse_duration(duration)
-    allowed = {"days", "hours", "minutes", "seconds", "weeks"}
-    unknown = set(units) - allowed
-    if unknown:
-        raise TypeError(f"unknown time unit(s) {sorted(unknown)}; use {sorted(allowed)}")
-    if not units:
-        raise TypeError("advance() needs a duration, such as advance('25h') or hours=25")
-    return timedelta(**units)

@@ -14,6 +14,20 @@ from wasim.rules import window
 from wasim.world.models import InboundMessage
 
 
+class Customer:
+    """A WhatsApp user writing to the business: ``sim.customer("ana").says("hi")``."""
+
+    def __init__(self, sim: Any, wa_id: str) -> None:
+        self.sim = sim
+        """The simulator (its ``inbound`` verb)."""
+        self.wa_id = wa_id
+
+    def says(self, text: str, **kwargs: Any) -> InboundMessage:
+        """Send a text message to the business number."""
+        message: InboundMessage = self.sim.inbound(self.wa_id, text=text, **kwargs)
+        return message
+
+
 class Customers(Feature):
     """The customers of the world.
 

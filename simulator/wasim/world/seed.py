@@ -11,7 +11,7 @@ import re
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wasim.clock import parse_instant
 from wasim.errors import GraphError
@@ -20,6 +20,9 @@ from wasim.world.models import Contact, PhoneNumber, Template, Token
 from wasim.world.reader import Reader, plain
 from wasim.world.source import load_file, loads
 from wasim.world.state import BusinessAccount, World, WorldSettings
+
+if TYPE_CHECKING:
+    from wasim.config import Options
 
 DEFAULT_WORLD = "default_world.yaml"
 TEMPLATE_STATUSES = ("APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED", "IN_APPEAL",
@@ -201,3 +204,25 @@ def _template(reader: Reader, waba_id: str) -> Template:
         quality_score=reader.text("quality_score", "UNKNOWN"),
         created_at=_EPOCH,
     )
+
+
+def configured_world(opts: Options, base: World | None = None) -> World:
+    """The world ``opts`` describe: ``base`` (a world already loaded from
+    ``opts.world``) or ``opts.world`` loaded, with the options' overrides applied.
+
+    ``base`` itself is answered when nothing overrides it: it is then only read (as a
+    simulator's reset base), never changed.
+    """
+    if base is not None and not (opts.settings or opts.webhook_url or opts.app_secret
+                                 or opts.verify_token):
+        return base
+    given = base if base is not None else opts.world
+    world = given.copy() if isinstance(given, World) else load_world(given)
+    if opts.webhook_url is not None:
+        world.webhook_url = opts.webhook_url
+    if opts.app_secret is not None:
+        world.app_secret = opts.app_secret
+    if opts.verify_token is not None:
+        world.verify_token = opts.verify_token
+    world.settings.update(dict(opts.settings))
+    return world
