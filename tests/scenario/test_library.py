@@ -11,8 +11,7 @@ import pytest
 from wasim.scenario import RunOptions, Scenario, load_path, run_scenario
 from wasim.scenario.runner import needs_app
 from wasim.serve.server import bind
-from wasim.world.reader import plain
-from wasim.world.source import load_file
+from wasim.world.source import load_file, plain
 
 from tests.docs_text import DOCS
 

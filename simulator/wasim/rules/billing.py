@@ -31,7 +31,6 @@ FEP_WINDOW = timedelta(hours=72)
 """Length of a free entry point window, from the business's reply (§7.3)."""
 FEP_REPLY_WITHIN = timedelta(hours=24)
 """The reply to an ad-referral message must come within this to open an FEP window."""
-PRICING_MODELS = ("auto", "PMP", "CBP")
 DEFAULT_VERSION = (23, 0)
 """The version assumed for sends made without a Graph path (the Python ``sim.send``)."""
 

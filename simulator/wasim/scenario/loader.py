@@ -30,9 +30,8 @@ from wasim.scenario.steps import (
     Action,
 )
 from wasim.scenario.variables import references
-from wasim.world.reader import plain
 from wasim.world.seed import default_world_text, parse_world
-from wasim.world.source import Mark, MarkedDict, MarkedList, SourceError, load_file, loads
+from wasim.world.source import Mark, MarkedDict, MarkedList, SourceError, load_file, loads, plain
 from wasim.world.state import World, WorldSettings
 
 DEFAULT_START = "2026-01-05T09:00:00Z"

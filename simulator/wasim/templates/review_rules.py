@@ -15,8 +15,7 @@ from typing import Any
 
 from wasim.rules.categories import ERAS
 from wasim.rules.review import CONDITIONS, OUTCOMES, REASONS, Rule, RuleSet
-from wasim.world.reader import Reader, plain
-from wasim.world.source import load_file, loads
+from wasim.world.source import Reader, load_file, loads, plain
 
 PACKAGED = "review_rules.yaml"
 _CATEGORIES = {c for names in ERAS.values() for c in names}

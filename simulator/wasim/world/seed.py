@@ -17,8 +17,7 @@ from wasim.clock import parse_instant
 from wasim.errors import GraphError
 from wasim.rules.categories import ERAS, era_of
 from wasim.world.models import Contact, PhoneNumber, Template, Token
-from wasim.world.reader import Reader, plain
-from wasim.world.source import load_file, loads
+from wasim.world.source import Reader, load_file, loads, plain
 from wasim.world.state import BusinessAccount, World, WorldSettings
 
 if TYPE_CHECKING:
