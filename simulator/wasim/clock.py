@@ -5,7 +5,7 @@ frozen by freezegun moves this clock too. On top of the source the clock keeps a
 (``advance``/``set`` while running) or a frozen instant (``freeze``).
 
 Delayed work is kept as data in a :class:`Schedule` (kind + JSON payload), so pending work
-survives a state export/import; the harness runs it in due order as the clock passes.
+survives a state export/import; the simulator's core runs it in due order as the clock passes.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class Clock:
 
 @dataclass(order=True, slots=True)
 class Job:
-    """Work due at ``due``: a kind the harness knows and a JSON payload."""
+    """Work due at ``due``: a kind a feature runs (its ``jobs()``) and a JSON payload."""
 
     due: datetime
     seq: int

@@ -1,8 +1,8 @@
 """Graph API endpoints: parse → one backend call → JSON.
 
 Every handler is wrapped by :func:`graph_endpoint`, the one seam that authenticates,
-runs due work, holds the simulator lock, records the call and turns a ``GraphError``
-into the Graph envelope.
+runs due work, records the call and turns a ``GraphError`` into the Graph envelope.
+The simulator's verbs take its lock themselves.
 """
 
 from __future__ import annotations

@@ -1,9 +1,9 @@
 """What the Graph seam tells platform rules about a call, and what they answer.
 
 ``wasim.api.graph.graph_endpoint`` builds a :class:`GraphCall` for every
-authenticated Graph request and asks each hook of ``sim.call_hooks`` for an
-:class:`Interference` (a delay, an error, or both). Rate limits and fault injection
-live behind this seam, so neither needs to know Starlette.
+authenticated Graph request and asks the features' ``on_call`` hooks (through the
+core's ``admit``) for an :class:`Interference` (a delay, an error, or both). Rate
+limits and fault injection live behind this seam, so neither needs to know Starlette.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 ``message_template_status_update`` (M-TSU), ``template_category_update`` (M-TCU) and
 ``message_template_quality_update`` (M-TQ). ``message_template_id`` is an integer in all
-three; the harness wraps the value in the envelope with an integer ``entry[].time``.
+three; the core wraps the value in the envelope with an integer ``entry[].time``.
 """
 
 from __future__ import annotations
