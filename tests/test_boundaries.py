@@ -4,6 +4,9 @@
 * Only the edges (``api/``, ``asgi.py``, ``delivery/``, ``serve/``, ``testing/`` and,
   lazily, ``cli.py``) import the HTTP stack.
 * ``rules/`` is pure: it imports nothing of wasim above the world's models.
+* Layers, bottom to top (``LAYERS``): foundations, world and rules, the core, platform,
+  templates, the ASGI driver, delivery, the ``Simulator`` facade, api, serve, testing,
+  scenario, the command line. Nothing imports upward.
 * Only the clock reads the time.
 """
 
@@ -86,6 +89,42 @@ def _cycle() -> list[str] | None:
 
 def test_the_package_has_no_import_cycle() -> None:
     assert _cycle() is None
+
+
+LAYERS: tuple[tuple[str, ...], ...] = (
+    ("wasim.errors", "wasim.clock", "wasim.ids", "wasim.data"),
+    ("wasim.config", "wasim.world", "wasim.rules"),
+    ("wasim.core", "wasim.platform.hooks", "wasim.platform.send_hooks"),
+    ("wasim.platform",),
+    ("wasim.templates",),
+    ("wasim.asgi",),
+    ("wasim.delivery",),
+    ("wasim.explain", "wasim.assertions", "wasim.simulation"),
+    ("wasim",),
+    ("wasim.api",),
+    ("wasim.serve",),
+    ("wasim.testing",),
+    ("wasim.scenario",),
+    ("wasim.commands", "wasim.cli", "wasim.__main__"),
+)
+"""Bottom to top: a module imports only from its own layer or the layers below."""
+
+
+def _layer(name: str) -> int:
+    """The layer of a module: the one naming its longest prefix."""
+    best, depth = -1, -1
+    for index, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if _within(name, (prefix,)) and prefix.count(".") > depth:
+                best, depth = index, prefix.count(".")
+    return best
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_a_module_imports_nothing_from_a_layer_above_its_own(name: str) -> None:
+    assert _layer(name) >= 0, f"{name} is in no layer"
+    above = sorted(n for n in _wasim_imports(MODULES[name]) if _layer(n) > _layer(name))
+    assert above == []
 
 
 @pytest.mark.parametrize("name", sorted(n for n in MODULES if not _within(n, HTTP_EDGES)))
