@@ -111,16 +111,12 @@ def graph_routes() -> list[BaseRoute]:
 async def control_get(sim: Simulator, request: Request) -> Any:
     """``GET /_sim/templates/{ref}?language=``: the template with its decision."""
     ref, language = request.path_params["ref"], request.query_params.get("language")
-    template = sim.templates.resolve(ref, language)
-    return {**sim.templates.show(template),
-            "decision": sim.templates.decision(template.id)}
+    return sim.templates.explained(ref, language)
 
 
 async def control_list(sim: Simulator, request: Request) -> Any:
     """``GET /_sim/templates``: every template of every account, with its decision."""
-    return {"data": [{**sim.templates.show(t), "waba_id": a.waba_id,
-                      "decision": sim.templates.decision(t.id)}
-                     for a in sim.world.accounts.values() for t in a.templates.values()]}
+    return {"data": sim.templates.every()}
 
 
 async def control_action(sim: Simulator, request: Request) -> Any:

@@ -218,6 +218,18 @@ class TemplateManager(Feature):
         return {**head, "decided": True, "rule": "fixture", "by": "world file",
                 "explain": "Loaded with this status from the world file."}
 
+    @locked
+    def explained(self, ref: str, language: str | None = None) -> dict[str, Any]:
+        """The template (every field) with the ``decision`` that gave it its status."""
+        template = self.resolve(ref, language)
+        return {**self.show(template), "decision": self.decision(template.id)}
+
+    @locked
+    def every(self) -> list[dict[str, Any]]:
+        """Every template of every account, as :meth:`explained` shows it, plus its WABA."""
+        return [{**self.show(t), "waba_id": a.waba_id, "decision": self.decision(t.id)}
+                for a in self._core.world.accounts.values() for t in a.templates.values()]
+
     # --- list / get ------------------------------------------------------------------
 
     @locked
