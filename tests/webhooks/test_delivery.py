@@ -191,7 +191,7 @@ def test_batching_puts_several_updates_in_one_post(
 
 def test_duplicate_drill_posts_the_next_webhook_twice(
         sim: Simulator, engine: DeliveryEngine, receiver: Receiver) -> None:
-    engine.duplicate(1)
+    engine.drills.duplicate(1)
     sim.inbound(ANA, "one")
     sim.inbound(ANA, "two")
     engine.flush()
@@ -201,7 +201,7 @@ def test_duplicate_drill_posts_the_next_webhook_twice(
 
 def test_reorder_drill_posts_held_webhooks_newest_first(
         sim: Simulator, engine: DeliveryEngine, receiver: Receiver) -> None:
-    engine.reorder(3)
+    engine.drills.reorder(3)
     for text in ("one", "two", "three"):
         sim.inbound(ANA, text)
     engine.flush()
@@ -213,7 +213,7 @@ def test_delay_drill_lets_later_statuses_overtake(
         sim: Simulator, engine: DeliveryEngine, receiver: Receiver) -> None:
     sim.inbound(ANA, "hi")
     engine.flush()
-    engine.delay("30s")
+    engine.drills.delay("30s")
     sim.send(text_message())
     engine.flush()
     assert receiver.statuses() == ["delivered"]

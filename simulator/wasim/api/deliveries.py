@@ -69,7 +69,7 @@ async def drills_get(sim: Simulator, request: Request) -> Any:
 
 async def drills_delete(sim: Simulator, request: Request) -> Any:
     engine = _engine(sim)
-    engine.clear_drills()
+    engine.drills.clear()
     return engine.drills.to_dict()
 
 
@@ -78,14 +78,14 @@ async def drill(sim: Simulator, request: Request) -> Any:
     engine = _engine(sim)
     kind = request.path_params["kind"]
     if kind == "duplicate":
-        engine.duplicate(body.get("times", 1), webhook_id=_text(body, "webhook_id"))
+        engine.drills.duplicate(body.get("times", 1), webhook_id=_text(body, "webhook_id"))
     elif kind == "reorder":
-        engine.reorder(body.get("count", 2))
+        engine.drills.reorder(body.get("count", 2))
     elif kind == "delay":
         by = body.get("by", "60s")
         if isinstance(by, bool) or not isinstance(by, str | int | float):
             raise INVALID_PARAMETER("field 'by' must be a duration such as '30s'")
-        engine.delay(by, body.get("times", 1))
+        engine.drills.delay(by, body.get("times", 1))
     else:
         raise INVALID_PARAMETER(
             f"unknown drill {kind!r}; drills are duplicate, reorder and delay")

@@ -1,0 +1,221 @@
+"""The delivery log: what was POSTed, when, what came back, and what is still pending.
+
+A :class:`Delivery` is one webhook on its way to the target (its state, failures and next
+attempt); an :class:`Attempt` is one POST of it; a :class:`Verification` is the GET
+handshake run when a target is set (§5.3). :class:`DeliveryLog` keeps them, applies the
+retry policy of §5.3 to each outcome, and answers the log's queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from wasim.clock import parse_instant
+from wasim.errors import INVALID_PARAMETER
+from wasim.platform.webhooks import sign
+
+RETRY_JOB = "webhook_retry"
+BACKOFF_SECONDS = (0, 60, 240, 960, 3600)
+"""Delay before the retry that follows the 1st, 2nd, ... failure, then hourly (§5.3:
+an immediate retry, then decreasing frequency; exact intervals UNCERTAIN)."""
+
+STATES = ("queued", "held", "retrying", "delivered", "dropped")
+
+
+def backoff(failures: int) -> timedelta:
+    """How long after the ``failures``-th failed attempt the next one is made (§5.3)."""
+    index = min(max(failures, 1), len(BACKOFF_SECONDS)) - 1
+    return timedelta(seconds=BACKOFF_SECONDS[index])
+
+
+def signed_headers(body: bytes, app_secret: str) -> dict[str, str]:
+    """The headers of a webhook POST of ``body`` (§5.3, §11)."""
+    return {"Content-Type": "application/json", "Content-Length": str(len(body)),
+            "X-Hub-Signature-256": sign(body, app_secret), "User-Agent": "facebookexternalua"}
+
+
+signed_request = signed_headers
+
+
+def batch_payload(payloads: list[dict[str, Any]]) -> dict[str, Any]:
+    """Several webhook bodies as one POST: their ``entry[]`` items side by side (§5.3)."""
+    entries = [entry for payload in payloads for entry in payload["entry"]]
+    return {"object": "whatsapp_business_account", "entry": entries}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _at(value: Any) -> datetime | None:
+    return parse_instant(value) if value is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One POST of one webhook: when (simulated), what came back, how long it took."""
+
+    webhook_id: str
+    at: datetime
+    ok: bool
+    status_code: int | None
+    error: str | None
+    latency_ms: float
+    delivery_id: str = ""
+    number: int = 1
+    kind: str = "event"
+    batch_size: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"webhook_id": self.webhook_id, "at": self.at.isoformat(), "ok": self.ok,
+                "status_code": self.status_code, "error": self.error,
+                "latency_ms": round(self.latency_ms, 2), "delivery_id": self.delivery_id,
+                "number": self.number, "kind": self.kind, "batch_size": self.batch_size}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Attempt:
+        return cls(d["webhook_id"], parse_instant(d["at"]), bool(d["ok"]),
+                   d.get("status_code"), d.get("error"), float(d.get("latency_ms", 0.0)),
+                   d.get("delivery_id", ""), int(d.get("number", 1)),
+                   d.get("kind", "event"), int(d.get("batch_size", 1)))
+
+
+@dataclass(slots=True)
+class Delivery:
+    """The delivery of one webhook: its state, failures so far and next attempt time.
+
+    ``kind`` is ``event`` (the first delivery of a webhook), ``redelivery`` (asked for)
+    or ``duplicate`` (a drill).
+    """
+
+    id: str
+    webhook_id: str
+    created_at: datetime
+    kind: str = "event"
+    state: str = "queued"
+    failures: int = 0
+    attempts: int = 0
+    next_at: datetime | None = None
+    delivered_at: datetime | None = None
+    dropped_at: datetime | None = None
+
+    @property
+    def pending(self) -> bool:
+        return self.state in ("queued", "held", "retrying")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "webhook_id": self.webhook_id,
+                "created_at": self.created_at.isoformat(), "kind": self.kind,
+                "state": self.state, "failures": self.failures, "attempts": self.attempts,
+                "next_at": _iso(self.next_at), "delivered_at": _iso(self.delivered_at),
+                "dropped_at": _iso(self.dropped_at)}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Delivery:
+        return cls(d["id"], d["webhook_id"], parse_instant(d["created_at"]),
+                   d.get("kind", "event"), d.get("state", "queued"), int(d.get("failures", 0)),
+                   int(d.get("attempts", 0)), _at(d.get("next_at")), _at(d.get("delivered_at")),
+                   _at(d.get("dropped_at")))
+
+
+@dataclass(frozen=True, slots=True)
+class Verification:
+    """The outcome of the GET handshake run when a target is set (§5.3)."""
+
+    ok: bool
+    status_code: int | None
+    challenge: str
+    error: str | None = None
+    skipped: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "status_code": self.status_code, "challenge": self.challenge,
+                "error": self.error, "skipped": self.skipped}
+
+
+class DeliveryLog:
+    """Every delivery and attempt of one engine, kept in place (``deliveries`` and
+    ``attempts`` are the same objects for the engine's whole life)."""
+
+    def __init__(self) -> None:
+        self.deliveries: dict[str, Delivery] = {}
+        self.attempts: list[Attempt] = []
+        self.retrying: set[str] = set()
+        """Ids of the deliveries whose next attempt is a scheduled retry."""
+        self.seq = 0
+
+    def new(self, webhook_id: str, at: datetime, kind: str) -> Delivery:
+        self.seq += 1
+        delivery = Delivery(f"d{self.seq}", webhook_id, at, kind)
+        self.deliveries[delivery.id] = delivery
+        return delivery
+
+    def record(self, delivery: Delivery, at: datetime, status: int | None,
+               error: str | None, latency: float, batch_size: int,
+               retry_limit: timedelta) -> datetime | None:
+        """Log one POST of ``delivery``; the time of its next attempt, if it gets one
+        (a failure within ``retry_limit`` of its creation, §5.3)."""
+        ok = status == 200
+        if not ok and error is None:
+            error = f"receiver answered HTTP {status}"
+        delivery.attempts += 1
+        self.attempts.append(Attempt(delivery.webhook_id, at, ok, status, error, latency,
+                                     delivery.id, delivery.attempts, delivery.kind,
+                                     batch_size))
+        if ok:
+            delivery.state, delivery.delivered_at, delivery.next_at = "delivered", at, None
+            return None
+        delivery.failures += 1
+        due = at + backoff(delivery.failures)
+        if due - delivery.created_at > retry_limit:
+            delivery.state, delivery.dropped_at, delivery.next_at = "dropped", at, None
+            return None
+        return due
+
+    def waiting(self) -> list[Delivery]:
+        """Deliveries whose next attempt is a scheduled retry (a short list, usually)."""
+        return [self.deliveries[i] for i in self.retrying if i in self.deliveries]
+
+    def retry_due(self, now: datetime) -> bool:
+        return any(d.state == "retrying" and d.next_at is not None and d.next_at <= now
+                   for d in self.waiting())
+
+    def in_state(self, state: str | None) -> list[Delivery]:
+        """The deliveries in ``state`` (``pending``: any not finished; ``None``: all)."""
+        if state is not None and state not in (*STATES, "pending"):
+            raise INVALID_PARAMETER(f"state must be one of pending, {', '.join(STATES)}")
+        return [d for d in self.deliveries.values()
+                if state is None or d.state == state or (state == "pending" and d.pending)]
+
+    def summary(self, chosen: list[Delivery]) -> dict[str, Any]:
+        """Counts over the whole log, and ``chosen`` with their attempts."""
+        wanted = {d.id for d in chosen}
+        logs: dict[str, list[dict[str, Any]]] = {}
+        for attempt in self.attempts:
+            if attempt.delivery_id in wanted:
+                logs.setdefault(attempt.delivery_id, []).append(attempt.to_dict())
+        values = self.deliveries.values()
+        return {"pending": sum(d.pending for d in values),
+                "dropped": sum(d.state == "dropped" for d in values),
+                "delivered": sum(d.state == "delivered" for d in values),
+                "attempts": len(self.attempts),
+                "data": [d.to_dict() | {"attempts_log": logs.get(d.id, [])} for d in chosen]}
+
+    def export(self) -> dict[str, Any]:
+        return {"deliveries": [d.to_dict() for d in self.deliveries.values()],
+                "attempts": [a.to_dict() for a in self.attempts], "seq": self.seq}
+
+    def load(self, data: dict[str, Any]) -> None:
+        self.clear()
+        self.deliveries.update(
+            (d["id"], Delivery.from_dict(d)) for d in data.get("deliveries", []))
+        self.retrying.update(d.id for d in self.deliveries.values() if d.state == "retrying")
+        self.attempts.extend(Attempt.from_dict(a) for a in data.get("attempts", []))
+        self.seq = int(data.get("seq", len(self.deliveries)))
+
+    def clear(self) -> None:
+        self.deliveries.clear()
+        self.attempts.clear()
+        self.retrying.clear()

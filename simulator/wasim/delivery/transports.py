@@ -1,0 +1,173 @@
+"""How a webhook reaches its target: a URL, an ASGI app in the same process, or a callable.
+
+:class:`Transport` hides the kind of target from the engine: ``post(body, headers)``
+answers the receiver's status or the error, ``verify(token)`` runs the GET handshake
+(§5.3). URL targets are POSTed over kept-alive ``http.client`` connections, one per
+worker thread (:class:`UrlPoster`).
+"""
+
+from __future__ import annotations
+
+import http.client
+import inspect
+import secrets
+import threading
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+from wasim.asgi import sync_client
+from wasim.delivery.records import Verification
+
+Target = Any
+"""A URL string, an ASGI app, or ``callable(headers, body) -> status | None``."""
+
+
+class UrlPoster:
+    """POSTs to one URL over a kept-alive ``http.client`` connection (the worker's own).
+
+    About half the CPU of an httpx request per POST, which matters because delivery runs
+    in the same process as the simulator's HTTP server. A POST on a kept-alive connection
+    the receiver has since closed is retried once on a new one.
+    """
+
+    def __init__(self, url: str, timeout: float) -> None:
+        parts = urlsplit(url)
+        self.url = url
+        self._https = parts.scheme == "https"
+        self._host = parts.hostname or "127.0.0.1"
+        self._port = parts.port
+        self._path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        self._timeout = timeout
+        self._conn: http.client.HTTPConnection | None = None
+        self._used = False
+
+    def post(self, body: bytes, headers: dict[str, str]) -> int:
+        """The receiver's HTTP status (raises ``OSError`` / ``HTTPException`` on failure)."""
+        for retry in (False, True):
+            if self._conn is None:
+                kind = http.client.HTTPSConnection if self._https else http.client.HTTPConnection
+                self._conn = kind(self._host, self._port, timeout=self._timeout)
+                self._used = False
+            try:
+                self._conn.request("POST", self._path, body=body, headers=headers)
+                response = self._conn.getresponse()
+                response.read()
+            except (http.client.RemoteDisconnected, ConnectionResetError,
+                    BrokenPipeError) as exc:
+                stale = self._used and not retry
+                self.close()
+                if stale:
+                    continue
+                raise exc
+            except (OSError, http.client.HTTPException):
+                self.close()
+                raise
+            self._used = True
+            if response.will_close:
+                self.close()
+            return response.status
+        raise AssertionError("unreachable")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
+def is_asgi(target: Any) -> bool:
+    call = getattr(target, "__call__", None)  # noqa: B004 - classes with async __call__
+    return inspect.iscoroutinefunction(target) or inspect.iscoroutinefunction(call)
+
+
+def check_target(target: Target) -> str | None:
+    """What is wrong with ``target`` as a webhook target, or ``None``."""
+    if target is not None and not (isinstance(target, str) or callable(target)):
+        return "a webhook target is a URL, an ASGI app or a callable"
+    if isinstance(target, str) and not target.startswith(("http://", "https://")):
+        return f"webhook url must start with http:// or https://: {target!r}"
+    return None
+
+
+class Transport:
+    """One target and the connections to it.
+
+    Args:
+        target: A URL, an ASGI app (POSTed at ``path``) or a callable
+            ``(headers, body) -> status | None`` (``None`` counts as 200).
+        path: Where an ASGI app receives webhooks.
+        timeout: Seconds to wait for the receiver on each request.
+    """
+
+    def __init__(self, target: Target, path: str, timeout: float) -> None:
+        self.target = target
+        self.path = path
+        self.timeout = timeout
+        self._asgi = sync_client(target) if is_asgi(target) else None
+        self._local = threading.local()
+        self._posters: list[UrlPoster] = []
+        self._lock = threading.Lock()
+
+    @property
+    def shown(self) -> str | None:
+        """The target as the delivery log names it."""
+        target = self.target
+        if isinstance(target, str) or target is None:
+            return target
+        return f"asgi:{self.path}" if self._asgi is not None else "callable"
+
+    def verify(self, verify_token: str) -> Verification:
+        """Run the GET handshake against the target and return its outcome (§5.3)."""
+        challenge = secrets.token_hex(8)
+        query = urlencode({"hub.mode": "subscribe", "hub.challenge": challenge,
+                           "hub.verify_token": verify_token})
+        target = self.target
+        if target is None or not (isinstance(target, str) or self._asgi is not None):
+            return Verification(True, None, challenge, None, skipped=True)
+        try:
+            if isinstance(target, str):
+                sep = "&" if "?" in target else "?"
+                with httpx.Client(timeout=self.timeout) as client:
+                    response = client.get(f"{target}{sep}{query}")
+            else:
+                assert self._asgi is not None
+                response = self._asgi.get(f"{self.path}?{query}")
+        except httpx.HTTPError as exc:
+            return Verification(False, None, challenge, f"{type(exc).__name__}: {exc}")
+        ok = response.status_code == 200 and response.text == challenge
+        error = None if ok else (
+            f"answered {response.status_code} with {response.text[:80]!r}; expected 200 with "
+            f"the hub.challenge")
+        return Verification(ok, response.status_code, challenge, error)
+
+    def post(self, body: bytes, headers: dict[str, str]) -> tuple[int | None, str | None]:
+        """POST one webhook body: the receiver's status, or ``None`` and the error."""
+        target = self.target
+        try:
+            if isinstance(target, str):
+                return self._poster(target).post(body, headers), None
+            if self._asgi is not None:
+                response = self._asgi.post(self.path, content=body, headers=headers)
+                return response.status_code, None
+            answer = target(dict(headers), body)
+            return (200 if answer is None else int(answer)), None
+        except (httpx.HTTPError, OSError, http.client.HTTPException) as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            return None, f"receiver raised {type(exc).__name__}: {exc}"
+
+    def _poster(self, url: str) -> UrlPoster:
+        poster: UrlPoster | None = getattr(self._local, "poster", None)
+        if poster is None:
+            poster = UrlPoster(url, self.timeout)
+            self._local.poster = poster
+            with self._lock:
+                self._posters.append(poster)
+        return poster
+
+    def close(self) -> None:
+        with self._lock:
+            for poster in self._posters:
+                poster.close()
+            self._posters.clear()
