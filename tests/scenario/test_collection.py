@@ -49,6 +49,7 @@ def test_scenarios_needing_an_app_are_skipped_without_one(pytester: pytest.Pytes
     pytester.makefile(".wasim.yaml", app="name: a\nsteps:\n  - expect_sent: {to: ana}\n")
     result = pytester.runpytest("-p", "no:cacheprovider", "-rs")
     result.assert_outcomes(skipped=1)
+    result.stdout.fnmatch_lines(["*needs an app under test (--wasim-app URL)*"])
 
 
 def test_wasim_app_option_runs_scenarios_against_the_app(

@@ -119,3 +119,22 @@ def test_a_taken_app_port_is_unusable_input(tmp_path: Path,
         taken.close()
     assert code == 2
     assert "cannot serve on 127.0.0.1:" in capsys.readouterr().out
+
+
+def test_an_app_that_is_down_is_named_at_the_start_and_in_the_failing_step(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from wasim.cli import main
+
+    closed = bind("127.0.0.1", 0)
+    url = f"http://127.0.0.1:{closed.getsockname()[1]}/webhook"
+    closed.close()
+    script = tmp_path / "bot.wasim.yaml"
+    script.write_text("name: x\nsteps:\n  - customer: {from: ana, text: hi}\n"
+                      "  - expect_sent: {to: ana, within: 100ms}\n")
+    assert main(["run", str(script), "--app", url, "--port", "0"]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == (f"wasim: the app at {url} refused the connection (is it running?); "
+                      "scenarios that expect its sends will fail")
+    happened = next(line.strip() for line in out if "happened:" in line)
+    assert happened.startswith("happened: it sent nothing; the app at ")
+    assert "Connection refused" in happened

@@ -17,7 +17,8 @@ from wasim.scenario import junit
 from wasim.scenario.loader import Worlds, load_path
 from wasim.scenario.model import Scenario, ScenarioResult
 from wasim.scenario.report import Reporter
-from wasim.scenario.runner import RunOptions, run_scenario
+from wasim.scenario.runner import RunOptions, needs_app, run_scenario
+from wasim.scenario.wiring import refused
 from wasim.world.source import SourceError
 
 DEFAULT_PATTERN = "*.wasim.yaml"
@@ -108,6 +109,10 @@ def run_command(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     options = RunOptions(app_url=args.app, port=args.port, seed=args.seed)
+    if args.app is not None and any(needs_app(s) for s in scenarios):
+        trouble = refused(args.app)
+        if trouble is not None:
+            reporter.problem(f"wasim: {trouble}; scenarios that expect its sends will fail")
     results: list[ScenarioResult] = []
     for done, scenario in enumerate(scenarios):
         reporter.progress(done, len(scenarios), scenario.name)

@@ -9,30 +9,21 @@ loader of :mod:`wasim.world.source` only.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from wasim.clock import parse_duration, parse_instant
+from wasim.clock import parse_instant
 from wasim.errors import GraphError
+from wasim.scenario.checking import Checks, close, is_scalar, kind
 from wasim.scenario.matching import bad_pattern
 from wasim.scenario.model import Scenario, Step
-from wasim.scenario.steps import (
-    ACTIONS,
-    ERROR_CHANNELS,
-    EXPECT,
-    EXPECT_KEYS,
-    STATUSES,
-    STEP_KEYS,
-    WINDOW_STATES,
-    Action,
-)
+from wasim.scenario.steps import ACTIONS, EXPECT, EXPECT_KEYS, EXPECTATIONS, STEP_KEYS
 from wasim.scenario.variables import references
 from wasim.world.seed import default_world_text, parse_world
-from wasim.world.source import Mark, MarkedDict, MarkedList, SourceError, load_file, loads, plain
-from wasim.world.state import World, WorldSettings
+from wasim.world.source import Mark, MarkedDict, MarkedList, load_file, loads, plain
+from wasim.world.state import World
 
 DEFAULT_START = "2026-01-05T09:00:00Z"
 TOP_KEYS = ("name", "description", "start", "seed", "world", "settings", "vars", "steps",
@@ -43,7 +34,6 @@ WORLD_KEYS = ("accounts", "contacts", "templates", "settings", "app_secret",
               "verify_token", "webhook_url", "tokens")
 BUILTINS = ("phone_id", "waba_id", "token", "start", "contacts")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PHONE = re.compile(r"^\+?\d{5,15}$")
 
 
 class Worlds:
@@ -75,7 +65,7 @@ def parse(data: Any, path: str, worlds: Worlds | None = None) -> list[Scenario]:
     file = _File(path, worlds or Worlds())
     if not isinstance(data, dict):
         raise file.error(getattr(data, "mark", (1, 1)),
-                         f"a scenario file must be a mapping, got {_kind(data)}",
+                         f"a scenario file must be a mapping, got {kind(data)}",
                          "start with 'name:' and 'steps:'")
     file.only(data, TOP_KEYS, "scenario file")
     if "scenarios" in data:
@@ -92,7 +82,7 @@ def parse(data: Any, path: str, worlds: Worlds | None = None) -> list[Scenario]:
         names: set[str] = set()
         for mark, item in items:
             if not isinstance(item, dict):
-                raise file.error(mark, f"each scenario must be a mapping, got {_kind(item)}",
+                raise file.error(mark, f"each scenario must be a mapping, got {kind(item)}",
                                  "give it 'name:' and 'steps:'")
             file.only(item, SCENARIO_KEYS, "scenario")
             scenario = file.scenario(item, shared)
@@ -142,43 +132,12 @@ def _reference_mark_in(data: dict[str, Any], whole: str) -> Mark:
     return _mark(data)
 
 
-def _kind(value: Any) -> str:
-    if value is None:
-        return "nothing"
-    for kind, name in ((bool, "true/false"), (dict, "a mapping"), (list, "a list"),
-                       (str, "a string"), (int, "a number"), (float, "a number")):
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
-
-
-def _close(word: str, choices: Iterable[str]) -> str | None:
-    found = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
-
-
-def _is_scalar(value: Any) -> bool:
-    return isinstance(value, str | int | float) and not isinstance(value, bool)
-
-
-class _File:
+class _File(Checks):
     """Parses the scenarios of one file, raising located errors."""
 
     def __init__(self, path: str, worlds: Worlds) -> None:
-        self.path = path
+        super().__init__(path)
         self.worlds = worlds
-
-    def error(self, mark: Mark, problem: str, hint: str | None = None) -> SourceError:
-        return SourceError(self.path, mark[0], mark[1],
-                           f"{problem} ({hint})" if hint else problem)
-
-    def only(self, data: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
-        for key in data:
-            if key not in allowed:
-                close = _close(key, allowed)
-                hint = f"did you mean {close!r}?" if close else (
-                    f"{where} keys: {', '.join(allowed)}")
-                raise self.error(_mark(data, key), f"unknown key {key!r} in {where}", hint)
 
     def list_of(self, data: dict[str, Any], key: str, *,
                 required: bool = False) -> list[tuple[Mark, Any]]:
@@ -189,7 +148,7 @@ class _File:
                                  "add it" if key != "steps" else "a scenario needs 'steps:'")
             return []
         if not isinstance(value, list):
-            raise self.error(_mark(data, key), f"{key!r} must be a list, got {_kind(value)}",
+            raise self.error(_mark(data, key), f"{key!r} must be a list, got {kind(value)}",
                              f"write each item of {key!r} on a line starting with '- '")
         marks = value.item_marks if isinstance(value, MarkedList) else []
         return [(marks[i] if i < len(marks) else _mark(data, key), item)
@@ -210,7 +169,7 @@ class _File:
             raise self.error(_mark(data), "missing required key 'name'",
                              "name the scenario, e.g. name: The window closes after 24 hours")
         if not isinstance(name, str):
-            raise self.error(_mark(merged, "name"), f"'name' must be a string, got {_kind(name)}")
+            raise self.error(_mark(merged, "name"), f"'name' must be a string, got {kind(name)}")
         description = merged.get("description") or ""
         if not isinstance(description, str):
             raise self.error(_mark(merged, "description"), "'description' must be a string")
@@ -221,7 +180,7 @@ class _File:
             raise self.error(_mark(merged, "start"), f"'start' is not an instant: {start!r}",
                              "use ISO-8601, e.g. 2026-01-05T09:00:00Z") from None
         seed = merged.get("seed")
-        if seed is not None and not _is_scalar(seed):
+        if seed is not None and not is_scalar(seed):
             raise self.error(_mark(merged, "seed"), "'seed' must be a number or a string")
         world = self.world(merged)
         variables = self.variables(merged)
@@ -244,24 +203,13 @@ class _File:
             world = self.inline_world(spec)
         else:
             raise self.error(_mark(data, "world"),
-                             f"'world' must be 'default', a file or a mapping, got {_kind(spec)}")
+                             f"'world' must be 'default', a file or a mapping, got {kind(spec)}")
         settings = data.get("settings")
         if settings is not None:
             if not isinstance(settings, dict):
                 raise self.error(_mark(data, "settings"), "'settings' must be a mapping")
-            self.apply_settings(world.settings, settings)
+            self.settings(world.settings, settings)
         return world
-
-    def apply_settings(self, target: WorldSettings, settings: dict[str, Any]) -> None:
-        for key, value in settings.items():
-            try:
-                target.update({key: plain(value)})
-            except GraphError as exc:
-                known = [f for f in WorldSettings().to_dict()]
-                close = _close(key, known)
-                hint = f"did you mean {close!r}?" if close and key not in known else None
-                problem = exc.details.split(";")[0] if hint else exc.details
-                raise self.error(_mark(settings, key), problem, hint) from None
 
     def inline_world(self, spec: dict[str, Any]) -> World:
         self.only(spec, WORLD_KEYS, "world")
@@ -302,7 +250,7 @@ class _File:
         if raw is None:
             return {}
         if not isinstance(raw, dict):
-            raise self.error(_mark(data, "vars"), f"'vars' must be a mapping, got {_kind(raw)}")
+            raise self.error(_mark(data, "vars"), f"'vars' must be a mapping, got {kind(raw)}")
         for key in raw:
             if not _NAME.match(key) or key in BUILTINS:
                 raise self.error(_mark(raw, key), f"bad variable name {key!r}",
@@ -318,20 +266,15 @@ class _File:
             raise self.error(_mark(data, "steps"), "'steps' is empty",
                              "a scenario needs at least one step")
         known = set(variables) | set(BUILTINS)
-        templates = {t.name for a in world.accounts.values() for t in a.templates.values()}
-        contacts = {c.alias or c.wa_id: c.wa_id for a in world.accounts.values()
-                    for c in a.contacts.values()}
-        contacts.update({c.wa_id: c.wa_id for a in world.accounts.values()
-                         for c in a.contacts.values()})
-        checks = _Checks(self, templates, contacts)
+        self.know(world)
         steps = []
         for index, (mark, item) in enumerate(items, start=1):
-            step = self.step(index, mark, item, checks)
+            step = self.step(index, mark, item)
             self.check_references(item, known)
             if step.save_as is not None:
                 known.add(step.save_as)
             if step.action == "create_template":
-                templates.add(str(step.args.get("name")))
+                self.templates.add(str(step.args.get("name")))
             steps.append(step)
         return steps
 
@@ -339,21 +282,21 @@ class _File:
         for key, value in item.items():
             for name, whole in references(value):
                 if name not in known:
-                    close = _close(name, known)
-                    hint = (f"did you mean {close!r}?" if close else
+                    near = close(name, known)
+                    hint = (f"did you mean {near!r}?" if near else
                             "define it under 'vars:' or save a step's result with 'as:'")
                     raise self.error(_reference_mark(item, key, whole),
                                      f"unknown variable {name!r} in {whole}", hint)
 
-    def step(self, index: int, mark: Mark, item: Any, checks: _Checks) -> Step:
+    def step(self, index: int, mark: Mark, item: Any) -> Step:
         if not isinstance(item, dict):
-            raise self.error(mark, f"step {index} must be a mapping, got {_kind(item)}",
+            raise self.error(mark, f"step {index} must be a mapping, got {kind(item)}",
                              "e.g. - send: {to: ana, text: hi}")
         actions = [k for k in item if k in ACTIONS]
         for key in item:
             if key not in ACTIONS and key not in STEP_KEYS:
-                close = _close(key, [*ACTIONS, *STEP_KEYS])
-                hint = f"did you mean {close!r}?" if close else (
+                near = close(key, [*ACTIONS, *STEP_KEYS])
+                hint = f"did you mean {near!r}?" if near else (
                     "steps: " + ", ".join(ACTIONS))
                 raise self.error(_mark(item, key), f"unknown step {key!r}", hint)
         if len(actions) > 1:
@@ -371,7 +314,7 @@ class _File:
         expect = item.get(EXPECT)
         if expect is not None and not isinstance(expect, dict):
             raise self.error(_mark(item, EXPECT),
-                             f"'expect' must be a mapping, got {_kind(expect)}",
+                             f"'expect' must be a mapping, got {kind(expect)}",
                              "e.g. expect: {status: delivered}")
         if not actions:
             if expect is None:
@@ -382,9 +325,9 @@ class _File:
                 raise self.error(_mark(item, "as"), "an 'expect' step has no result to save")
         else:
             action = actions[0]
-            args = self.action(ACTIONS[action], item, checks)
+            args = ACTIONS[action].read(item[action], _mark(item, action), self)
         expect = expect or {}
-        self.expectations(action, expect, checks)
+        self.expectations(action, expect)
         if action == "expect_sent" and expect:
             raise self.error(_mark(item, EXPECT), "'expect_sent' takes no 'expect'",
                                  "its own keys are the expectation")
@@ -393,70 +336,10 @@ class _File:
         return Step(index, action, plain(args), plain(expect), save_as, label, line, column,
                     marks)
 
-    def action(self, spec: Action, item: dict[str, Any], checks: _Checks) -> Any:
-        value = item[spec.name]
-        where = _mark(item, spec.name)
-        shape = spec.shape
-        if shape == "flag":
-            if value is not True and value is not None:
-                raise self.error(where, f"{spec.name!r} takes no value",
-                                 f"write '{spec.name}: true'")
-            return True
-        if shape in ("duration", "instant") and isinstance(value, str) and "${" in value:
-            return value
-        if shape == "duration":
-            if isinstance(value, bool) or not _is_scalar(value):
-                raise self.error(where, f"{spec.name!r} needs a duration, got {_kind(value)}",
-                                 "e.g. 25h, 1d2h, 90s")
-            try:
-                parse_duration(value)
-            except GraphError:
-                raise self.error(where, f"not a duration: {value!r}",
-                                 "use units ms, s, m, h, d, w, e.g. 25h or 1d2h30m") from None
-            return value
-        if shape == "instant":
-            try:
-                parse_instant(str(value))
-            except GraphError:
-                raise self.error(where, f"not an instant: {value!r}",
-                                 "use ISO-8601, e.g. 2026-01-06T09:00:00Z") from None
-            return str(value)
-        if shape == "text":
-            if not _is_scalar(value):
-                raise self.error(where, f"{spec.name!r} needs a single value, got {_kind(value)}")
-            if spec.name in ("opt_out", "opt_in"):
-                checks.contact(str(value), where)
-            return str(value)
-        if shape == "text_or_mapping" and _is_scalar(value):
-            assert spec.text_key is not None
-            value = {spec.text_key: value}
-            mapping = MarkedDict(value)
-            mapping.mark = where
-            mapping.key_marks = {spec.text_key: where}
-            value = mapping
-        if not isinstance(value, dict):
-            hint = f"e.g. {spec.example}" if spec.example else (
-                f"keys: {', '.join(spec.keys)}" if spec.keys else None)
-            raise self.error(where, f"{spec.name!r} needs a mapping, got {_kind(value)}", hint)
-        if spec.keys:
-            self.only(value, spec.keys, spec.name)
-        for key in spec.required:
-            if value.get(key) is None:
-                raise self.error(_mark(value), f"{spec.name!r} is missing {key!r}",
-                                 f"add '{key}:'")
-        for group in spec.one_of:
-            given = [k for k in group if k in value]
-            if len(given) != 1:
-                problem = (f"{spec.name!r} needs one of {', '.join(group)}" if not given else
-                           f"{spec.name!r} has both {given[0]!r} and {given[1]!r}")
-                raise self.error(_mark(value), problem, "give exactly one")
-        checks.action(spec.name, value)
-        return value
-
-    def expectations(self, action: str, expect: dict[str, Any], checks: _Checks) -> None:
+    def expectations(self, action: str, expect: dict[str, Any]) -> None:
         self.only(expect, EXPECT_KEYS, "expect")
         for key, value in expect.items():
-            problem = checks.expectation(action, key, value)
+            problem = EXPECTATIONS[key].problem(action, value, self)
             if problem is not None:
                 raise self.error(_mark(expect, key), *problem)
             for _, text in _strings(value):
@@ -475,161 +358,3 @@ def _strings(value: Any) -> Iterable[tuple[str, str]]:
         for item in value:
             yield from _strings(item)
 
-
-class _Checks:
-    """The checks that need the world: contacts, templates, expectation values."""
-
-    def __init__(self, file: _File, templates: set[str], contacts: dict[str, str]) -> None:
-        self.file = file
-        self.templates = templates
-        self.contacts = contacts
-
-    def contact(self, who: Any, mark: Mark) -> None:
-        if not _is_scalar(who):
-            raise self.file.error(mark, f"a customer must be a name or a phone number, "
-                                        f"got {_kind(who)}", "e.g. ana or 16505551234")
-        text = str(who)
-        if "${" in text or text in self.contacts or _PHONE.match(text):
-            return
-        close = _close(text, [k for k in self.contacts if not k.isdigit()])
-        hint = f"did you mean {close!r}?" if close else (
-            "known contacts: " + ", ".join(k for k in self.contacts if not k.isdigit())
-            + "; or write a phone number")
-        raise self.file.error(mark, f"unknown contact {text!r}", hint)
-
-    def template(self, name: Any, mark: Mark) -> None:
-        text = str(name)
-        if "${" in text or text in self.templates:
-            return
-        close = _close(text, self.templates)
-        hint = f"did you mean {close!r}?" if close else (
-            "create it first with create_template, or add it to the world")
-        raise self.file.error(mark, f"unknown template {text!r}", hint)
-
-    def action(self, name: str, value: dict[str, Any]) -> None:
-        for key in ("to", "who") if name != "customer" else ("from",):
-            if key in value:
-                self.contact(value[key], _mark(value, key))
-        if name == "send" and "template" in value:
-            template = value["template"]
-            if isinstance(template, dict):
-                self.file.only(template, ("name", "language", "body", "header", "buttons",
-                                          "components"), "template")
-                if template.get("name") is None:
-                    raise self.file.error(_mark(template), "'template' is missing 'name'",
-                                          "add 'name:'")
-                self.template(template["name"], _mark(template, "name"))
-                for part in ("body", "header", "buttons", "components"):
-                    value_ = template.get(part)
-                    if value_ is not None and not isinstance(value_, list) and not (
-                            isinstance(value_, str) and "${" in value_):
-                        raise self.file.error(
-                            _mark(template, part),
-                            f"template {part!r} must be a list, got {_kind(value_)}",
-                            f"e.g. {part}: [Ana, A-1001]" if part != "components" else None)
-            elif _is_scalar(template):
-                self.template(template, _mark(value, "template"))
-            else:
-                raise self.file.error(
-                    _mark(value, "template"),
-                    f"'template' must be a name or a mapping, got {_kind(template)}")
-        if name in ("approve", "reject", "pause", "disable", "reinstate", "flag",
-                    "change_category"):
-            self.template(value["template"], _mark(value, "template"))
-        if name == "settings":
-            self.file.apply_settings(WorldSettings(), value)
-        if name == "graph":
-            method = str(value.get("method", "POST")).upper()
-            if method not in ("GET", "POST", "DELETE", "PUT", "PATCH"):
-                raise self.file.error(_mark(value, "method"), f"unknown HTTP method {method!r}",
-                                      "GET, POST or DELETE")
-        if name == "expect_sent" and "within" in value:
-            within = value["within"]
-            text = within.get("simulated") if isinstance(within, dict) else within
-            if isinstance(within, dict):
-                self.file.only(within, ("real", "simulated", "step"), "within")
-                text = within.get("simulated", within.get("real"))
-            try:
-                parse_duration(str(text) if _is_scalar(text) else "?")
-            except GraphError:
-                raise self.file.error(_mark(value, "within"), f"not a duration: {text!r}",
-                                      "e.g. 5s, or {simulated: 1h}") from None
-        if name == "receiver" and not (value["status"] in ("up", "down") or (
-                isinstance(value["status"], int) and 100 <= value["status"] <= 599)):
-            raise self.file.error(_mark(value, "status"),
-                                  f"receiver status must be up, down or an HTTP status, "
-                                  f"got {value['status']!r}")
-
-    def expectation(self, action: str, key: str,
-                    value: Any) -> tuple[str] | tuple[str, str] | None:
-        if key == "http":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return None
-            if isinstance(value, dict):
-                unknown = set(value) - {"status", "code", "subcode", "message", "details"}
-                if unknown:
-                    return (f"unknown key {sorted(unknown)[0]!r} in 'http'",
-                            "status, code, subcode, message, details")
-                return None
-            return ("'http' must be a status such as 200 or a mapping", "e.g. http: 400")
-        if key == "status":
-            if value not in STATUSES:
-                close = _close(str(value), STATUSES)
-                return (f"unknown status {value!r}",
-                        f"did you mean {close!r}?" if close else ", ".join(STATUSES))
-            return None
-        if key == "statuses":
-            if not isinstance(value, list) or any(v not in STATUSES for v in value):
-                return ("'statuses' must list statuses in order", ", ".join(STATUSES))
-            return None
-        if key == "error":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return None
-            if not isinstance(value, dict) or "code" not in value:
-                return ("'error' must be a code or a mapping with 'code'",
-                        "e.g. error: 131047 or error: {code: 131047, channel: webhook}")
-            unknown = set(value) - {"code", "channel", "title", "details", "message"}
-            if unknown:
-                return (f"unknown key {sorted(unknown)[0]!r} in 'error'",
-                        "code, channel, title, details")
-            if value.get("channel", "sync") not in ERROR_CHANNELS:
-                return (f"unknown error channel {value.get('channel')!r}", "sync or webhook")
-            return None
-        if key == "window":
-            if isinstance(value, str):
-                if value not in WINDOW_STATES:
-                    return (f"unknown window state {value!r}", "open or closed")
-                if action not in ("customer", "send", "opt_out", "opt_in", "contact",
-                                  "expect_sent"):
-                    return (f"'window: {value}' needs the step's customer, and "
-                            f"{action!r} has none", f"name them: window: {{ana: {value}}}")
-                return None
-            if isinstance(value, dict):
-                for who, state in value.items():
-                    self.contact(who, _mark(value, who))
-                    if not (state in WINDOW_STATES or isinstance(state, dict)):
-                        return (f"unknown window state {state!r}", "open or closed")
-                return None
-            return ("'window' must be open, closed or a mapping of customers",
-                    "e.g. window: {ana: open}")
-        if key == "webhooks":
-            if isinstance(value, int) and not isinstance(value, bool):
-                return None
-            if isinstance(value, list) and all(isinstance(v, dict) for v in value):
-                return None
-            return ("'webhooks' must be a count or a list of webhook matchers",
-                    "e.g. webhooks: [{status: sent}, {status: delivered}]")
-        if key in ("pricing", "record", "response", "template") and not isinstance(value, dict):
-            return (f"{key!r} must be a mapping, got {_kind(value)}",)
-        if key == "template" and action not in ("create_template", "approve", "reject",
-                                                "pause", "disable", "reinstate", "flag",
-                                                "change_category", "send") \
-                and "name" not in value:
-            return ("'template' needs 'name' here", "say which template to check")
-        if key == "messages" and not isinstance(value, dict):
-            return ("'messages' must be a mapping", "e.g. messages: {to: ana, count: 2}")
-        if key in ("received",) and (isinstance(value, bool) or not isinstance(value, int)):
-            return ("'received' must be a count of webhooks the receiver accepted",)
-        if key == "message" and not _is_scalar(value):
-            return ("'message' must be a message id", "e.g. message: ${order.id}")
-        return None

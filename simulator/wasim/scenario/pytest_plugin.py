@@ -69,7 +69,7 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         config = self.config
         options = RunOptions(app_url=config.getoption("wasim_app"),
-                             port=config.getoption("wasim_port"))
+                             port=config.getoption("wasim_port"), app_flag="--wasim-app")
         result = run_scenario(self.scenario, options)
         if result.steps and all(r.outcome == "skipped" for r in result.steps):
             pytest.skip(result.steps[0].happened)
