@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from wasim.api.control import Handler, _object, control
-from wasim.delivery.engine import DeliveryEngine, attach, engine_of
+from wasim.delivery.engine import DeliveryEngine, attach, engine_of, settled
 from wasim.errors import INVALID_PARAMETER
 from wasim.simulation import Simulator
 
@@ -63,6 +63,19 @@ async def retry(sim: Simulator, request: Request) -> Any:
     return {"retrying": _engine(sim).retry_now()}
 
 
+async def settle(sim: Simulator, request: Request) -> Any:
+    """Wait until the deliveries settle: ``{"timeout"?: seconds (default 5, at most 60)}``
+    -> ``{"settled", "pending"}``. The server's loop keeps serving meanwhile."""
+    body = await _object(request) if await request.body() else {}
+    timeout = body.get("timeout", 5)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) \
+            or not 0 <= timeout <= 60:
+        raise INVALID_PARAMETER("field 'timeout' must be a number of seconds from 0 to 60")
+    engine = _engine(sim)
+    done = await settled(engine, float(timeout))
+    return {"settled": done, "pending": len(engine.pending())}
+
+
 async def drills_get(sim: Simulator, request: Request) -> Any:
     return _engine(sim).drills.to_dict()
 
@@ -105,6 +118,7 @@ def routes() -> list[Route]:
         ("/webhook", webhook_target, ["POST"]),
         ("/deliveries", deliveries, ["GET"]),
         ("/deliveries/retry", retry, ["POST"]),
+        ("/deliveries/settle", settle, ["POST"]),
         ("/deliveries/{webhook_id}/redeliver", redeliver, ["POST"]),
         ("/webhook-drills", drills_get, ["GET"]),
         ("/webhook-drills", drills_delete, ["DELETE"]),

@@ -15,6 +15,7 @@ cope with.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Mapping
 from datetime import datetime, timedelta
@@ -23,6 +24,7 @@ from typing import Any, Protocol
 from wasim.clock import Job
 from wasim.core import Core, Feature, JobHandler
 from wasim.delivery.drills import Drills
+from wasim.delivery.loop import LoopPump, customer_of
 from wasim.delivery.records import (
     BACKOFF_SECONDS,
     RETRY_JOB,
@@ -36,8 +38,8 @@ from wasim.delivery.records import (
     signed_headers,
     signed_request,
 )
-from wasim.delivery.transports import Target, Transport, check_target
-from wasim.delivery.workers import Item, ThreadPump
+from wasim.delivery.transports import Batch, Target, Transport, check_target, send_now, send_on_loop
+from wasim.delivery.workers import Item, Pump, ThreadPump
 from wasim.errors import INVALID_PARAMETER
 from wasim.platform.webhooks import encode
 from wasim.world.journal import Webhook
@@ -66,6 +68,7 @@ class DeliveryEngine(Feature):
         self.sim = sim
         self._core = sim
         self.transport: Transport | None = None
+        self.target: Target = None
         self.path = "/webhook"
         self.verification: Verification | None = None
         self.log = DeliveryLog()
@@ -74,20 +77,16 @@ class DeliveryEngine(Feature):
         self.drills = Drills(sim.lock, self._release, self.redeliver)
         self._webhooks: dict[str, Webhook] = {}
         self._timeout = timeout
-        settings = sim.world.settings
-        self._pump = ThreadPump(self._post, lambda: int(settings.webhook_batch_size),
-                                lambda: int(sim.world.settings.webhook_concurrency))
+        self.pump: Pump = ThreadPump(self._prepare, send_now, self._finish,
+                                     lambda: int(sim.world.settings.webhook_batch_size),
+                                     lambda: int(sim.world.settings.webhook_concurrency))
         sim.plug(self)
-
-    @property
-    def target(self) -> Target:
-        return self.transport.target if self.transport is not None else None
 
     def jobs(self) -> Mapping[str, JobHandler]:
         return {RETRY_JOB: self._retry_job}
 
     def reset(self) -> None:
-        self._pump.clear()
+        self.pump.clear()
         self.log.clear()
         self._webhooks.clear()
         self.drills.disarm()
@@ -123,6 +122,7 @@ class DeliveryEngine(Feature):
                 Transport(target, self.path, self._timeout) if target is not None else None)
             if old is not None:
                 old.close()
+            self.target = target
             self.sim.world.webhook_url = target if isinstance(target, str) else None
         transport = self.transport
         self.verification = (transport.verify(self.sim.world.verify_token)
@@ -167,7 +167,7 @@ class DeliveryEngine(Feature):
     def _enqueue(self, delivery_id: str, at: datetime) -> None:
         self.log.retrying.discard(delivery_id)
         self.deliveries[delivery_id].state = "queued"
-        self._pump.put((delivery_id, at))
+        self.pump.put((delivery_id, at))
 
     def _schedule(self, delivery: Delivery, due: datetime) -> None:
         self.log.retrying.add(delivery.id)
@@ -180,9 +180,9 @@ class DeliveryEngine(Feature):
         if delivery is not None and delivery.state == "retrying":
             self._enqueue(delivery.id, job.due)
 
-    # --- POSTing (in the pump's workers) -------------------------------------------
+    # --- POSTing (the pump calls these) ---------------------------------------------
 
-    def _post(self, batch: list[Item]) -> None:
+    def _prepare(self, batch: list[Item]) -> Batch | None:
         with self.sim.lock:
             items = [(self.deliveries[d], at) for d, at in batch if d in self.deliveries]
             payloads = [self._webhooks[d.webhook_id].payload for d, _ in items
@@ -190,17 +190,18 @@ class DeliveryEngine(Feature):
             secret = self.sim.world.app_secret
             transport = self.transport
         if not items or len(payloads) != len(items) or transport is None:
-            return
+            return None
         body = encode(payloads[0] if len(payloads) == 1 else batch_payload(payloads))
-        started = time.perf_counter()
-        status, error = transport.post(body, signed_headers(body, secret))
-        latency = (time.perf_counter() - started) * 1000
+        return Batch(transport, body, signed_headers(body, secret), items)
+
+    def _finish(self, batch: Batch, status: int | None, error: str | None,
+                latency: float) -> None:
         with self.sim.lock:
             limit = timedelta(seconds=float(self.sim.world.settings.webhook_retry_seconds))
-            for delivery, at in items:
+            for delivery, at in batch.items:
                 if self.deliveries.get(delivery.id) is delivery:  # not reset or replaced
-                    due = self.log.record(delivery, at, status, error, latency, len(items),
-                                          limit)
+                    due = self.log.record(delivery, at, status, error, latency,
+                                          len(batch.items), limit)
                     if due is not None:
                         self._schedule(delivery, due)
 
@@ -212,7 +213,7 @@ class DeliveryEngine(Feature):
         engine is paused with work queued."""
         deadline = time.monotonic() + timeout
         while True:
-            if not self._pump.wait(max(deadline - time.monotonic(), 0.0)):
+            if not self.pump.wait(max(deadline - time.monotonic(), 0.0)):
                 return False
             with self.sim.lock:
                 due = self.log.retry_due(self.sim.clock.now())
@@ -222,10 +223,10 @@ class DeliveryEngine(Feature):
 
     def pause(self) -> None:
         """Hold POSTs (queued deliveries wait; with batching they then go together)."""
-        self._pump.pause()
+        self.pump.pause()
 
     def resume(self) -> None:
-        self._pump.resume()
+        self.pump.resume()
 
     def pending(self) -> list[Delivery]:
         """Deliveries not yet made: queued, held by a drill, or waiting for a retry."""
@@ -285,12 +286,13 @@ class DeliveryEngine(Feature):
 
     def load(self, data: Any) -> None:
         """Restore an export: pending deliveries are queued again or keep their retry."""
-        self._pump.clear()
+        self.pump.clear()
         self.log.load(data if isinstance(data, dict) else {})
         self.drills.disarm()
         self._webhooks = {w.id: w for w in self.sim.webhooks}
         if self.transport is None and self.sim.world.webhook_url:
-            self.transport = Transport(self.sim.world.webhook_url, self.path, self._timeout)
+            self.target = self.sim.world.webhook_url
+            self.transport = Transport(self.target, self.path, self._timeout)
         scheduled = {j.data.get("delivery_id") for j in self.sim.schedule.pending()
                      if j.kind == RETRY_JOB}
         for delivery in self.deliveries.values():
@@ -317,9 +319,53 @@ class DeliveryEngine(Feature):
             if sim.sink is self:
                 sim.sink = None
             sim.unplug(self)
-        self._pump.close()
+        self.pump.close()
         if self.transport is not None:
             self.transport.close()
+
+
+async def settled(engine: DeliveryEngine, timeout: float = 5.0) -> bool:
+    """Wait on the server's loop (without blocking it) until nothing is queued or in
+    flight and no retry is due; ``False`` if ``timeout`` ran out first. Retries not yet
+    due on the simulated clock do not count (advance the clock to make them due)."""
+    deadline = time.monotonic() + timeout
+    pump = engine.pump
+    while True:
+        remaining = deadline - time.monotonic()
+        if isinstance(pump, LoopPump):
+            if not await pump.idle(remaining):
+                return False
+        elif not await asyncio.to_thread(pump.wait, max(remaining, 0.0)):
+            return False
+        with engine.sim.lock:
+            due = engine.log.retry_due(engine.sim.clock.now())
+        if not due:
+            return True
+        if time.monotonic() >= deadline:
+            return False
+        engine.sim.run_due()
+
+
+def deliver_on_loop(engine: DeliveryEngine, loop: asyncio.AbstractEventLoop) -> None:
+    """Make ``engine`` POST from coroutines on ``loop`` (a server's) instead of threads:
+    ``webhook_concurrency`` lanes, one customer's webhooks always in the same lane."""
+    if isinstance(engine.pump, LoopPump):
+        return
+    settings = engine.sim.world
+
+    def key(delivery_id: str) -> str:
+        delivery = engine.deliveries.get(delivery_id)
+        webhook = engine._webhooks.get(delivery.webhook_id) if delivery else None
+        return customer_of(webhook) if webhook is not None else delivery_id
+
+    with engine.sim.lock:
+        old = engine.pump
+        old.pause()
+        engine.pump = LoopPump(loop, engine._prepare, send_on_loop, engine._finish, key,
+                               lambda: int(settings.settings.webhook_batch_size),
+                               lambda: int(settings.settings.webhook_concurrency))
+        engine.load(engine.export())  # what the threads had queued, queued again
+    old.close()
 
 
 class Host(Protocol):

@@ -8,17 +8,20 @@ worker thread (:class:`UrlPoster`).
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import inspect
 import secrets
 import threading
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 import httpx
 
 from wasim.asgi import sync_client
-from wasim.delivery.records import Verification
+from wasim.delivery.asyncpost import AsyncPoster
+from wasim.delivery.records import Delivery, Verification
 
 Target = Any
 """A URL string, an ASGI app, or ``callable(headers, body) -> status | None``."""
@@ -107,6 +110,8 @@ class Transport:
         self._asgi = sync_client(target) if is_asgi(target) else None
         self._local = threading.local()
         self._posters: list[UrlPoster] = []
+        self._lanes: dict[int, AsyncPoster] = {}
+        self._async_asgi: httpx.AsyncClient | None = None
         self._lock = threading.Lock()
 
     @property
@@ -157,6 +162,31 @@ class Transport:
         except Exception as exc:
             return None, f"receiver raised {type(exc).__name__}: {exc}"
 
+    async def apost(self, body: bytes, headers: dict[str, str],
+                    lane: int) -> tuple[int | None, str | None]:
+        """``post`` on an event loop: a URL over the lane's own kept-alive connection, an
+        ASGI app awaited on the same loop, a callable in a worker thread."""
+        target = self.target
+        try:
+            if isinstance(target, str):
+                poster = self._lanes.get(lane)
+                if poster is None:
+                    poster = self._lanes[lane] = AsyncPoster(target, self.timeout)
+                return await poster.post(body, headers), None
+            if self._asgi is not None:
+                if self._async_asgi is None:
+                    self._async_asgi = httpx.AsyncClient(
+                        transport=httpx.ASGITransport(app=target),
+                        base_url="http://wasim.test", timeout=self.timeout)
+                response = await self._async_asgi.post(self.path, content=body,
+                                                       headers=headers)
+                return response.status_code, None
+            return await asyncio.to_thread(self.post, body, headers)
+        except (httpx.HTTPError, OSError, ValueError) as exc:
+            return None, f"{type(exc).__name__}: {exc}"
+        except Exception as exc:
+            return None, f"receiver raised {type(exc).__name__}: {exc}"
+
     def _poster(self, url: str) -> UrlPoster:
         poster: UrlPoster | None = getattr(self._local, "poster", None)
         if poster is None:
@@ -171,3 +201,24 @@ class Transport:
             for poster in self._posters:
                 poster.close()
             self._posters.clear()
+            for lane in self._lanes.values():
+                lane.close()
+            self._lanes.clear()
+
+
+class Batch(NamedTuple):
+    """One POST being made: where, the exact bytes, their headers, the deliveries in it
+    with the simulated time each attempt is recorded at."""
+
+    transport: Transport
+    body: bytes
+    headers: dict[str, str]
+    items: list[tuple[Delivery, datetime]]
+
+
+def send_now(batch: Batch) -> tuple[int | None, str | None]:
+    return batch.transport.post(batch.body, batch.headers)
+
+
+async def send_on_loop(batch: Batch, lane: int) -> tuple[int | None, str | None]:
+    return await batch.transport.apost(batch.body, batch.headers, lane)

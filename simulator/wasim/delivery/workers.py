@@ -1,7 +1,8 @@
 """The threads that make the POSTs of an in-process engine.
 
 A :class:`ThreadPump` is a queue of ``(delivery id, simulated time)`` items and the worker
-threads that take them in batches and hand each batch to the engine's ``post``. A send's
+threads that take them in batches: the engine prepares each batch (under its lock), the
+thread POSTs it, the engine records the outcome. A send's
 answer never waits on the receiver; ``wait`` lets a test (or ``advance``) wait until
 everything queued has been POSTed.
 """
@@ -13,23 +14,42 @@ import time
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any, Protocol
 
 Item = tuple[str, datetime]
 """A delivery id and the simulated time its attempt is recorded at."""
+
+
+class Pump(Protocol):
+    """What makes the POSTs: threads in process (:class:`ThreadPump`), coroutines on a
+    server's loop (:class:`~wasim.delivery.loop.LoopPump`)."""
+
+    def put(self, item: Item) -> None: ...
+    def clear(self) -> None: ...
+    def wait(self, timeout: float) -> bool: ...
+    def pause(self) -> None: ...
+    def resume(self) -> None: ...
+    def close(self) -> None: ...
+    @property
+    def backlog(self) -> int: ...
 
 
 class ThreadPump:
     """Worker threads taking queued deliveries in order.
 
     Args:
-        post: Makes one batch of POSTs (runs in a worker thread, never raises into it).
+        prepare: Takes a batch of items and answers what to POST (or ``None``).
+        send: POSTs what ``prepare`` answered: ``(status, error)``.
+        finish: Records the outcome of a prepared batch.
         batch_size: Most items per batch (read for each batch).
         concurrency: Worker threads wanted (read as work queues up).
     """
 
-    def __init__(self, post: Callable[[list[Item]], None], batch_size: Callable[[], int],
-                 concurrency: Callable[[], int]) -> None:
-        self._post = post
+    def __init__(self, prepare: Callable[[list[Item]], Any],
+                 send: Callable[[Any], tuple[int | None, str | None]],
+                 finish: Callable[[Any, int | None, str | None, float], None],
+                 batch_size: Callable[[], int], concurrency: Callable[[], int]) -> None:
+        self._prepare, self._send, self._finish = prepare, send, finish
         self._batch_size = batch_size
         self._concurrency = concurrency
         self._queue: deque[Item] = deque()
@@ -106,7 +126,12 @@ class ThreadPump:
                 while self._queue and len(batch) < size:
                     batch.append(self._queue.popleft())
             try:
-                self._post(batch)
+                prepared = self._prepare(batch)
+                if prepared is not None:
+                    started = time.perf_counter()
+                    status, error = self._send(prepared)
+                    self._finish(prepared, status, error,
+                                 (time.perf_counter() - started) * 1000)
             except Exception:  # a broken receiver must never stop the worker
                 pass
             finally:

@@ -19,6 +19,7 @@ from starlette.applications import Starlette
 
 from wasim.api import create_app
 from wasim.core import Feature
+from wasim.delivery.engine import deliver_on_loop
 from wasim.serve.gcpolicy import StateFreezer
 from wasim.simulation import Simulator
 
@@ -55,7 +56,8 @@ class _OnReset(Feature):
 
 
 def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlette:
-    """``create_app(sim)`` plus a ticker that runs scheduled work as real time passes.
+    """``create_app(sim)`` plus a ticker that runs scheduled work as real time passes, and
+    webhook delivery on the server's own loop (:mod:`wasim.delivery.loop`).
 
     With a ``freezer`` (``wasim serve``) the ticker also keeps the garbage collector off
     the accumulated state (:mod:`wasim.serve.gcpolicy`).
@@ -78,6 +80,7 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
 
         if freezer is not None:
             freezer.take_over()
+        deliver_on_loop(sim.attach(), asyncio.get_running_loop())
         task = asyncio.create_task(tick())
         try:
             yield
