@@ -12,13 +12,15 @@ from wasim import Simulator
 from wasim.api import create_app
 from wasim.asgi import sync_client
 
-pytest_plugins = ["pytester"]
+from tests.conformance.spec import Spec
+from tests.conformance.spec import load as load_spec
+
+pytest_plugins = ["pytester", "tests.conformance.collector"]
 
 os.environ["TZ"] = "UTC"
 time.tzset()
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC_DIR = ROOT.parent / "shared" / "reference" / "meta-openapi"
 START = "2026-01-05T09:00:00Z"
 TOKEN = "wasim-token"
 PHONE_ID = "106540352242922"
@@ -58,15 +60,6 @@ def client(sim: Simulator) -> Iterator[httpx.Client]:
 
 
 @pytest.fixture
-def spec_check() -> Any:
-    """Meta's spec checker from ../shared, skipped cleanly when the folder is absent."""
-    if not (SPEC_DIR / "spec_check.py").exists():
-        pytest.skip("../shared/reference/meta-openapi is not present")
-    import sys
-
-    sys.path.insert(0, str(SPEC_DIR))
-    try:
-        import spec_check as module
-    finally:
-        sys.path.remove(str(SPEC_DIR))
-    return module
+def spec_check() -> Spec:
+    """Meta's OpenAPI description, vendored in tests/data/meta-openapi (loaded once)."""
+    return load_spec()

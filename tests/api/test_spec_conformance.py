@@ -1,7 +1,8 @@
 """Send responses, error bodies and status webhooks against Meta's OpenAPI spec.
 
-Skipped cleanly when ../shared/reference/meta-openapi is absent (the ``spec_check``
-fixture of tests/conftest.py does that).
+The spec is vendored in tests/data/meta-openapi (the ``spec_check`` fixture of
+tests/conftest.py loads it); besides these targeted checks, every answer and webhook of
+every test is validated by tests/conformance/collector.py.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ STATUSES = status_bodies()
 SPEC_GAPS = {
     # The spec's ContextObject requires referred_product (product enquiries); a reply
     # quoting a message carries only {from, id} on the platform (§5.1).
-    "context": ["missing required property 'referred_product'"],
+    "context": ["'referred_product' is a required property"],
 }
 
 

@@ -11,6 +11,7 @@ Graph error 100 naming the field.
 from __future__ import annotations
 
 import hashlib
+import mimetypes
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
@@ -86,9 +87,19 @@ def _media(kind: str, content: Any, media_info: MediaInfo | None) -> dict[str, A
                            or MEDIA_MIME[kind],
                            "sha256": media.get("sha256") or known.get("sha256")
                            or hashlib.sha256(media_id.encode()).hexdigest()}
-    for key in ("caption", "filename", "voice", "animated"):
-        if key in media:
-            out[key] = media[key]
+    for key in ("caption", "filename"):
+        if media.get(key) is not None:
+            out[key] = _str(media, key, kind)
+    if kind == "document" and "filename" not in out:
+        # a document always arrives with its file name (§5.1)
+        out["filename"] = "document" + (mimetypes.guess_extension(out["mime_type"]) or "")
+    flag = {"audio": "voice", "sticker": "animated"}.get(kind)
+    if flag is not None:
+        # always present, a boolean (the webhook's audio.voice / sticker.animated, §5.1)
+        value = media.get(flag, False)
+        if not isinstance(value, bool):
+            raise _bad(f"{kind}.{flag}", "must be true or false")
+        out[flag] = value
     return out
 
 
@@ -100,7 +111,7 @@ def _location(content: Any) -> dict[str, Any]:
             raise _bad(f"location.{key}", "must be a number")
     for key in ("name", "address", "url"):
         _str(location, key, "location", required=False)
-    return location
+    return {k: v for k, v in location.items() if v is not None}
 
 
 def _contacts(content: Any) -> list[dict[str, Any]]:
@@ -111,8 +122,26 @@ def _contacts(content: Any) -> list[dict[str, Any]]:
         card = _obj(card, f"contacts[{i}]")
         name = _obj(card.get("name"), f"contacts[{i}].name")
         _str(name, "formatted_name", f"contacts[{i}].name")
+        _strings(name, f"contacts[{i}].name")
+        if "org" in card:
+            _strings(_obj(card["org"], f"contacts[{i}].org"), f"contacts[{i}].org")
+        for key in ("phones", "emails", "urls", "addresses"):
+            items = card.get(key, [])
+            if not isinstance(items, list):
+                raise _bad(f"contacts[{i}].{key}", "must be a list of objects")
+            for j, item in enumerate(items):
+                _strings(_obj(item, f"contacts[{i}].{key}[{j}]"), f"contacts[{i}].{key}[{j}]")
+        if "birthday" in card:
+            _str(card, "birthday", f"contacts[{i}]")
         cards.append(card)
     return cards
+
+
+def _strings(obj: dict[str, Any], field: str) -> None:
+    """Every field of a contact card's part is text, as the webhook carries it (§5.1)."""
+    for key, value in obj.items():
+        if not isinstance(value, str):
+            raise _bad(f"{field}.{key}", "must be a string")
 
 
 def _interactive(content: Any) -> dict[str, Any]:
