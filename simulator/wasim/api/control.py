@@ -16,6 +16,7 @@ from starlette.routing import Route
 from wasim import __version__ as _version
 from wasim.api.envelope import error_response
 from wasim.api.graph import json_body, sim_of
+from wasim.api.paging import page
 from wasim.clock import parse_duration
 from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
 from wasim.simulation import Simulator
@@ -130,7 +131,7 @@ async def messages(sim: Simulator, request: Request) -> Any:
     query = request.query_params
     found = sim.messages(to=query.get("to"), status=query.get("status"),
                          type=query.get("type"))
-    return {"data": [m.to_dict() for m in found]}
+    return page(request, list(found), lambda m: m.id, lambda m: m.to_dict())
 
 
 async def message_get(sim: Simulator, request: Request) -> Any:
@@ -148,7 +149,7 @@ async def message_status(sim: Simulator, request: Request) -> Any:
 
 
 async def webhooks(sim: Simulator, request: Request) -> Any:
-    return {"data": [w.to_dict() for w in sim.webhooks]}
+    return page(request, list(sim.webhooks), lambda w: w.id, lambda w: w.to_dict())
 
 
 async def window(sim: Simulator, request: Request) -> Any:

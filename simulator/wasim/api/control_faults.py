@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from wasim.api.control import Handler, control
 from wasim.api.graph import json_body
+from wasim.api.paging import page
 from wasim.errors import INVALID_PARAMETER
 from wasim.simulation import Simulator
 from wasim.world.models import Token
@@ -59,7 +60,7 @@ def _token(token: Token) -> dict[str, Any]:
 
 
 async def tokens_get(sim: Simulator, request: Request) -> Any:
-    return {"data": [_token(t) for t in sim.tokens.all()]}
+    return page(request, list(sim.tokens.all()), lambda t: t.value, _token)
 
 
 async def tokens_add(sim: Simulator, request: Request) -> Any:

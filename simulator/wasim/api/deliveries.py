@@ -13,7 +13,8 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from wasim.api.control import Handler, _object, control
-from wasim.delivery.engine import DeliveryEngine, attach, engine_of, settled
+from wasim.api.paging import paging, window
+from wasim.delivery.engine import Delivery, DeliveryEngine, attach, engine_of, settled
 from wasim.errors import INVALID_PARAMETER
 from wasim.simulation import Simulator
 
@@ -48,11 +49,20 @@ async def webhook_target(sim: Simulator, request: Request) -> Any:
 
 
 async def deliveries(sim: Simulator, request: Request) -> Any:
-    query = request.query_params
-    limit = query.get("limit")
-    if limit is not None and not limit.isdigit():
-        raise INVALID_PARAMETER("limit must be a whole number")
-    return _engine(sim).status(query.get("state"), int(limit) if limit is not None else None)
+    """The log's counts and one page of its deliveries (``state``, ``limit``, ``before``,
+    ``after``: :mod:`wasim.api.paging`)."""
+    found: dict[str, Any] = {}
+
+    def select(chosen: list[Delivery]) -> list[Delivery]:
+        keys = [d.id for d in chosen]
+        start, end = window(request, keys)
+        found.update(paging(request, keys, start, end))
+        return chosen[start:end]
+
+    answer = _engine(sim).status(request.query_params.get("state"), select=select)
+    if found:
+        answer["paging"] = found
+    return answer
 
 
 async def redeliver(sim: Simulator, request: Request) -> Any:

@@ -19,6 +19,7 @@ from wasim.api import objects
 from wasim.api.auth import require_scope
 from wasim.api.control import control
 from wasim.api.graph import graph_endpoint, json_body
+from wasim.api.paging import page
 from wasim.errors import INVALID_PARAMETER
 from wasim.simulation import Simulator
 
@@ -116,7 +117,7 @@ async def control_get(sim: Simulator, request: Request) -> Any:
 
 async def control_list(sim: Simulator, request: Request) -> Any:
     """``GET /_sim/templates``: every template of every account, with its decision."""
-    return {"data": sim.templates.every()}
+    return page(request, sim.templates.every(), lambda t: str(t["id"]), lambda t: t)
 
 
 async def control_action(sim: Simulator, request: Request) -> Any:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -300,14 +300,18 @@ class DeliveryEngine(Feature):
                     delivery.state == "retrying" and delivery.id not in scheduled):
                 self._enqueue(delivery.id, self.sim.clock.now())
 
-    def status(self, state: str | None = None, limit: int | None = None) -> dict[str, Any]:
-        """The delivery log as JSON (``GET /_sim/deliveries?state=&limit=``): counts, and
-        the deliveries (optionally only those in ``state``, the newest ``limit``) with
-        their attempts."""
+    def status(self, state: str | None = None, limit: int | None = None,
+               select: Callable[[list[Delivery]], list[Delivery]] | None = None,
+               ) -> dict[str, Any]:
+        """The delivery log as JSON (``GET /_sim/deliveries``): counts, and the deliveries
+        (optionally only those in ``state``; the newest ``limit``, or those ``select``
+        picks) with their attempts."""
         with self.sim.lock:
             chosen = self.log.in_state(state)
             if limit is not None:
                 chosen = chosen[-limit:] if limit > 0 else []
+            if select is not None:
+                chosen = select(chosen)
             return {"target": self.transport.shown if self.transport else None,
                     "verification": self.verification.to_dict() if self.verification else None,
                     **self.log.summary(chosen), "drills": self.drills.to_dict()}
