@@ -185,6 +185,38 @@ def _check_interactive(content: dict[str, Any]) -> None:
 # --- template (shape only; the template rules are in rules.templates) -------------------
 
 
+CASE_INSENSITIVE = ("components[].type", "components[].sub_type",
+                    "components[].parameters[].type")
+"""Template send fields whose values the platform matches in any case (§3): a client that
+sends ``{"type": "BODY"}``, ``"sub_type": "QUICK_REPLY"`` or ``{"type": "TEXT"}`` sends
+its template (Meta's own example sends ``"sub_type": "CATALOG"``)."""
+
+
+def normalized_template(content: Any) -> Any:
+    """A copy of a template send's type object with the ``CASE_INSENSITIVE`` values in
+    lower case, which the rules compare; anything malformed is left for the checks."""
+    if not isinstance(content, dict) or not isinstance(content.get("components"), list):
+        return content
+    components = []
+    for component in content["components"]:
+        if isinstance(component, dict):
+            component = _lowered(component, "type", "sub_type")
+            params = component.get("parameters")
+            if isinstance(params, list):
+                component["parameters"] = [_lowered(p, "type") if isinstance(p, dict) else p
+                                           for p in params]
+        components.append(component)
+    return {**content, "components": components}
+
+
+def _lowered(obj: dict[str, Any], *keys: str) -> dict[str, Any]:
+    copy = dict(obj)
+    for key in keys:
+        if isinstance(copy.get(key), str):
+            copy[key] = copy[key].lower()
+    return copy
+
+
 def _check_template(content: dict[str, Any]) -> None:
     field.text(content, "name", "template.name", max_len=512)
     language = field.obj(content, "language", "template.language")
