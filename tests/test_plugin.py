@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 
 import pytest
@@ -674,3 +675,24 @@ def test_two_simulators_in_one_process_share_nothing(pytester: pytest.Pytester) 
             finally:
                 second.stop()
     ''').assert_outcomes(passed=1)
+
+
+# --- pytest's own timings under a frozen clock ------------------------------------------
+
+
+def test_durations_and_junit_times_stay_real_when_the_test_clock_is_frozen(
+        pytester: pytest.Pytester) -> None:
+    """With ``start=`` the test's clock is frozen (and advanced 25 h), but pytest's timer is
+    not: ``--durations`` and the JUnit report show real, sub-minute times."""
+    report = pytester.path / "junit.xml"
+    result = run(pytester, """
+        @pytest.mark.whatsapp_sim(start="2026-01-05T09:00:00Z")
+        def test_a_day_passes(whatsapp_sim):
+            whatsapp_sim.advance("25h")
+    """, "--durations=0", "--durations-min=0", f"--junitxml={report}")
+    result.assert_outcomes(passed=1)
+    durations = [float(seconds) for seconds in
+                 re.findall(r"^([\d.]+)s (?:setup|call|teardown) ", result.stdout.str(), re.M)]
+    assert len(durations) == 3 and max(durations) < 60, result.stdout.str()
+    times = [float(value) for value in re.findall(r'time="([\d.]+)"', report.read_text())]
+    assert times and max(times) < 60

@@ -30,6 +30,10 @@ from wasim.testing.intercept import GRAPH_HOSTS, Interceptor
 from wasim.world.seed import load_world
 from wasim.world.state import World
 
+FREEZE_IGNORE = ["_pytest", "pluggy"]
+"""Modules that keep real time while a test's clock is frozen: pytest measures
+durations with it, and a frozen clock made them read years."""
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class FixtureOptions:
@@ -172,7 +176,8 @@ class SimSession:
         clock = Clock()
         if self.options.start is not None:
             start = parse_instant(self.options.start)
-            self._freezer = freeze_time(start, real_asyncio=True)
+            # pytest's own timer (setup/call durations, JUnit times) keeps real time
+            self._freezer = freeze_time(start, real_asyncio=True, ignore=FREEZE_IGNORE)
             factory = self._freezer.start()
             clock.mover = lambda delta: _tick(factory, delta)
         try:
