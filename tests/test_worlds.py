@@ -133,7 +133,7 @@ def test_acme_languages_and_named_templates_send(acme_client: httpx.Client) -> N
 
 
 def expected_error(path: Path) -> str:
-    first = path.read_text(encoding="utf-8").splitlines()[0]
+    first = path.read_bytes().split(b"\n", 1)[0].decode("utf-8")
     assert first.startswith("# expect: "), f"{path.name} must start with '# expect: :LINE: …'"
     return f"{path}{first.removeprefix('# expect: ')}"
 

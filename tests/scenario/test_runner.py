@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from wasim.scenario import RunOptions, ScenarioResult, load_text, run_scenario
 
 
@@ -176,3 +178,28 @@ def test_the_built_in_receiver_counts_accepted_webhooks() -> None:
   - expect: {received: 1}
 """)
     assert result.ok, result.failure_text()
+
+
+def test_an_asgi_app_under_test_that_raises_shows_its_traceback_in_the_failing_step() -> None:
+    from urllib.parse import parse_qs
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        query = parse_qs(scope["query_string"].decode())
+        if scope["method"] == "GET":
+            body = query.get("hub.challenge", [""])[0].encode()
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": body})
+            return
+        broken_handler()
+
+    def broken_handler() -> None:
+        raise RuntimeError("bug in my handler")
+
+    scenario = load_text("name: x\nsteps:\n  - customer: {from: ana, text: hi}\n"
+                         "  - expect_sent: {to: ana, within: 100ms}\n", "s.yaml")[0]
+    result = run_scenario(scenario, RunOptions(app=app, port=0))
+    failed = result.failure
+    assert failed is not None and failed.step.index == 2
+    assert failed.happened.startswith("it sent nothing; the app raised:\nTraceback")
+    assert "in broken_handler" in failed.happened
+    assert failed.happened.endswith("RuntimeError: bug in my handler")

@@ -10,9 +10,11 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from wasim.errors import GraphError
+from wasim.templates.review_rules import load_rules
 from wasim.world.source import Mark, MarkedDict, SourceError, plain
 from wasim.world.state import World, WorldSettings
 
@@ -120,6 +122,11 @@ class Checks:
                 hint = f"did you mean {near!r}?" if near and key not in known else None
                 problem = exc.details.split(";")[0] if hint else exc.details
                 raise self.error(mark_of(settings, key), problem, hint) from None
+            if key == "review_rules" and isinstance(value, str):
+                try:
+                    load_rules(Path(value))
+                except SourceError as exc:
+                    raise self.error(mark_of(settings, key), f"review rules: {exc}") from None
 
     def whole(self, value: Any, mark: Mark, what: str, low: int, high: int) -> None:
         """A whole number from ``low`` to ``high`` (or a reference)."""

@@ -75,6 +75,9 @@ def load_all(files: list[Path]) -> tuple[list[Scenario], list[str]]:
             scenarios.extend(load_path(file, worlds))
         except SourceError as exc:
             problems.append(str(exc))
+        except Exception as exc:  # one unreadable file never hides the others
+            problems.append(f"{file}:1:1: wasim could not read this file "
+                            f"({type(exc).__name__}: {exc}); please report it")
     return scenarios, problems
 
 

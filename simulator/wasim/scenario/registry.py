@@ -379,4 +379,6 @@ def _span(delta: timedelta) -> str:
         return f"{seconds // 86400}d"
     if seconds % 3600 == 0:
         return f"{seconds // 3600}h"
+    if seconds % 60 == 0:
+        return f"{seconds // 60}m"
     return f"{seconds}s"

@@ -57,7 +57,8 @@ def build_schema() -> dict[str, Any]:
                 "type": "object", "properties": dict(scenario_props),
                 "required": ["name", "steps"], "additionalProperties": False}}},
         "additionalProperties": False,
-        "oneOf": [{"required": ["name", "steps"]}, {"required": ["scenarios"]}],
+        "oneOf": [{"required": ["name", "steps"], "not": {"required": ["scenarios"]}},
+                  {"required": ["scenarios"], "not": {"required": ["steps"]}}],
         "$defs": {"step": step, "expect": _expect(), "settings": settings_schema(),
                   **{name: action.schema() for name, action in ACTIONS.items()}},
     }

@@ -44,7 +44,7 @@ def load_world(path: str | Path | None = None) -> World:
     return parse_world(load_file(path), str(path))
 
 
-def parse_world(data: Any, path: str, *, columns: bool = False) -> World:
+def parse_world(data: Any, path: str, *, columns: bool = True) -> World:
     """Build a :class:`World` from loaded YAML, refusing anything malformed
     (``columns=True`` adds the column to messages, as scenario files report)."""
     top = Reader(data, path, columns=columns, where="a world file")

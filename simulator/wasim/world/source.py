@@ -9,6 +9,7 @@ files, review rule files and scenarios use them).
 from __future__ import annotations
 
 import difflib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -106,34 +107,118 @@ if getattr(yaml, "__with_libyaml__", False):
     _FastLoader = _CLoader
 
 
+MAX_DEPTH = 100
+"""Mappings and lists nest at most this deep in a source file."""
+MAX_ALIAS_VALUES = 100_000
+"""Values that aliases (``*name``) may add to a file once expanded (no alias bombs)."""
+MAX_INTEGER_CHARS = 100
+"""Characters of a whole number (a 5,000-digit number is a mistake, not a seed)."""
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""The largest source file read."""
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_RESOLVER = yaml.resolver.Resolver()
+_OPEN = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+_CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+
+
+def _scan(text: str, path: str, loader: Any) -> None:
+    """Refuse what would make loading or using the values blow up, before loading: nesting
+    deeper than :data:`MAX_DEPTH`, aliases expanding to more than :data:`MAX_ALIAS_VALUES`
+    values, huge whole numbers and lone surrogates. One pass over the parser's events,
+    without recursion."""
+    sizes: dict[str, int] = {}
+    open_: list[tuple[str | None, int]] = []
+    count, extra = 0, 0
+    for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, _OPEN):
+            if len(open_) >= MAX_DEPTH:
+                raise SourceError(path, *_at(event),
+                                  f"values nested deeper than {MAX_DEPTH} levels")
+            open_.append((event.anchor, count))
+            count = 1
+        elif isinstance(event, _CLOSE):
+            anchor, outer = open_.pop()
+            if anchor:
+                sizes[anchor] = count
+            count += outer
+        elif isinstance(event, yaml.AliasEvent):
+            size = sizes.get(event.anchor or "", 1)
+            count, extra = count + size, extra + size
+            if extra > MAX_ALIAS_VALUES:
+                raise SourceError(path, *_at(event),
+                                  f"aliases expand to more than {MAX_ALIAS_VALUES:,} values "
+                                  f"(*{event.anchor} is {size:,} values)")
+        elif isinstance(event, yaml.ScalarEvent):
+            _check_scalar(event, path)
+            if event.anchor:
+                sizes[event.anchor] = 1
+            count += 1
+
+
+def _at(event: yaml.Event) -> Mark:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+def _check_scalar(event: yaml.ScalarEvent, path: str) -> None:
+    value = event.value
+    where = (path, *_at(event))
+    found = _SURROGATE.search(value)
+    if found is not None:
+        raise SourceError(*where, f"a lone surrogate \\u{ord(found.group()):04x} is not "
+                                  f"text (write the character itself, or a pair of escapes)")
+    if (len(value) > MAX_INTEGER_CHARS and event.implicit[0]
+            and _RESOLVER.resolve(  # type: ignore[no-untyped-call]
+                yaml.ScalarNode, value, (True, False))
+            == "tag:yaml.org,2002:int"):
+        raise SourceError(*where, f"a whole number of {len(value):,} characters is too long "
+                                  f"(at most {MAX_INTEGER_CHARS}; quote it to make it text)")
+
+
 def loads(text: str, path: str = "<string>") -> Any:
     """Parse YAML text safely; syntax errors become :class:`SourceError`.
 
     libyaml parses when it is installed; on any error the pure-Python parser parses again,
-    so messages are the same with or without it."""
+    so messages are the same with or without it. Deep nesting, alias bombs, huge whole
+    numbers and lone surrogates are refused before anything is built (:func:`_scan`)."""
     if _FastLoader is not None:
         try:
+            _scan(text, path, _FastLoader)
             return yaml.load(text, Loader=_FastLoader)
         except yaml.YAMLError:
             pass
     try:
+        _scan(text, path, _Loader)
         return yaml.load(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise SourceError(path, line, column, f"invalid YAML: {problem}") from None
+    except yaml.reader.ReaderError as exc:
+        before = text[:exc.position]
+        line, column = before.count("\n") + 1, exc.position - before.rfind("\n")
+        what = (f"control character #x{exc.character:04x} is not allowed"
+                if isinstance(exc.character, int) else str(exc.reason))
+        raise SourceError(path, line, column, f"invalid YAML: {what}") from None
     except yaml.YAMLError as exc:
         raise SourceError(path, 1, 1, f"invalid YAML: {exc}") from None
+    except (RecursionError, ValueError) as exc:  # beyond what _scan foresees
+        raise SourceError(path, 1, 1, f"cannot read these values: {exc}") from None
 
 
 def load_file(path: str | Path) -> Any:
     """Read and parse a YAML file; an unreadable file is a :class:`SourceError` too."""
     name = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            data = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise SourceError(name, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    if len(data) > MAX_FILE_BYTES:
+        raise SourceError(name, 1, 1, f"file too large (over {MAX_FILE_BYTES // 2**20} MB)")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise SourceError(name, 1, 1, "not UTF-8 text") from None
     return loads(text, name)
