@@ -12,14 +12,12 @@ from __future__ import annotations
 import fnmatch
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from wasim.scenario.loader import load_path
-from wasim.scenario.model import Scenario
-from wasim.scenario.runner import RunOptions, run_scenario
-from wasim.world.source import SourceError
+if TYPE_CHECKING:  # loaded when a scenario file is collected, not at every pytest start
+    from wasim.scenario.model import Scenario
 
 DEFAULT_PATTERNS = ["*.wasim.yaml", "*.wasim.yml"]
 
@@ -47,6 +45,9 @@ class ScenarioFile(pytest.File):
     """A scenario file: one item per scenario in it."""
 
     def collect(self) -> Iterator[pytest.Item]:
+        from wasim.scenario.loader import load_path
+        from wasim.world.source import SourceError
+
         try:
             scenarios = load_path(self.path)
         except SourceError as exc:
@@ -67,6 +68,8 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
 
     def runtest(self) -> None:
+        from wasim.scenario.runner import RunOptions, run_scenario
+
         config = self.config
         options = RunOptions(app_url=config.getoption("wasim_app"),
                              port=config.getoption("wasim_port"), app_flag="--wasim-app")

@@ -12,17 +12,16 @@
 from __future__ import annotations
 
 from collections.abc import Generator, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from wasim import Simulator
-from wasim.errors import GraphError
-from wasim.testing.session import FixtureOptions, SimSession, WhatsAppServer, WorldCache
-from wasim.world.source import SourceError
+if TYPE_CHECKING:  # the simulator loads when a test asks for a fixture, not at pytest start
+    from wasim import Simulator
+    from wasim.testing.session import FixtureOptions, SimSession, WhatsAppServer, WorldCache
 
 MARKER = "whatsapp_sim"
-_WORLDS = pytest.StashKey[WorldCache]()
+_WORLDS = pytest.StashKey["WorldCache"]()
 _CALL_FAILED = pytest.StashKey[bool]()
 
 
@@ -32,7 +31,6 @@ def pytest_configure(config: pytest.Config) -> None:
         "whatsapp_sim(*, world=None, start=None, seed=None, window_violation_mode=None, "
         "settings=None, webhook=None, strict=None, ...): options of the whatsapp_sim "
         "fixture (docs/pytest.md)")
-    config.stash[_WORLDS] = WorldCache()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -54,7 +52,18 @@ def pytest_runtest_makereport(item: pytest.Item,
     return report
 
 
+def _worlds(config: pytest.Config) -> WorldCache:
+    """The world files this run has loaded, shared by its tests."""
+    if _WORLDS not in config.stash:
+        from wasim.testing.session import WorldCache
+
+        config.stash[_WORLDS] = WorldCache()
+    return config.stash[_WORLDS]
+
+
 def _options(request: pytest.FixtureRequest, base: dict[str, Any]) -> FixtureOptions:
+    from wasim.testing.session import FixtureOptions
+
     layers: list[dict[str, Any]] = [base]
     for marker in reversed(list(request.node.iter_markers(MARKER))):
         if marker.args:
@@ -66,9 +75,13 @@ def _options(request: pytest.FixtureRequest, base: dict[str, Any]) -> FixtureOpt
 def _start(request: pytest.FixtureRequest,
            base: dict[str, Any]) -> tuple[SimSession | None, str]:
     """A started session, or ``None`` and the sentence saying why not."""
+    from wasim.errors import GraphError
+    from wasim.testing.session import SimSession
+    from wasim.world.source import SourceError
+
     try:
         options = _options(request, base)
-        session = SimSession(options, worlds=request.config.stash[_WORLDS],
+        session = SimSession(options, worlds=_worlds(request.config),
                              root=request.config.rootpath)
         session.start()
     except GraphError as error:
@@ -104,6 +117,8 @@ def whatsapp_sim_fixture(request: pytest.FixtureRequest,
 @pytest.fixture(name="whatsapp_server")
 def whatsapp_server_fixture(whatsapp_sim: Simulator) -> Iterator[WhatsAppServer]:
     """``whatsapp_sim`` served by uvicorn on a free loopback port (for non-httpx clients)."""
+    from wasim.testing.session import WhatsAppServer
+
     server = WhatsAppServer(whatsapp_sim).start()
     try:
         yield server
