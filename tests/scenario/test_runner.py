@@ -203,3 +203,11 @@ def test_an_asgi_app_under_test_that_raises_shows_its_traceback_in_the_failing_s
     assert failed.happened.startswith("it sent nothing; the app raised:\nTraceback")
     assert "in broken_handler" in failed.happened
     assert failed.happened.endswith("RuntimeError: bug in my handler")
+
+
+def test_messages_are_counted_beyond_one_page_of_the_control_listing() -> None:
+    sends = "".join("  - send: {to: ana, text: hi}\n  - advance: 10s\n" for _ in range(120))
+    scenario = load_text("name: many\nsteps:\n  - customer: {from: ana, text: hi}\n" + sends
+                         + "  - expect: {messages: {to: ana, count: 120}}\n", "s.yaml")[0]
+    result = run_scenario(scenario)
+    assert result.ok, result.failure_text()

@@ -10,6 +10,7 @@ registries (importing :mod:`wasim.scenario.steps` fills them).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any, ClassVar, Protocol
@@ -117,9 +118,15 @@ def describe_response(response: Reply) -> str:
     return f"HTTP {response.status_code}"
 
 
-def saved_json(response: Reply) -> Any:
-    """A successful answer's JSON (what ``as:`` saves), else ``None``."""
-    return response.json() if response.status_code < 400 else None
+def describe_error(error: GraphError) -> str:
+    """A refusal of a facade verb, worded as :func:`describe_response` words its answer."""
+    return (f"HTTP {error.http_status} with error {error.code} {error.message}"
+            + (f": {error.details}" if error.details else ""))
+
+
+def plain_json(value: Any) -> Any:
+    """``value`` as its JSON answer would read (tuples as lists, keys as text)."""
+    return json.loads(json.dumps(value, default=str))
 
 
 class Action:

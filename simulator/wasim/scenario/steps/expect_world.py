@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from typing import Any, ClassVar
-from urllib.parse import quote
 
+from wasim.errors import GraphError
 from wasim.scenario.checking import Checks, is_count, mark_of
 from wasim.scenario.matching import matches, show
 from wasim.scenario.registry import (
@@ -17,8 +17,10 @@ from wasim.scenario.registry import (
     Problem,
     Session,
     StepFailure,
+    describe_error,
     describe_response,
     error_of,
+    plain_json,
 )
 from wasim.scenario.steps.kinds import STATUS, WINDOW_STATES
 
@@ -201,8 +203,7 @@ class Window(Expectation):
             if who is None:
                 raise StepFailure(f"window {state}",
                                   "this step has no customer; write window: {ana: open}")
-            wa_id = session.wa_id(who)
-            window = session.control("GET", f"/windows/{quote(wa_id, safe='')}").json()
+            window = plain_json(session.sim.window(session.wa_id(who)))
             expected = {"open": state == "open"} if isinstance(state, str) else state
             if not matches(expected, window):
                 actual = "open" if window.get("open") else "closed"
@@ -234,11 +235,11 @@ class Template(MappingExpectation):
               since: int) -> None:
         ref = value.get("name", outcome.template)
         language = value.get("language", outcome.language)
-        query = f"?language={quote(str(language))}" if language else ""
-        response = session.call("GET", f"/_sim/templates/{quote(str(ref), safe='')}{query}")
-        if response.status_code >= 400:
-            raise StepFailure(f"template {ref} {show(value)}", describe_response(response))
-        body = response.json()
+        try:
+            body = plain_json(session.sim.templates.explained(
+                str(ref), str(language) if language else None))
+        except GraphError as error:
+            raise StepFailure(f"template {ref} {show(value)}", describe_error(error)) from None
         if not matches(value, body):
             shown = {k: body.get(k) for k in value} if isinstance(body, dict) else body
             raise StepFailure(f"template {ref} {show(value)}", f"template {ref} {show(shown)}")
@@ -263,11 +264,9 @@ class Messages(Expectation):
 
     def check(self, session: Session, value: Any, outcome: Outcome, action: str,
               since: int) -> None:
-        query = {k: (session.wa_id(v) if k == "to" else v) for k, v in value.items()
+        query = {k: (session.wa_id(v) if k == "to" else str(v)) for k, v in value.items()
                  if k in ("to", "status", "type")}
-        found = session.control("GET", "/messages" + (
-            "?" + "&".join(f"{k}={quote(str(v))}" for k, v in query.items()) if query else ""
-        )).json()["data"]
+        found = session.sim.messages(**query)
         count = value.get("count")
         if count is not None and len(found) != count:
             raise StepFailure(f"{count} message(s) {show(query)}",
