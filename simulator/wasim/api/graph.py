@@ -22,8 +22,16 @@ from starlette.types import Scope
 
 from wasim.api.auth import bearer, check_token
 from wasim.api.envelope import error_response, unknown_path
+from wasim.api.errorlog import log_unexpected
 from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
 from wasim.platform.hooks import Interference
+from wasim.rules.jsontext import (
+    MAX_DEPTH,
+    depth_error,
+    lone_surrogate,
+    surrogate_error,
+    too_deep,
+)
 from wasim.simulation import Simulator
 from wasim.world.journal import RequestRecord
 from wasim.world.models import Token
@@ -105,15 +113,18 @@ async def json_body(request: Request) -> Any:
     return parse_json(await request.body())
 
 
-def parse_json(raw: bytes) -> Any:
+def parse_json(raw: bytes, depth: int = MAX_DEPTH) -> Any:
     """A request body as JSON (a Graph 100 error when it is not JSON).
 
-    A string holding an unpaired UTF-16 surrogate (``"\\ud800"`` is valid JSON syntax)
-    is refused too: it is not text, and once recorded no answer or export that shows it
-    could be encoded as UTF-8.
+    A body nested more than ``depth`` levels is refused before it is parsed (the parser
+    and every walk over its result recurse per level). A string holding an unpaired
+    UTF-16 surrogate (``"\\ud800"`` is valid JSON syntax) is refused too: it is not text,
+    and once recorded no answer or export that shows it could be encoded as UTF-8.
     """
     if not raw:
         return {}
+    if too_deep(raw, depth):
+        raise depth_error(depth)
     try:
         if raw[:1] == b"{" and raw[1:2] != b"\x00":
             # what json.loads(bytes) detects as UTF-8, decoded as it would be; a body
@@ -126,15 +137,17 @@ def parse_json(raw: bytes) -> Any:
             if end == len(text):
                 # only an escape (a backslash) or a raw surrogate encoding (0xED, which is
                 # not ASCII) can carry one: most bodies have neither and skip the walk
-                if (b"\\" in raw or not raw.isascii()) and _lone_surrogate(value):
-                    raise _surrogate_error()
+                if (b"\\" in raw or not raw.isascii()) and lone_surrogate(value):
+                    raise surrogate_error()
                 return value
         value = json.loads(raw)
-        if _lone_surrogate(value):
-            raise _surrogate_error()
+        if lone_surrogate(value):
+            raise surrogate_error()
         return value
     except GraphError:
         raise
+    except RecursionError:  # too_deep makes this unreachable; a net all the same
+        raise depth_error(depth) from None
     except ValueError:
         raise INVALID_PARAMETER("The request body is not valid JSON.") from None
 
@@ -164,7 +177,7 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             response = result if isinstance(result, Response) else GraphJSONResponse(result)
             status = response.status_code
         except Exception as exc:  # every failure answers a Graph envelope
-            status, code, response = failure_answer(sim, exc)
+            status, code, response = failure_answer(sim, exc, f"{method} {path}")
         sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
         return response
 
@@ -195,27 +208,6 @@ def valid_version(version: str) -> bool:
     return VERSION.match(version) is not None
 
 
-def _lone_surrogate(value: Any) -> bool:
-    """Whether a parsed JSON value holds a string with an unpaired surrogate (the JSON
-    decoder joins a valid pair into one character, so any surrogate left is unpaired)."""
-    if isinstance(value, str):
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            return True
-        return False
-    if isinstance(value, dict):
-        return any(_lone_surrogate(k) or _lone_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_lone_surrogate(item) for item in value)
-    return False
-
-
-def _surrogate_error() -> GraphError:
-    return INVALID_PARAMETER("The request body is not valid text: a string holds an unpaired "
-                             "UTF-16 surrogate (such as \\ud800).")
-
-
 async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
                       object_id: str, authorization: str) -> tuple[int, bytes] | Response:
     """``POST /{version}/{object_id}/messages`` as :func:`graph_endpoint` wrapping
@@ -234,17 +226,23 @@ async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
         scope.setdefault("state", {})["token"] = known
         answer = (200, render_json(send_parsed(sim, parse_json(raw), object_id, version)))
     except Exception as exc:  # every failure answers a Graph envelope
-        status, code, answer = failure_answer(sim, exc)
+        status, code, answer = failure_answer(sim, exc, f"{method} {path}")
     sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
     return answer
 
 
-def failure_answer(sim: Simulator, exc: Exception) -> tuple[int, int, Response]:
+def failure_answer(sim: Simulator, exc: Exception, where: str = "") -> tuple[
+        int, int, Response]:
     """Status, code and Graph error response for whatever a handler raised: its own
     envelope for a ``GraphError``; for anything else (a bug of ours) still an envelope
-    (``API_UNKNOWN``), never a traceback."""
-    error = exc if isinstance(exc, GraphError) else API_UNKNOWN()
-    return error.http_status, error.code, error_response(error, sim._core.ids.fbtrace_id())
+    (``API_UNKNOWN``), never a traceback, and the traceback logged with the answer's
+    ``fbtrace_id`` (``where``: the request's method and path)."""
+    trace = sim._core.ids.fbtrace_id()
+    if isinstance(exc, GraphError):
+        return exc.http_status, exc.code, error_response(exc, trace)
+    log_unexpected(exc, trace, where)
+    error = API_UNKNOWN()
+    return error.http_status, error.code, error_response(error, trace)
 
 
 async def send_message(sim: Simulator, request: Request) -> Any:

@@ -8,7 +8,6 @@ permission (a messaging-only token → 200). The control routes mirror
 
 from __future__ import annotations
 
-import json
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -21,6 +20,7 @@ from wasim.api.control import control
 from wasim.api.graph import graph_endpoint, json_body
 from wasim.api.paging import page
 from wasim.errors import INVALID_PARAMETER
+from wasim.rules.jsontext import loads_bounded
 from wasim.simulation import Simulator
 
 ACTIONS = ("approve", "reject", "pause", "disable", "reinstate", "flag", "change_category",
@@ -38,7 +38,7 @@ async def template_body(request: Request) -> Any:
     body: dict[str, Any] = {}
     for key, text in parse_qsl(raw, keep_blank_values=True):
         try:
-            body[key] = json.loads(text) if text[:1] in "[{" else text
+            body[key] = loads_bounded(text) if text[:1] in "[{" else text
         except ValueError:
             raise INVALID_PARAMETER(f"Param {key} is not valid JSON.") from None
     return body

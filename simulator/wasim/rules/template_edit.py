@@ -8,11 +8,11 @@ can't be deleted. Control transitions a status can't make → 100 / 2388039.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from wasim.rules.jsontext import loads_bounded
 from wasim.rules.template_create import refuse
 from wasim.world.models import Template
 
@@ -90,7 +90,7 @@ def parse_delete(name: str | None, hsm_id: str | None, hsm_ids: str | None) -> D
         if name is not None or hsm_id is not None:
             raise refuse("hsm_ids can't be combined with name or hsm_id.")
         try:
-            ids = json.loads(hsm_ids)
+            ids = loads_bounded(hsm_ids)
         except ValueError:
             ids = [part.strip() for part in hsm_ids.strip("[]").split(",") if part.strip()]
         if not isinstance(ids, list) or not ids or not all(
