@@ -219,7 +219,8 @@ def test_a_busy_port_is_one_line_and_exit_1() -> None:
 def test_a_bad_setting_is_one_line_and_exit_2() -> None:
     result = run("serve", "--port", "0", "--set", "window_violation_mode=later")
     assert (result.returncode, result.stdout) == (2, "")
-    assert result.stderr == "wasim: window_violation_mode must be 'async' or 'sync'\n"
+    assert result.stderr == (
+        "wasim: setting 'window_violation_mode' takes one of async, sync, got 'later'\n")
 
 
 def test_main_without_a_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:

@@ -24,6 +24,22 @@ _SECONDS = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _UNITS = {"ms": 0.001, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
+EARLIEST = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST = datetime(2999, 12, 31, 23, 59, 59, tzinfo=UTC)
+"""The simulated clock's range: it is never set, frozen or advanced outside it, so that
+every instant the rules derive from it (a window's end, a retry, a review decision, at
+most a year of delays later) stays a valid date."""
+
+
+def in_range(instant: datetime) -> datetime:
+    """``instant`` when the clock may show it; else the 100 error naming the range."""
+    if not EARLIEST <= instant <= LATEST:
+        raise INVALID_PARAMETER(
+            f"the clock cannot show {instant.isoformat()}: its range is "
+            f"{EARLIEST.isoformat()} to {LATEST.isoformat()}")
+    return instant
+
+
 def _real_utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -99,7 +115,7 @@ class Clock:
     ) -> None:
         self._source = source
         self._offset = timedelta(0)
-        self._frozen: datetime | None = start
+        self._frozen: datetime | None = None if start is None else in_range(start)
         self.mover: Callable[[timedelta], None] | None = None
 
     def now(self) -> datetime:
@@ -118,6 +134,9 @@ class Clock:
         """Move forward (a negative delta is refused: time never runs back)."""
         if delta < timedelta(0):
             raise INVALID_PARAMETER("the clock only moves forward; use set() to jump")
+        if delta > LATEST - self.now():
+            raise INVALID_PARAMETER(f"cannot advance the clock past {LATEST.isoformat()} "
+                                    "(the end of its range)")
         if self.mover is not None:
             self.mover(delta)
         elif self._frozen is not None:
@@ -127,6 +146,7 @@ class Clock:
 
     def set(self, instant: datetime) -> None:
         """Jump to ``instant`` (kept frozen if frozen, ticking on from there otherwise)."""
+        in_range(instant)
         if self.mover is not None:
             self.mover(instant - self.now())
         elif self._frozen is not None:
@@ -136,6 +156,8 @@ class Clock:
 
     def freeze(self, at: datetime | None = None) -> None:
         """Stop the clock at ``at`` (default: now)."""
+        if at is not None:
+            in_range(at)
         self._frozen = at if at is not None else self.now()
 
     def unfreeze(self) -> None:

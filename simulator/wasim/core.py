@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, cast
 
-from wasim.clock import Clock, Job, Schedule, parse_instant
+from wasim.clock import LATEST, Clock, Job, Schedule, parse_instant
 from wasim.errors import INVALID_PARAMETER
 from wasim.ids import IdGenerator
 from wasim.platform.hooks import GraphCall, Interference
@@ -208,11 +208,12 @@ class Core:
         """Move the clock forward, running scheduled work at its own time on the way and
         letting the features settle between the steps."""
         with self.lock:
-            try:
-                target = self.clock.now() + delta
-            except OverflowError:
-                raise INVALID_PARAMETER(f"advancing by {delta} would pass the year 9999"
-                                        ) from None
+            now = self.clock.now()
+            if delta > LATEST - now:
+                raise INVALID_PARAMETER(f"cannot advance the clock by {delta} from "
+                                        f"{now.isoformat()}: its range ends at "
+                                        f"{LATEST.isoformat()}")
+            target = now + delta
             self.run_due()
         self.settle()
         while True:

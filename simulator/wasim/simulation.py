@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from wasim import assertions
-from wasim.clock import Clock, duration_of, parse_instant
+from wasim.clock import Clock, duration_of, in_range, parse_instant
 from wasim.config import Options
 from wasim.core import Core, Feature, Sink
 from wasim.errors import INVALID_PARAMETER
@@ -105,7 +105,7 @@ class Simulator:
 
     def set_time(self, instant: str | datetime) -> None:
         """Jump the clock to ``instant`` (forward jumps run the work due on the way)."""
-        target = parse_instant(instant)
+        target = in_range(parse_instant(instant))
         if target >= self.now():
             self.advance(target - self.now())
         else:

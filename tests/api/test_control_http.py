@@ -166,9 +166,11 @@ BAD_INPUT = [
     pytest.param("POST", "/_sim/settings", {"read_afterr": 5}, "unknown setting "
                  "'read_afterr'; did you mean 'read_after'?", id="settings-misspelled"),
     pytest.param("POST", "/_sim/settings", {"window_violation_mode": "later"},
-                 "window_violation_mode must be 'async' or 'sync'", id="settings-bad-mode"),
+                 "setting 'window_violation_mode' takes one of async, sync, got 'later'",
+                 id="settings-bad-mode"),
     pytest.param("POST", "/_sim/settings", {"read_after": "soon"},
-                 "setting 'read_after' takes a number or null, got 'soon'", id="settings-bad-type"),
+                 "setting 'read_after' takes a number of seconds from 0 to 31536000 or null, "
+                 "got 'soon'", id="settings-bad-type"),
     pytest.param("POST", "/_sim/webhook", {"url": 5},
                  "field 'url' must be a string", id="webhook-url-not-string"),
     pytest.param("POST", "/_sim/contacts/ana", {"opted_out_marketing": "yes"},

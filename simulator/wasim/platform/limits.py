@@ -17,7 +17,8 @@ from wasim.platform.hooks import GraphCall, Interference
 from wasim.platform.send_hooks import SendAttempt, SendHook
 from wasim.rules import limits
 from wasim.world.models import OutboundMessage
-from wasim.world.state import MESSAGING_TIERS, World
+from wasim.world.settingspec import MESSAGING_TIERS
+from wasim.world.state import World
 
 MESSAGING_EDGES = frozenset({"messages", "media"})
 MESSAGING_SUFFIXES = ("/messages", "/media")

@@ -10,7 +10,7 @@ import copy
 import difflib
 import pickle
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from wasim.clock import parse_instant
@@ -30,18 +30,9 @@ from wasim.world.parts import (
     TemplateBook,
     legacy_parts,
 )
+from wasim.world.settingspec import SPECS, checked
 
 WINDOW_MODES = ("async", "sync")
-_OPTIONAL_NUMBERS = frozenset({"delivered_after", "read_after", "template_review_after",
-                               "throughput_mps", "management_calls_per_hour",
-                               "app_calls_per_hour"})
-_OPTIONAL_TEXT = frozenset({"rules_as_of", "review_rules"})
-_KIND_NAMES = {str: "a string", int: "a whole number", bool: "true or false"}
-MESSAGING_TIERS: dict[str, int | None] = {
-    "TIER_250": 250, "TIER_1K": 1000, "TIER_2K": 2000, "TIER_10K": 10_000,
-    "TIER_100K": 100_000, "TIER_UNLIMITED": None,
-}
-"""Unique customers reached outside the window per rolling 24 h, per tier (§6)."""
 
 
 @dataclass(slots=True)
@@ -135,57 +126,13 @@ class WorldSettings:
             setattr(self, name, value)
 
     def _apply(self, values: dict[str, Any]) -> None:
-        known = {f.name: f for f in fields(self)}
         for name, value in values.items():
-            if name not in known:
-                close = difflib.get_close_matches(name, list(known), n=1)
+            if name not in SPECS:
+                close = difflib.get_close_matches(name, list(SPECS), n=1)
                 hint = (f"did you mean {close[0]!r}?" if close
-                        else f"known settings: {', '.join(sorted(known))}")
+                        else f"known settings: {', '.join(sorted(SPECS))}")
                 raise INVALID_PARAMETER(f"unknown setting {name!r}; {hint}")
-            current = getattr(self, name)
-            if name in _OPTIONAL_TEXT:
-                if isinstance(value, date):  # `--set rules_as_of=2024-12-01` reads as a date
-                    value = value.isoformat()
-                if value is not None and not isinstance(value, str):
-                    raise INVALID_PARAMETER(f"setting {name!r} takes a string, got {value!r}")
-                setattr(self, name, value)
-                continue
-            expected: tuple[type, ...] = (type(current),)
-            if isinstance(current, float) or name in _OPTIONAL_NUMBERS:
-                expected = (int, float, type(None)) if name in _OPTIONAL_NUMBERS else (int, float)
-            if isinstance(current, bool) != isinstance(value, bool) or not isinstance(
-                value, expected
-            ):
-                kind = ("a number" if float in expected
-                        else _KIND_NAMES.get(type(current), f"a {type(current).__name__}"))
-                if type(None) in expected:
-                    kind += " or null"
-                raise INVALID_PARAMETER(f"setting {name!r} takes {kind}, got {value!r}")
-            setattr(self, name, value)
-        if self.pricing_model not in ("auto", "PMP", "CBP"):
-            raise INVALID_PARAMETER("pricing_model must be 'auto', 'PMP' or 'CBP'")
-        if not 1 <= self.webhook_concurrency <= 64:
-            raise INVALID_PARAMETER("webhook_concurrency must be between 1 and 64")
-        if self.webhook_batch_size < 1 or self.webhook_batch_size > 1000:
-            raise INVALID_PARAMETER("webhook_batch_size must be between 1 and 1000 (§5.3)")
-        if self.webhook_retry_seconds < 0:
-            raise INVALID_PARAMETER("webhook_retry_seconds must not be negative")
-        if self.window_violation_mode not in WINDOW_MODES:
-            raise INVALID_PARAMETER("window_violation_mode must be 'async' or 'sync'")
-        self._check_platform()
-
-    def _check_platform(self) -> None:
-        for name in ("throughput_mps", "management_calls_per_hour", "app_calls_per_hour"):
-            value = getattr(self, name)
-            if value is not None and (not isinstance(value, int) or value < 1):
-                raise INVALID_PARAMETER(f"{name} must be a whole number of at least 1 (or null)")
-        if self.throughput_mps is not None and not 1 <= self.throughput_mps <= 1000:
-            raise INVALID_PARAMETER("throughput_mps must be between 1 and 1000 (or null)")
-        if self.messaging_limit_tier not in MESSAGING_TIERS:
-            raise INVALID_PARAMETER(
-                f"messaging_limit_tier must be one of {', '.join(MESSAGING_TIERS)}")
-        if self.pair_rate_burst < 1 or self.pair_rate_interval <= 0:
-            raise INVALID_PARAMETER("pair_rate_burst must be >= 1 and pair_rate_interval > 0")
+            setattr(self, name, checked(name, value))
 
 
 DEFAULT_PORTFOLIO = "default"
