@@ -15,10 +15,12 @@ from starlette.routing import Route
 
 from wasim import __version__ as _version
 from wasim.api.envelope import error_response
-from wasim.api.graph import json_body, sim_of
+from wasim.api.errorlog import log_unexpected
+from wasim.api.graph import json_body, parse_json, sim_of
 from wasim.api.paging import page
 from wasim.clock import parse_duration
 from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
+from wasim.rules.jsontext import MAX_STATE_DEPTH
 from wasim.simulation import Simulator
 
 Handler = Callable[[Simulator, Request], Awaitable[Any]]
@@ -36,8 +38,10 @@ def control(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             return result if isinstance(result, Response) else JSONResponse(result)
         except GraphError as error:
             return error_response(error, sim._core.ids.fbtrace_id())
-        except Exception:
-            return error_response(API_UNKNOWN(), sim._core.ids.fbtrace_id())
+        except Exception as exc:  # a bug of ours: an envelope, and the traceback logged
+            trace = sim._core.ids.fbtrace_id()
+            log_unexpected(exc, trace, f"{request.method} {request.url.path}")
+            return error_response(API_UNKNOWN(), trace)
 
     return endpoint
 
@@ -167,12 +171,37 @@ async def contact_post(sim: Simulator, request: Request) -> Any:
     return sim.set_contact(request.path_params["who"], name=name, opted_out_marketing=opted)
 
 
+REDACTED = "[redacted]"
+
+
 async def state_get(sim: Simulator, request: Request) -> Any:
-    return sim.export_state()
+    """The export, its secrets (app secret, verify token, access tokens) shown as
+    ``[redacted]`` unless ``?secrets=include``."""
+    state = sim.export_state()
+    if request.query_params.get("secrets") != "include":
+        world = state["world"] = dict(state["world"])
+        world["app_secret"] = world["verify_token"] = REDACTED
+        world["tokens"] = [{**token, "value": REDACTED} for token in world["tokens"]]
+    return state
 
 
 async def state_put(sim: Simulator, request: Request) -> Any:
-    sim.import_state(await _object(request))
+    """Import an export; secrets shown as ``[redacted]`` keep the server's own values."""
+    state = parse_json(await request.body(), MAX_STATE_DEPTH)
+    if not isinstance(state, dict):
+        raise INVALID_PARAMETER("the request body must be a JSON object")
+    world = state.get("world")
+    if isinstance(world, dict):
+        state["world"] = world = dict(world)
+        current = sim.world
+        for key in ("app_secret", "verify_token"):
+            if world.get(key) == REDACTED:
+                world[key] = getattr(current, key)
+        tokens = world.get("tokens")
+        if isinstance(tokens, list) and any(isinstance(t, dict) and t.get("value") == REDACTED
+                                            for t in tokens):
+            world["tokens"] = [token.to_dict() for token in current.tokens.values()]
+    sim.import_state(state)
     return {"success": True}
 
 

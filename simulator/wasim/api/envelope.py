@@ -17,11 +17,20 @@ def error_response(error: GraphError, fbtrace_id: str) -> JSONResponse:
                                  f'"{_auth_kind(error)}" "{header_text(error.message)}"'})
 
 
+HEADER_TEXT_MAX = 200
+"""Most characters of a message copied into a header (``WWW-Authenticate``): a message
+may echo a request field of any length, and a header line of hundreds of kilobytes is
+more than HTTP clients parse (the body carries the whole message)."""
+
+
 def header_text(text: str) -> str:
     """``text`` made safe inside a quoted header value: a message may echo a request path
     with any character in it, while a header value allows no control characters and
     nothing outside Latin-1, and a quoted string ends at ``"``. Printable ASCII stays;
-    ``"`` and ``\\`` get a backslash; anything else becomes ``\\uXXXX``."""
+    ``"`` and ``\\`` get a backslash; anything else becomes ``\\uXXXX``. Cut to
+    :data:`HEADER_TEXT_MAX` characters (``...`` marks the cut)."""
+    if len(text) > HEADER_TEXT_MAX:
+        text = text[:HEADER_TEXT_MAX - 3] + "..."
     out = []
     for char in text:
         if char in '"\\':

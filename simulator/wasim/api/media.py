@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 from typing import Any
+from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
@@ -19,6 +20,7 @@ from wasim.api import objects
 from wasim.api.auth import bearer, check_token, require_scope
 from wasim.api.control import control
 from wasim.api.envelope import error_response
+from wasim.api.errorlog import log_unexpected
 from wasim.api.graph import graph_endpoint, json_body, sim_of
 from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
 from wasim.platform.media import DOWNLOAD_PATH
@@ -83,11 +85,35 @@ async def download(request: Request) -> Response:
         record = sim.media.download(request.query_params.get("hash"))
     except GraphError as error:
         return error_response(error, sim._core.ids.fbtrace_id())
-    except Exception:
-        return error_response(API_UNKNOWN(), sim._core.ids.fbtrace_id())
-    name = record.filename or record.id
-    headers = {"content-disposition": f'attachment; filename="{name}"'}
-    return Response(record.data, media_type=record.mime_type, headers=headers)
+    except Exception as exc:  # a bug of ours: an envelope, and the traceback logged
+        trace = sim._core.ids.fbtrace_id()
+        log_unexpected(exc, trace, f"GET {request.url.path}")
+        return error_response(API_UNKNOWN(), trace)
+    headers = {"content-disposition": content_disposition(record.filename or record.id)}
+    return Response(record.data, media_type=_header_safe(record.mime_type), headers=headers)
+
+
+FILENAME_MAX = 255
+"""Most characters of a stored filename sent back in ``Content-Disposition``."""
+_ATTR_CHARS = "!#$&+-.^_`|~"
+
+
+def content_disposition(name: str) -> str:
+    """``attachment`` with ``name`` as RFC 6266 sends it: ``filename="..."`` for every
+    client (printable ASCII; ``"`` and ``\\`` escaped, anything else ``_``) and
+    ``filename*=UTF-8''...`` with the name itself, percent-encoded. The name is stored
+    as uploaded; what is sent is cut to :data:`FILENAME_MAX` characters."""
+    name = name[:FILENAME_MAX]
+    fallback = "".join(
+        ("\\" + char) if char in '"\\' else char if " " <= char <= "~" else "_"
+        for char in name)
+    encoded = quote(name.encode("utf-8", "replace"), safe=_ATTR_CHARS)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+
+
+def _header_safe(mime: str) -> str:
+    """A stored MIME type as a header value (printable ASCII only)."""
+    return "".join(char for char in mime if " " <= char <= "~") or "application/octet-stream"
 
 
 async def control_media(sim: Simulator, request: Request) -> Any:
