@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import yaml
 
@@ -32,14 +32,31 @@ def _setting(text: str) -> tuple[str, Any]:
     return key.strip(), yaml.safe_load(raw) if raw else ""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors (``wasim: ...``, exit 2), sub-commands included."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"wasim: {message}\n")
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"--port takes a number, got {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"--port takes 0 to 65535, got {port}")
+    return port
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="wasim", description="A local WhatsApp Business Platform (Cloud API) simulator.")
     parser.add_argument("--version", action="version", version=f"wasim {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser("serve", help="serve the fake Graph API over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT,
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT,
                        help=f"port (default {DEFAULT_PORT}; 0 picks a free one)")
     serve.add_argument("--fixtures", metavar="FILE", help="world YAML file to load")
     serve.add_argument("--seed", help="make generated ids repeatable")
@@ -51,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
                             "URLs then use its scheme)")
     serve.add_argument("-q", "--quiet", action="store_true",
                        help="no request log (one line per request on stderr otherwise)")
+    serve.add_argument("--control-token", metavar="TOKEN",
+                       help="control calls (/_sim/) then need 'Authorization: Bearer TOKEN'; "
+                            "required with a --host that is not loopback")
+    serve.add_argument("--allow-host", metavar="NAME", action="append", default=[],
+                       help="a Host name to answer besides loopback names and the bound "
+                            "address (repeatable)")
+    serve.add_argument("--allow-origin", metavar="ORIGIN", action="append", default=[],
+                       help="a browser origin (http://host:port) allowed to call wasim "
+                            "besides its own (repeatable)")
     serve.add_argument("--set", metavar="KEY=VALUE", type=_setting, action="append",
                        default=[], help="a world setting, e.g. window_violation_mode=sync")
     from wasim import commands as helper_commands
@@ -105,13 +131,30 @@ def banner(sim: Simulator, url: str, out: TextIO) -> None:
     print("\n".join(lines), file=out, flush=True)
 
 
+def exposed_warning(host: str) -> str:
+    """The banner of a server reachable from other machines."""
+    return (f"WARNING: wasim listens on {host}, not only on this machine. Control calls "
+            "(/_sim/) need the control token; the Graph API answers anyone holding the "
+            "world's access tokens (printed above), and the traffic is plain HTTP. "
+            "Bind 127.0.0.1 unless you mean it.")
+
+
 def serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from wasim.api.errorlog import log_to_stderr
+    from wasim.api.guard import Guard, Policy, is_loopback
     from wasim.serve.gcpolicy import StateFreezer
     from wasim.serve.server import bind, ticking_app, uvicorn_config
 
+    exposed = not is_loopback(args.host)
+    if exposed and not args.control_token:
+        print(f"wasim: --host {args.host} is not a loopback interface: anyone who reaches it "
+              "could drive the control API; give --control-token TOKEN as well",
+              file=sys.stderr)
+        return 2
     sim = build_simulator(args)
+    log_to_stderr()
     try:
         sock = bind(args.host, args.port)
     except OSError as exc:
@@ -119,7 +162,9 @@ def serve(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     host = f"[{args.host}]" if ":" in args.host else args.host
-    app: Any = ticking_app(sim, StateFreezer())
+    policy = Policy.serving(args.host, allow_hosts=args.allow_host,
+                            allow_origins=args.allow_origin, control_token=args.control_token)
+    app: Any = Guard(ticking_app(sim, StateFreezer()), sim, policy)
     if not args.quiet:
         from wasim.serve.requestlog import RequestLog
 
@@ -134,6 +179,8 @@ def serve(args: argparse.Namespace) -> int:
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         banner(sim, f"http://{host}:{sock.getsockname()[1]}", sys.stdout)
+        if exposed:
+            print(exposed_warning(args.host), file=sys.stderr, flush=True)
         server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass

@@ -75,7 +75,8 @@ def test_a_receiver_down_for_two_days_gets_every_event_exactly_as_logged(
         http = httpx.Client(base_url=server.url)
         closing.append(http)
         receiver = Receiver(receiver.port, log)
-        assert http.put("/_sim/state", content=json.dumps(state)).json() == {"success": True}
+        assert http.put("/_sim/state", content=json.dumps(state),
+                        headers={"Content-Type": "application/json"}).json() == {"success": True}
         http.post("/_sim/webhook", json={"url": f"http://127.0.0.1:{receiver.port}/webhook"})
         assert http.post("/_sim/deliveries/retry").json() == {"retrying": 3}
         engine = engine_of(other)

@@ -18,6 +18,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from wasim.api import create_app
+from wasim.api.guard import Guard, Policy
 from wasim.core import Feature
 from wasim.delivery.engine import deliver_on_loop
 from wasim.serve.gcpolicy import StateFreezer
@@ -116,14 +117,18 @@ class ThreadedServer:
         sim: The simulator to serve.
         host: Interface to bind (loopback unless told otherwise).
         port: ``0`` picks a free port.
+        policy: Who may call it (default: the ``Host``/``Origin`` checks of ``wasim
+            serve`` for ``host``, no control token; :mod:`wasim.api.guard`).
     """
 
-    def __init__(self, sim: Simulator, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, sim: Simulator, host: str = "127.0.0.1", port: int = 0,
+                 policy: Policy | None = None) -> None:
         self.sim = sim
         self.host = host
         self._socket = bind(host, port)
         self.port: int = self._socket.getsockname()[1]
-        self._server = uvicorn.Server(uvicorn_config(ticking_app(sim)))
+        guarded = Guard(ticking_app(sim), sim, policy or Policy.serving(host))
+        self._server = uvicorn.Server(uvicorn_config(guarded))
         self._thread = threading.Thread(target=self._serve, name="wasim-server", daemon=True)
 
     @property
