@@ -15,7 +15,10 @@ from wasim.asgi import sync_client
 from tests.conformance.spec import Spec
 from tests.conformance.spec import load as load_spec
 
-pytest_plugins = ["pytester", "tests.conformance.collector"]
+# wasim's own plugins are loaded here by module (the addopts turn off their entry points),
+# so that coverage, which starts after entry points load, measures them too
+pytest_plugins = ["pytester", "wasim.testing.plugin", "wasim.scenario.pytest_plugin",
+                  "tests.conformance.collector"]
 
 os.environ["TZ"] = "UTC"
 time.tzset()
