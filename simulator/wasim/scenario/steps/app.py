@@ -22,6 +22,9 @@ from wasim.scenario.registry import (
 from wasim.scenario.steps.platform import LONGEST_ADVANCE, LONGEST_WAIT
 
 DEFAULT_WITHIN = 5.0
+DEFAULT_STEP = timedelta(minutes=1)
+MAX_TICKS = 10_000
+"""How many times ``within: {simulated, step}`` may move the clock while it waits."""
 POLL_SECONDS = 0.02
 
 
@@ -56,21 +59,27 @@ class ExpectSent(Action):
         where = mark_of(value, "within")
         if isinstance(within, dict):
             checks.only(within, ("real", "simulated", "step"), "within")
-            for key, longest in (("real", LONGEST_WAIT), ("simulated", LONGEST_ADVANCE),
-                                 ("step", LONGEST_ADVANCE)):
-                if key in within:
-                    self.bound(within[key], mark_of(within, key), checks, longest)
+            found = {key: self.bound(within[key], mark_of(within, key), checks, longest)
+                     for key, longest in (("real", LONGEST_WAIT),
+                                          ("simulated", LONGEST_ADVANCE),
+                                          ("step", LONGEST_ADVANCE)) if key in within}
+            step = found.get("step", DEFAULT_STEP)
+            if step <= timedelta(0) or found.get("simulated", step) / step > MAX_TICKS:
+                raise checks.error(where, f"'within' moves the clock {MAX_TICKS:,} times at "
+                                          f"most (simulated / step), and by more than 0",
+                                   "give a larger step")
             return
         self.bound(within, where, checks, LONGEST_WAIT)
 
     @staticmethod
-    def bound(value: Any, where: tuple[int, int], checks: Checks, longest: timedelta) -> None:
+    def bound(value: Any, where: tuple[int, int], checks: Checks,
+              longest: timedelta) -> timedelta:
         try:
             parse_duration(value if is_scalar(value) else "?")
         except GraphError:
             raise checks.error(where, f"not a duration: {value!r}",
                                "e.g. 5s, or {simulated: 1h}") from None
-        duration(value, where, checks, "within", longest)
+        return duration(value, where, checks, "within", longest)
 
     def run(self, session: Session, args: dict[str, Any]) -> Outcome:
         within = args.get("within", DEFAULT_WITHIN)
@@ -78,7 +87,7 @@ class ExpectSent(Action):
         if isinstance(within, dict):
             limit = parse_duration(
                 str(within.get("simulated", within.get("real", DEFAULT_WITHIN))))
-            tick = parse_duration(str(within.get("step", "1m")))
+            tick = parse_duration(str(within.get("step", DEFAULT_STEP.total_seconds())))
         else:
             limit = parse_duration(within)
             tick = limit
