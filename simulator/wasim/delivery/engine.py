@@ -75,7 +75,6 @@ class DeliveryEngine(Feature):
         self.attempts: list[Attempt] = self.log.attempts
         self.deliveries: dict[str, Delivery] = self.log.deliveries
         self.drills = Drills(sim.lock, self._release, self.redeliver)
-        self._webhooks: dict[str, Webhook] = {}
         self._timeout = timeout
         self.pump: Pump = ThreadPump(self._prepare, send_now, self._finish,
                                      lambda: int(sim.world.settings.webhook_batch_size),
@@ -88,7 +87,6 @@ class DeliveryEngine(Feature):
     def reset(self) -> None:
         self.pump.clear()
         self.log.clear()
-        self._webhooks.clear()
         self.drills.disarm()
 
     def settle(self) -> object:
@@ -144,7 +142,7 @@ class DeliveryEngine(Feature):
         subscriptions = self.sim.world.subscribed_apps
         if subscriptions and subscriptions.get(webhook.waba_id, True) is False:
             return
-        self._webhooks[webhook.id] = webhook
+        self.log.webhooks[webhook.id] = webhook
         delivery = self.log.new(webhook.id, webhook.created_at, "event")
         drills = self.drills
         route = drills.route(delivery.id)
@@ -185,8 +183,8 @@ class DeliveryEngine(Feature):
     def _prepare(self, batch: list[Item]) -> Batch | None:
         with self.sim.lock:
             items = [(self.deliveries[d], at) for d, at in batch if d in self.deliveries]
-            payloads = [self._webhooks[d.webhook_id].payload for d, _ in items
-                        if d.webhook_id in self._webhooks]
+            payloads = [self.log.webhooks[d.webhook_id].payload for d, _ in items
+                        if d.webhook_id in self.log.webhooks]
             secret = self.sim.world.app_secret
             transport = self.transport
         if not items or len(payloads) != len(items) or transport is None:
@@ -249,15 +247,15 @@ class DeliveryEngine(Feature):
         for attempt in self.attempts:
             if attempt.ok and attempt.webhook_id not in seen:
                 seen.add(attempt.webhook_id)
-                out.append(self._webhooks[attempt.webhook_id])
+                out.append(self.log.webhooks[attempt.webhook_id])
         return out
 
     def redeliver(self, webhook_id: str, kind: str = "redelivery") -> Delivery:
         """POST a logged webhook again now (a new delivery of kind ``redelivery``)."""
         with self.sim.lock:
-            if webhook_id not in self._webhooks:
-                self._webhooks.update((w.id, w) for w in self.sim.webhooks)
-            if webhook_id not in self._webhooks:
+            if webhook_id not in self.log.webhooks:
+                self.log.webhooks.update((w.id, w) for w in self.sim.webhooks)
+            if webhook_id not in self.log.webhooks:
                 raise INVALID_PARAMETER(f"no emitted webhook has id {webhook_id!r}")
             if self.transport is None:
                 raise INVALID_PARAMETER("no webhook target is set (POST /_sim/webhook)")
@@ -289,7 +287,7 @@ class DeliveryEngine(Feature):
         self.pump.clear()
         self.log.load(data if isinstance(data, dict) else {})
         self.drills.disarm()
-        self._webhooks = {w.id: w for w in self.sim.webhooks}
+        self.log.webhooks.update((w.id, w) for w in self.sim.webhooks)
         if self.transport is None and self.sim.world.webhook_url:
             self.target = self.sim.world.webhook_url
             self.transport = Transport(self.target, self.path, self._timeout)
@@ -359,7 +357,7 @@ def deliver_on_loop(engine: DeliveryEngine, loop: asyncio.AbstractEventLoop) -> 
 
     def key(delivery_id: str) -> str:
         delivery = engine.deliveries.get(delivery_id)
-        webhook = engine._webhooks.get(delivery.webhook_id) if delivery else None
+        webhook = engine.log.webhooks.get(delivery.webhook_id) if delivery else None
         return customer_of(webhook) if webhook is not None else delivery_id
 
     with engine.sim.lock:

@@ -15,6 +15,7 @@ from typing import Any
 from wasim.clock import parse_instant
 from wasim.errors import INVALID_PARAMETER
 from wasim.platform.webhooks import sign
+from wasim.world.journal import Webhook
 
 RETRY_JOB = "webhook_retry"
 BACKOFF_SECONDS = (0, 60, 240, 960, 3600)
@@ -136,12 +137,14 @@ class Verification:
 
 
 class DeliveryLog:
-    """Every delivery and attempt of one engine, kept in place (``deliveries`` and
-    ``attempts`` are the same objects for the engine's whole life)."""
+    """Every delivery and attempt of one engine, and the webhooks they carry, kept in
+    place (``deliveries`` and ``attempts`` are the same objects for the engine's whole
+    life)."""
 
     def __init__(self) -> None:
         self.deliveries: dict[str, Delivery] = {}
         self.attempts: list[Attempt] = []
+        self.webhooks: dict[str, Webhook] = {}
         self.retrying: set[str] = set()
         """Ids of the deliveries whose next attempt is a scheduled retry."""
         self.seq = 0
@@ -215,7 +218,29 @@ class DeliveryLog:
         self.attempts.extend(Attempt.from_dict(a) for a in data.get("attempts", []))
         self.seq = int(data.get("seq", len(self.deliveries)))
 
+    def trim(self, keep: int) -> int:
+        """Forget the oldest finished deliveries (delivered or dropped) beyond ``keep``,
+        with their attempts and the webhooks no kept delivery carries; pending ones are
+        never forgotten. Returns how many deliveries went."""
+        excess = len(self.deliveries) - keep
+        if excess <= 0:
+            return 0
+        gone: set[str] = set()
+        for delivery in self.deliveries.values():
+            if len(gone) >= excess:
+                break
+            if delivery.state in ("delivered", "dropped"):
+                gone.add(delivery.id)
+        for delivery_id in gone:
+            del self.deliveries[delivery_id]
+        self.attempts[:] = [a for a in self.attempts if a.delivery_id not in gone]
+        carried = {d.webhook_id for d in self.deliveries.values()}
+        for webhook_id in [w for w in self.webhooks if w not in carried]:
+            del self.webhooks[webhook_id]
+        return len(gone)
+
     def clear(self) -> None:
         self.deliveries.clear()
         self.attempts.clear()
+        self.webhooks.clear()
         self.retrying.clear()

@@ -22,6 +22,7 @@ from wasim.api.guard import Guard, Policy
 from wasim.core import Feature
 from wasim.delivery.engine import deliver_on_loop
 from wasim.serve.gcpolicy import StateFreezer
+from wasim.serve.retention import Retention
 from wasim.simulation import Simulator
 
 TICK_SECONDS = 0.05
@@ -66,6 +67,7 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
     app = create_app(sim)
     if freezer is not None:
         sim.plug(_OnReset(freezer.thaw))
+    retention = Retention(sim._core, lambda: sim.delivery)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -74,6 +76,7 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
                 await asyncio.sleep(TICK_SECONDS)
                 try:
                     sim.tick()
+                    retention.trim()
                 except Exception:  # a bug in a job: keep ticking (and collecting), say so
                     logger.exception("wasim: a scheduled job failed; the ticker goes on")
                 if freezer is not None:

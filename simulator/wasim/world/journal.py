@@ -35,6 +35,10 @@ class Journal(Generic[T]):
     def clear(self) -> None:
         self._items.clear()
 
+    def drop_oldest(self, count: int) -> None:
+        """Forget the ``count`` oldest items (a retention limit)."""
+        del self._items[:count]
+
     @property
     def last(self) -> T:
         if not self._items:

@@ -90,6 +90,7 @@ SPECS: dict[str, Spec] = {
     "media_checks": Spec("bool"),
     "media_url_ttl": _seconds(YEAR, positive=True),
     "registration_check": Spec("bool"),
+    "retention_messages": Spec("int", 100, 100_000_000, nullable=True),
 }
 """Every setting of ``WorldSettings`` (a test keeps the two in step)."""
 

@@ -66,6 +66,8 @@ class WorldSettings:
             guaranteed; default 1, one update per POST).
         webhook_concurrency: Webhook POSTs in flight at once (default 1: in emission
             order; more delivers faster and, as on the platform, in no guaranteed order).
+            On ``wasim serve`` these are lanes, and one customer's webhooks always take
+            the same lane, so they stay in order.
         throughput_limit, pair_rate_limit, messaging_limit, management_call_limit,
         media_checks, registration_check: Switch each platform rule of §6, §8 and
             phone registration on or off (all on by default).
@@ -79,6 +81,11 @@ class WorldSettings:
             200, or 5,000 for a WABA with a registered number) → 80007.
         app_calls_per_hour: App-wide Graph calls per rolling hour (``None``: unlimited) → 4.
         media_url_ttl: Simulated seconds a media URL stays valid (§8: 5 minutes).
+        retention_messages: How many sent messages ``wasim serve`` keeps in memory
+            (``None``: all). Past it the oldest finished ones go first, with the oldest
+            webhooks, requests, inbound messages and finished deliveries in proportion;
+            windows, contacts and templates are never dropped. In process (the pytest
+            fixture, scenarios) nothing is dropped.
     """
 
     window_violation_mode: str = "async"
@@ -111,6 +118,7 @@ class WorldSettings:
     media_checks: bool = True
     media_url_ttl: float = 300.0
     registration_check: bool = True
+    retention_messages: int | None = 20_000
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
