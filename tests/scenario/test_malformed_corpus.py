@@ -124,3 +124,13 @@ def test_a_number_given_as_text_is_what_both_the_checker_and_the_schema_accept(
                     "  - send: {to: ana, text: 42}\n")
     assert [s.action for s in load_path(path)[0].steps] == ["customer", "send"]
     jsonschema.Draft202012Validator(shipped()).validate(plain(load_file(path)))
+
+
+@pytest.mark.parametrize("name", ["alias_bomb", "deep_nesting", "huge_number", "lone_surrogate"])
+def test_wasim_serve_refuses_a_malformed_world_in_one_line(name: str) -> None:
+    path = DATA / "bad_worlds" / f"{name}.yaml"
+    done = subprocess.run([sys.executable, "-m", "wasim", "serve", "--port", "0",
+                           "--fixtures", str(path)], capture_output=True, text=True,
+                          timeout=TIMEOUT, preexec_fn=_cap, check=False)
+    expected = path.read_bytes().split(b"\n", 1)[0].decode().removeprefix("# expect: ")
+    assert (done.returncode, done.stderr) == (2, f"wasim: {path}{expected}\n")
