@@ -149,6 +149,8 @@ API_TOO_MANY_CALLS = ErrorSpec(4, "Application request limit reached", http_stat
 PERMISSION_DENIED = ErrorSpec(10, "Application does not have permission for this action",
                               http_status=403)
 INVALID_PARAMETER = ErrorSpec(100, "Invalid parameter")
+NO_ACCESS_TOKEN = ErrorSpec(104, "An access token is required to request this resource.",
+                            http_status=401)
 ACCESS_TOKEN = ErrorSpec(190, "Invalid OAuth access token", http_status=401, subcode=463)
 PERMISSION_MISSING = ErrorSpec(200, "Permissions error", http_status=403)
 UNKNOWN_PATH = ErrorSpec(2500, "Unknown path components", http_status=400)
@@ -214,7 +216,8 @@ CATALOGUE: dict[int, ErrorSpec] = {
     spec.code: spec
     for spec in (
         API_UNKNOWN, API_SERVICE, API_TOO_MANY_CALLS, PERMISSION_DENIED, INVALID_PARAMETER,
-        ACCESS_TOKEN, PERMISSION_MISSING, UNKNOWN_PATH, WABA_RATE_LIMIT, THROUGHPUT,
+        NO_ACCESS_TOKEN, ACCESS_TOKEN, PERMISSION_MISSING, UNKNOWN_PATH, WABA_RATE_LIMIT,
+        THROUGHPUT,
         EXPERIMENT, GENERIC, MISSING_PARAMETER, INVALID_VALUE, UNDELIVERABLE, RE_ENGAGEMENT,
         ECOSYSTEM, MARKETING_OPT_OUT, UNSUPPORTED_TYPE, PAIR_RATE_LIMIT, PARAM_COUNT,
         TEMPLATE_MISSING, PARAM_FORMAT, TEMPLATE_PAUSED, TEMPLATE_DISABLED,

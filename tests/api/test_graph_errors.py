@@ -28,13 +28,15 @@ def anonymous(sim: Simulator) -> Iterator[httpx.Client]:
 # --- auth -------------------------------------------------------------------------------
 
 
-def test_a_send_without_a_token_is_refused_with_401_190(anonymous: httpx.Client,
+def test_a_send_without_a_token_is_refused_with_401_104(anonymous: httpx.Client,
                                                          sim: Simulator) -> None:
+    """No token at all is code 104, Meta's ``MissingAccessToken`` answer (§9); 190 means
+    a token that is invalid or expired (the audit's M6: clients refresh on 190)."""
     response = anonymous.post(MESSAGES, json=text_message())
-    assert_graph_error(response, status=401, code=190,
+    assert_graph_error(response, status=401, code=104,
                        message="An access token is required to request this resource.")
     assert response.headers["www-authenticate"].startswith('OAuth "Facebook Platform" '
-                                                           '"invalid_token"')
+                                                           '"invalid_request"')
     assert len(sim.sent) == 0
 
 
@@ -50,7 +52,7 @@ def test_an_unknown_token_is_refused_with_401_190(anonymous: httpx.Client,
 def test_a_non_bearer_authorization_counts_as_no_token(anonymous: httpx.Client) -> None:
     response = anonymous.post(MESSAGES, json=text_message(),
                               headers={"Authorization": f"Basic {TOKEN}"})
-    assert_graph_error(response, status=401, code=190,
+    assert_graph_error(response, status=401, code=104,
                        message="An access token is required to request this resource.")
 
 

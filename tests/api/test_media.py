@@ -97,7 +97,7 @@ def test_download_needs_the_token_and_the_url_expires_after_5_minutes(
     assert downloaded.status_code == 200 and downloaded.content == JPEG
     assert downloaded.headers["content-type"] == "image/jpeg"
     anonymous = client.get(url, headers={"Authorization": ""})
-    assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == 190
+    assert anonymous.status_code == 401 and anonymous.json()["error"]["code"] == 104
     sim.advance("4m59s")
     assert client.get(url).status_code == 200
     sim.advance("1s")

@@ -1,6 +1,7 @@
 """Bearer-token checks of the Graph API (§9).
 
-A missing or unknown token → HTTP 401, code 190; an expired one → 190 with subcode 463;
+No token at all → HTTP 401, code 104 (Meta's reference answer ``MissingAccessToken``);
+an unknown token → 401, code 190; an expired one → 190 with subcode 463;
 a token without the scope an endpoint needs → the permission error (10 / 200, HTTP 403).
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from wasim.errors import ACCESS_TOKEN, PERMISSION_MISSING, GraphError
+from wasim.errors import ACCESS_TOKEN, NO_ACCESS_TOKEN, PERMISSION_MISSING, GraphError
 from wasim.world.models import Token
 from wasim.world.state import World
 
@@ -31,8 +32,7 @@ def check_token(world: World, token: str | None, now: Callable[[], datetime],
     ``now`` is the clock's ``now`` method: it is read only for a token that expires.
     """
     if token is None:
-        raise ACCESS_TOKEN(message="An access token is required to request this resource.",
-                           details="", subcode=None)
+        raise NO_ACCESS_TOKEN(message=NO_ACCESS_TOKEN.title, details="")
     known = world.tokens.get(token)
     if known is None:
         raise ACCESS_TOKEN(message="Invalid OAuth access token - Cannot parse access token",
