@@ -29,6 +29,7 @@ TOKEN = "wasim-token"
 PHONE_ID = "106540352242922"
 WABA_ID = "102290129340398"
 ANA = "16505551234"
+BRUNO = "34612340002"  # a Spanish number: marketing templates reach him (§6)
 MESSAGES = f"/v23.0/{PHONE_ID}/messages"
 
 

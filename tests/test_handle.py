@@ -10,7 +10,7 @@ from wasim import Simulator
 
 from tests.conftest import ANA, PHONE_ID, START, TOKEN, WABA_ID, template_message, text_message
 
-BRUNO = "16505550002"
+BRUNO = "34612340002"
 pytestmark = pytest.mark.whatsapp_sim(start=START, seed=7)
 
 

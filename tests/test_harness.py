@@ -30,7 +30,7 @@ def test_a_customer_says_something_and_the_window_opens(sim: Simulator) -> None:
 
 def test_messages_filter_like_the_control_route(chatting: Simulator) -> None:
     text = chatting.send(text_message())["messages"][0]["id"]
-    template = chatting.send(template_message("hello_world", to="16505550002"))[
+    template = chatting.send(template_message("hello_world", to="34612340002"))[
         "messages"][0]["id"]
     assert [m.id for m in chatting.messages(to="ana")] == [text]
     assert [m.id for m in chatting.messages(type="template")] == [template]

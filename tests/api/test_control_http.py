@@ -50,8 +50,8 @@ def test_messages_filter_by_recipient_status_and_type(client: httpx.Client) -> N
     client.post("/_sim/inbound", json={"from": ANA, "text": "hi"})
     first = assert_accepted(client.post(MESSAGES, json=text_message()))
     client.post("/_sim/messages/" + first + "/status", json={"status": "read"})
-    second = assert_accepted(client.post(MESSAGES, json=text_message(to="16505550002")),
-                             input="16505550002", wa_id="16505550002")
+    second = assert_accepted(client.post(MESSAGES, json=text_message(to="34612340002")),
+                             input="34612340002", wa_id="34612340002")
 
     def ids(**query: str) -> list[str]:
         return [m["id"] for m in client.get("/_sim/messages", params=query).json()["data"]]

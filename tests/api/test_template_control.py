@@ -11,7 +11,7 @@ from wasim.asgi import sync_client
 from wasim.errors import GraphError
 from wasim.world.journal import Webhook
 
-from tests.conftest import MESSAGES, START, TOKEN, WABA_ID, template_message
+from tests.conftest import BRUNO, MESSAGES, START, TOKEN, WABA_ID, template_message
 
 SHIPPING = template_message("shipping_update", body=["Ana", "A-1001"])
 
@@ -141,13 +141,14 @@ def test_a_verb_from_a_status_it_cannot_leave_is_refused_with_2388039(
 
 def test_an_impending_category_change_lands_24_hours_later_and_prices_at_send_time(
         live: Simulator, http: httpx.Client, seen: list[Webhook]) -> None:
+    to_bruno = template_message("shipping_update", body=["Bruno", "A-1001"], to=BRUNO)
     live.templates.change_category("shipping_update", "MARKETING", impending=True)
     announced = last_template_hook(seen)
     assert announced.field == "template_category_update"
     assert announced.value == {**ids(live, "shipping_update"), "correct_category": "MARKETING",
                                "new_category": "UTILITY",
                                "category_update_timestamp": 1767690000}
-    http.post(MESSAGES, json=SHIPPING)
+    http.post(MESSAGES, json=to_bruno)
     before = [w for w in seen if w.field == "messages"][-1]
     assert before.value["statuses"][0]["pricing"]["category"] == "utility"
     live.advance("24h")
@@ -158,7 +159,7 @@ def test_an_impending_category_change_lands_24_hours_later_and_prices_at_send_ti
                               "category,previous_category,correct_category") == {
         "category": "MARKETING", "previous_category": "UTILITY",
         "id": live.templates.resolve("shipping_update").id}
-    http.post(MESSAGES, json=SHIPPING)
+    http.post(MESSAGES, json=to_bruno)
     after = [w for w in seen if w.field == "messages"][-1]
     assert after.value["statuses"][0]["pricing"]["category"] == "marketing"
 

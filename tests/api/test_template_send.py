@@ -9,7 +9,7 @@ import pytest
 from wasim import Simulator
 
 from tests.api.asserts import assert_accepted, assert_graph_error
-from tests.conftest import MESSAGES, template_message
+from tests.conftest import BRUNO, MESSAGES, template_message
 
 MISSING = "(#132001) Template name does not exist in the translation"
 COUNT = "(#132000) Number of parameters does not match the expected number of params"
@@ -33,13 +33,14 @@ GOOD = [
         {"type": "body", "parameters": [text("Ana"), text("2 books"), text("2")]},
         {"type": "button", "sub_type": "url", "index": "0", "parameters": [text("A-1001")]},
     ]), id="header-body-url-button"),
-    pytest.param(template_message("seasonal_promotion", components=[
+    pytest.param(template_message("seasonal_promotion", to=BRUNO, components=[
         {"type": "header", "parameters": [{"type": "image",
                                            "image": {"link": "https://cdn.example/w.png"}}]},
         {"type": "body", "parameters": [text("winter"), {"type": "currency", "currency": {
             "fallback_value": "$5", "code": "USD", "amount_1000": 5000}}]},
     ]), id="image-header-currency"),
-    pytest.param(template_message("seasonal_promotion", "pt_BR", body=["inverno", "20%"]),
+    pytest.param(template_message("seasonal_promotion", "pt_BR", body=["inverno", "20%"],
+                                  to=BRUNO),
                  id="second-language"),
     pytest.param(template_message("verification_code", components=[
         {"type": "body", "parameters": [text("123456")]},
@@ -52,7 +53,8 @@ GOOD = [
 def test_an_approved_template_with_matching_parameters_is_accepted(
     client: httpx.Client, sim: Simulator, body: dict[str, Any]
 ) -> None:
-    wamid = assert_accepted(client.post(MESSAGES, json=body), template=True)
+    wamid = assert_accepted(client.post(MESSAGES, json=body), template=True,
+                            input=body["to"], wa_id=body["to"])
     message = sim.message(wamid)
     assert (message.template_name, message.status) == (body["template"]["name"], "delivered")
 
@@ -95,7 +97,7 @@ BAD = [
     pytest.param(template_message(components=[{"type": "body", "parameters": [
         text("Ana", "first_name"), text("A-1", "order")]}]), 132012, FORMAT,
         "body: the template takes positional parameters", id="named-for-positional"),
-    pytest.param(template_message("seasonal_promotion", components=[
+    pytest.param(template_message("seasonal_promotion", to=BRUNO, components=[
         {"type": "header", "parameters": [text("winter")]},
         {"type": "body", "parameters": [text("winter"), text("20%")]},
     ]), 132012, FORMAT, "header: Format mismatch, expected IMAGE, received TEXT",

@@ -6,14 +6,15 @@ import httpx
 import pytest
 from wasim import Simulator
 
-from tests.conftest import ANA, MESSAGES, START, template_message, text_message
+from tests.conftest import ANA, BRUNO, MESSAGES, START, template_message, text_message
 
 FREE_SERVICE = {"billable": False, "pricing_model": "PMP", "type": "free_customer_service",
                 "category": "service"}
 
 
-def promo(season: str = "winter", off: str = "20%") -> dict[str, Any]:
-    return template_message("seasonal_promotion", components=[
+def promo(season: str = "winter", off: str = "20%", to: str = BRUNO) -> dict[str, Any]:
+    """A marketing template, to Bruno (a US number would not get it since 2025-04-01)."""
+    return template_message("seasonal_promotion", to=to, components=[
         {"type": "header", "parameters": [
             {"type": "image", "image": {"link": "https://shop.example/sale.jpg"}}]},
         {"type": "body", "parameters": [{"type": "text", "text": season},
@@ -77,7 +78,7 @@ def test_progression_per_contact_overrides_the_world(sim: Simulator) -> None:
     assert sim.set_progression("manual", who="ana") == {"delivered_after": None,
                                                         "read_after": None}
     to_ana = send(sim, text_message())
-    to_bruno = send(sim, text_message(to="16505550002"))
+    to_bruno = send(sim, text_message(to="34612340002"))
     sim.advance("1h")
     assert [s["status"] for s in statuses(sim, to_ana)] == ["sent"]
     assert [s["status"] for s in statuses(sim, to_bruno)] == ["sent", "delivered"]
@@ -136,7 +137,7 @@ def test_failed_carries_errors_and_no_pricing_or_conversation(sim: Simulator) ->
 def test_template_pricing_under_pmp(sim: Simulator, name: str, body: list[str],
                                     in_window: bool, pricing: dict[str, Any]) -> None:
     if in_window:
-        sim.inbound(ANA, "hi")
+        sim.inbound(BRUNO, "hi")
     components = None
     if name == "seasonal_promotion":
         components = promo()["template"]["components"]
@@ -145,7 +146,7 @@ def test_template_pricing_under_pmp(sim: Simulator, name: str, body: list[str],
                       {"type": "button", "sub_type": "url", "index": "0",
                        "parameters": [{"type": "text", "text": "123456"}]}]
     wamid = send(sim, template_message(name, body=None if components else body,
-                                       components=components))
+                                       components=components, to=BRUNO))
     sent = statuses(sim, wamid)[0]
     assert sent["pricing"] == pricing
     assert sent["conversation"]["origin"]["type"] == pricing["category"]
@@ -162,8 +163,8 @@ def test_v24_omits_the_conversation_outside_free_entry_points(
 
 def test_an_ad_referral_opens_a_free_entry_point_window_for_72_hours(
         sim: Simulator, client: httpx.Client) -> None:
-    sim.inbound(ANA, "I saw your ad", referral={"source_id": "42", "headline": "Sale"})
-    reply = client.post(MESSAGES.replace("v23.0", "v24.0"), json=text_message())
+    sim.inbound(BRUNO, "I saw your ad", referral={"source_id": "42", "headline": "Sale"})
+    reply = client.post(MESSAGES.replace("v23.0", "v24.0"), json=text_message(to=BRUNO))
     sent = statuses(sim, reply.json()["messages"][0]["id"])[0]
     assert sent["pricing"] == {"billable": False, "pricing_model": "PMP",
                                "type": "free_entry_point", "category": "referral_conversion"}
@@ -178,7 +179,7 @@ def test_an_ad_referral_opens_a_free_entry_point_window_for_72_hours(
 
 
 def test_a_reply_after_24_hours_opens_no_free_entry_point(sim: Simulator) -> None:
-    sim.inbound(ANA, "I saw your ad", referral=True)
+    sim.inbound(BRUNO, "I saw your ad", referral=True)
     sim.advance("25h")
     wamid = send(sim, promo())
     assert statuses(sim, wamid)[0]["pricing"]["type"] == "regular"
@@ -187,8 +188,8 @@ def test_a_reply_after_24_hours_opens_no_free_entry_point(sim: Simulator) -> Non
 def test_a_world_before_july_2025_uses_conversation_based_pricing() -> None:
     sim = Simulator(now="2025-03-03T10:00:00Z", seed=1)
     sim.inbound(ANA, "hi")
-    first = send(sim, promo())
-    second = send(sim, promo("spring", "10%"))
+    first = send(sim, promo(to=ANA))
+    second = send(sim, promo("spring", "10%", to=ANA))
     reply = send(sim, text_message())
     a, b, c = (statuses(sim, m)[0] for m in (first, second, reply))
     assert a["pricing"] == {"billable": True, "pricing_model": "CBP", "category": "marketing"}

@@ -14,6 +14,7 @@ from typing import Any
 from wasim.clock import Job
 from wasim.core import Core, Feature, JobHandler
 from wasim.errors import (
+    ECOSYSTEM,
     INVALID_PARAMETER,
     INVALID_VALUE,
     MARKETING_OPT_OUT,
@@ -30,7 +31,7 @@ from wasim.platform.webhooks import (
     status_value_later,
     unix,
 )
-from wasim.rules import billing, payloads, templates, window
+from wasim.rules import billing, marketing, payloads, templates, window
 from wasim.rules.categories import pricing_category
 from wasim.world.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from wasim.world.state import BusinessAccount
@@ -116,9 +117,9 @@ class Backend(Feature):
         failure = window.violation(request.type, last_inbound, now)
         if failure is not None and self.world.settings.window_violation_mode == "sync":
             raise failure
-        if (failure is None and category is not None and contact.opted_out_marketing
+        if (failure is None and category is not None
                 and pricing_category(category) == "marketing"):
-            failure = MARKETING_OPT_OUT()
+            failure = self._marketing_failure(contact.wa_id, contact.opted_out_marketing, now)
         for async_failure in failures:
             failure = failure or async_failure(attempt, in_window, category)
         message_id = self.ids.wamid()
@@ -144,6 +145,20 @@ class Backend(Feature):
         else:
             self._schedule(message, "sent", now, at_once=True)
         return self._accepted(message, contact)
+
+    def _marketing_failure(self, wa_id: str, opted_out: bool,
+                           now: datetime) -> GraphError | None:
+        """Why a marketing template is not delivered, if it is not: the customer stopped
+        the business's marketing (131050), or a US number under the rules of 2025-04-01
+        and later (131049, setting ``us_marketing_pause``) (§6)."""
+        if opted_out:
+            return MARKETING_OPT_OUT()
+        settings = self.world.settings
+        if settings.us_marketing_pause and marketing.us_marketing_paused(
+                wa_id, settings.rules_date(now)):
+            return ECOSYSTEM(details="Marketing template messages are not delivered to "
+                             "WhatsApp users with US phone numbers (since 2025-04-01).")
+        return None
 
     def _hooks(self) -> tuple[list[Any], list[Any], list[Any]]:
         """The bound ``check``, ``async_failure`` and ``accepted`` methods of the send hooks

@@ -109,14 +109,7 @@ class TemplateManager(Feature):
 
     def policy_date(self) -> date:
         """The date whose review policy applies (setting ``rules_as_of`` or the clock)."""
-        raw = self._core.world.settings.rules_as_of
-        if raw is None:
-            return self._core.clock.now().date()
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            raise INVALID_PARAMETER(f"setting 'rules_as_of' must be a date such as "
-                                    f"2024-12-01, got {raw!r}") from None
+        return self._core.world.settings.rules_date(self._core.clock.now())
 
     @locked
     def verdict(self, template: Template) -> Verdict:

@@ -52,7 +52,10 @@ class WorldSettings:
         template_review_after: Simulated seconds from create (or edit) to the automatic
             review decision (§2.3 "up to 24 h"; ``None``: manual decisions only).
         rules_as_of: The date whose review policy applies (``YYYY-MM-DD``; ``None``: the
-            simulated clock's date) — e.g. ``2024-12-01`` for the rules before 2025-04-09.
+            simulated clock's date) — e.g. ``2024-12-01`` for the rules before 2025-04-09;
+            also decides whether the US marketing pause (2025-04-01) applies.
+        us_marketing_pause: Marketing templates to US numbers fail with 131049, not
+            charged, under the rules of 2025-04-01 and later (§6; on by default).
         review_rules: A review rule file replacing the packaged one (``None``: packaged).
         template_limit: Templates per WABA (§2.4: 250, or 6,000 for verified businesses).
         template_creation_per_hour: Creations per WABA per hour (§2.4: 100).
@@ -96,6 +99,7 @@ class WorldSettings:
     read_after: float | None = None
     template_review_after: float | None = 60.0
     rules_as_of: str | None = None
+    us_marketing_pause: bool = True
     review_rules: str | None = None
     template_limit: int = 250
     template_creation_per_hour: int = 100
@@ -122,6 +126,16 @@ class WorldSettings:
 
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+    def rules_date(self, now: datetime) -> date:
+        """The date whose rules apply: ``rules_as_of``, else the simulated clock's date."""
+        if self.rules_as_of is None:
+            return now.date()
+        try:
+            return date.fromisoformat(self.rules_as_of)
+        except ValueError:
+            raise INVALID_PARAMETER(f"setting 'rules_as_of' must be a date such as "
+                                    f"2024-12-01, got {self.rules_as_of!r}") from None
 
     def update(self, values: dict[str, Any]) -> None:
         """Apply known settings; an unknown name or a bad type is a 100 error.
