@@ -68,6 +68,7 @@ SPECS: dict[str, Spec] = {
     "read_after": _seconds(YEAR, nullable=True),
     "template_review_after": _seconds(YEAR, nullable=True),
     "rules_as_of": Spec("date", nullable=True),
+    "us_marketing_pause": Spec("bool"),
     "review_rules": Spec("text", nullable=True),
     "template_limit": Spec("int", 1, 100_000),
     "template_creation_per_hour": Spec("int", 1, 100_000),

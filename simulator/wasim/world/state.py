@@ -10,7 +10,7 @@ import copy
 import difflib
 import pickle
 from dataclasses import dataclass, field, fields
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from wasim.clock import parse_instant
