@@ -1,15 +1,19 @@
 from __future__ import annotations
 
 import asyncio
+import socket
+import urllib.request
 from collections.abc import Iterator
 
 import httpx
 import pytest
+import requests
+import requests.adapters
 import respx
 from wasim import Simulator
 from wasim.api import create_app
 from wasim.serve.server import ThreadedServer
-from wasim.testing.intercept import Interceptor
+from wasim.testing.intercept import GraphHostBypassed, Interceptor
 
 from tests.conftest import ANA, PHONE_ID, START, TOKEN, text_message
 
@@ -122,3 +126,55 @@ def test_two_interceptors_answer_their_own_hosts() -> None:
 def test_an_interceptor_needs_a_host(sim: Simulator) -> None:
     with pytest.raises(ValueError, match="at least one host"):
         Interceptor(create_app(sim), [])
+
+
+# --- requests, and clients wasim does not intercept ------------------------------------
+
+
+def test_requests_calls_to_the_graph_host_are_answered_in_process(
+        sim: Simulator, intercepted: Interceptor) -> None:
+    sim.inbound(ANA, text="hi")
+    response = requests.post(f"https://graph.facebook.com/v23.0/{PHONE_ID}/messages",
+                             json=text_message(), headers=AUTH, timeout=5)
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/json")
+    assert response.json()["messages"][0]["id"].startswith("wamid.")
+    assert [r.path for r in sim.requests] == [f"/v23.0/{PHONE_ID}/messages"]
+
+
+def test_requests_graph_errors_come_back_in_the_graph_envelope(
+        sim: Simulator, intercepted: Interceptor) -> None:
+    response = requests.post(f"https://graph.facebook.com/v23.0/{PHONE_ID}/messages",
+                             json=text_message(), timeout=5)
+    assert response.status_code == 401
+    assert response.json()["error"]["type"] == "OAuthException"
+
+
+def test_requests_to_other_hosts_pass_through(other_server: ThreadedServer,
+                                              intercepted: Interceptor) -> None:
+    response = requests.get(f"{other_server.url}/_sim/health", timeout=5)
+    assert response.status_code == 200 and response.json()["status"] == "ok"
+
+
+def test_a_client_wasim_does_not_intercept_is_stopped_before_the_network(
+        sim: Simulator, intercepted: Interceptor) -> None:
+    with pytest.raises(OSError, match="whatsapp_server"):  # urllib wraps it in URLError
+        urllib.request.urlopen("https://graph.facebook.com/v23.0/me", timeout=5)
+    assert intercepted.bypassed == ["graph.facebook.com"]
+    assert len(sim.requests) == 0
+
+
+def test_stopping_restores_requests_and_address_lookups(sim: Simulator) -> None:
+    before = (requests.adapters.HTTPAdapter.send, socket.getaddrinfo,
+              httpx.HTTPTransport.handle_request, httpx.AsyncHTTPTransport.handle_async_request)
+    with Interceptor(create_app(sim)):
+        assert requests.adapters.HTTPAdapter.send is not before[0]
+        assert socket.getaddrinfo is not before[1]
+    assert (requests.adapters.HTTPAdapter.send, socket.getaddrinfo,
+            httpx.HTTPTransport.handle_request,
+            httpx.AsyncHTTPTransport.handle_async_request) == before
+
+
+def test_the_lookup_error_is_a_graph_host_bypass(intercepted: Interceptor) -> None:
+    with pytest.raises(GraphHostBypassed, match="use the whatsapp_server fixture"):
+        socket.getaddrinfo("graph.facebook.com", 443)

@@ -696,3 +696,33 @@ def test_durations_and_junit_times_stay_real_when_the_test_clock_is_frozen(
     assert len(durations) == 3 and max(durations) < 60, result.stdout.str()
     times = [float(value) for value in re.findall(r'time="([\d.]+)"', report.read_text())]
     assert times and max(times) < 60
+
+
+# --- clients other than httpx -------------------------------------------------------------
+
+
+def test_requests_calls_reach_the_fixture_in_process(pytester: pytest.Pytester) -> None:
+    run(pytester, '''
+        import requests
+
+        def test_with_requests(whatsapp_sim):
+            whatsapp_sim.customer("ana").says("hi")
+            answer = requests.post(GRAPH, json=text(), headers=AUTH, timeout=5)
+            assert answer.status_code == 200
+            whatsapp_sim.assert_sent(to="ana", text="hello")
+    ''').assert_outcomes(passed=1)
+
+
+def test_a_graph_call_from_another_client_fails_the_test_naming_whatsapp_server(
+        pytester: pytest.Pytester) -> None:
+    result = run(pytester, '''
+        import urllib.request
+
+        def test_with_urllib(whatsapp_sim):
+            try:
+                urllib.request.urlopen("https://graph.facebook.com/v23.0/me", timeout=5)
+            except OSError:
+                pass  # code under test that swallows network errors
+    ''')
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*tried to reach graph.facebook.com*whatsapp_server fixture*"])

@@ -1,10 +1,10 @@
 """Call the simulator's ASGI app in process, from the calling thread, without a socket.
 
-``transport.sync_client`` hops to a shared loop thread for every request, which is what
+``wasim.asgi.sync_client`` hops to a shared loop thread for every request, which is what
 code already inside an event loop needs. A scenario run owns its thread, so it drives the
-app on a private event loop right here, with a minimal ASGI request (no httpx client in
+app on a private event loop right here through ``wasim.asgi.call`` (no httpx client in
 between: the client's per-request bookkeeping was most of a step's cost). Inside a
-running event loop it falls back to ``transport.sync_client``.
+running event loop it falls back to ``wasim.asgi.sync_client``.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import asyncio
 import json
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import unquote, urlencode
+from urllib.parse import urlencode
 
-from wasim.asgi import sync_client
+from wasim.asgi import call, sync_client
 
 
 class Reply:
@@ -76,31 +76,9 @@ class AppClient:
             header_list.append((b"content-type", b"application/json"))
         header_list += [(k.lower().encode("latin-1"), v.encode("latin-1"))
                         for k, v in headers.items()]
-        scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-                 "method": method.upper(), "scheme": "http", "path": unquote(raw_path),
-                 "raw_path": raw_path.encode(), "query_string": query.encode(),
-                 "root_path": "", "headers": header_list, "client": ("127.0.0.1", 0),
-                 "server": ("wasim.test", 80)}
-        sent = False
-        status = 500
-        chunks: list[bytes] = []
-
-        async def receive() -> dict[str, Any]:
-            nonlocal sent
-            if not sent:
-                sent = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return {"type": "http.disconnect"}
-
-        async def send(message: dict[str, Any]) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = int(message["status"])
-            elif message["type"] == "http.response.body":
-                chunks.append(message.get("body", b""))
-
-        await self.app(scope, receive, send)
-        return Reply(status, b"".join(chunks))
+        url = f"http://wasim.test{raw_path}" + (f"?{query}" if query else "")
+        answer = await call(self.app, method, url, header_list, body)
+        return Reply(answer.status, answer.body)
 
     def close(self) -> None:
         if self._loop is not None:

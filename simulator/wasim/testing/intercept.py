@@ -1,141 +1,170 @@
-"""Route httpx calls to the Graph host into one simulator's app, in process.
+"""Answer calls to the Graph host from one simulator's app, in process.
 
-Code under test keeps its real base URL (``https://graph.facebook.com/v23.0/...``): respx
-patches httpx's connection pools, and :class:`Interceptor` answers requests to the Graph
-host from ``create_app(sim)``. Async clients are served on the caller's event loop
-(:func:`call_asgi`); sync clients on an event loop of the calling thread
-(or, inside ``async def``, on a loop thread of the interceptor's own, so a sync call made
-by an async handler never waits on its own loop). Every other request passes through to
-the network untouched, or to another respx router when one is active (``respx_mock``).
+Code under test keeps its real base URL (``https://graph.facebook.com/v23.0/...``). While
+an :class:`Interceptor` is started:
+
+- **httpx**: ``httpx.HTTPTransport.handle_request`` and
+  ``httpx.AsyncHTTPTransport.handle_async_request``, the public interface every httpx
+  transport implements (the seam pytest_httpx uses, and respx's ``using="httpx"``), answer
+  requests to the Graph host from the app: async clients on the caller's event loop, sync
+  clients on a loop of the calling thread (or a loop thread when called inside
+  ``async def``). Every other request goes on to the original method, so the network, or a
+  ``respx_mock`` of the same test (which patches httpcore, below), answers it.
+- **requests** (when installed): ``requests.adapters.HTTPAdapter.send``, the method
+  requests-mocking libraries replace, answers the Graph host the same way.
+- **anything else** (urllib, http.client, aiohttp, ...): looking up the Graph host's address
+  fails at once with an error naming the ``whatsapp_server`` fixture, and the test fails at
+  teardown, so nothing reaches the real Graph API with a test token.
+
+respx's documented API was the first choice, but its side effects cannot tell a sync call
+from an async one and its ``ASGIHandler`` serves async clients only; the transport
+interface gives both, documented, without reading respx's internals.
 """
 
 from __future__ import annotations
 
-import asyncio
+import io
+import socket
 import threading
-from collections.abc import Coroutine, Iterable
-from contextvars import ContextVar
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
-import respx
-from respx.models import AllMockedAssertionError
+
+from wasim.asgi import Loops, call_httpx
 
 GRAPH_HOSTS: tuple[str, ...] = ("graph.facebook.com",)
 """Hosts answered by the simulator (any scheme, any ``vNN.N`` version, any path)."""
 
-_IN_ASYNC: ContextVar[bool] = ContextVar("wasim_in_async", default=False)
-_CLIENT = ("127.0.0.1", 123)
+BYPASS_HINT = ("only httpx and requests calls are answered in process; for another client, "
+               "use the whatsapp_server fixture and point the client at its base_url")
 
 
-async def call_asgi(app: Any, request: httpx.Request) -> httpx.Response:
-    """One HTTP exchange with an ASGI app, in the caller's event loop.
-
-    Leaner than ``httpx.ASGITransport`` (which tries to import ``sniffio`` on every
-    request): the request body is already read, the response body is collected.
-    """
-    url = request.url
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1",
-             "method": request.method, "scheme": url.scheme, "path": url.path,
-             "raw_path": url.raw_path.split(b"?")[0], "query_string": url.query,
-             "root_path": "", "headers": [(k.lower(), v) for k, v in request.headers.raw],
-             "server": (url.host, url.port), "client": _CLIENT}
-    body = request.content
-    done = asyncio.Event()
-    sent_body = False
-    status = 500
-    headers: list[tuple[bytes, bytes]] = []
-    parts: list[bytes] = []
-
-    async def receive() -> dict[str, Any]:
-        nonlocal sent_body
-        if sent_body:
-            await done.wait()
-            return {"type": "http.disconnect"}
-        sent_body = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    async def send(message: dict[str, Any]) -> None:
-        nonlocal status, headers
-        if message["type"] == "http.response.start":
-            status, headers = message["status"], list(message.get("headers", []))
-        elif message["type"] == "http.response.body":
-            parts.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                done.set()
-
-    await app(scope, receive, send)
-    done.set()
-    return httpx.Response(status, headers=headers, content=b"".join(parts), request=request)
+class GraphHostBypassed(OSError):
+    """A client that wasim does not intercept tried to reach the Graph host."""
 
 
-class _Router(respx.MockRouter):
-    """A respx router that tells its side effects whether the caller is async."""
-
-    async def async_handler(self, request: httpx.Request) -> httpx.Response:
-        token = _IN_ASYNC.set(True)
-        try:
-            response: httpx.Response = await super().async_handler(request)
-            return response
-        finally:
-            _IN_ASYNC.reset(token)
-
-
-class _Loops:
-    """Event loops for sync callers: one per calling thread with no loop of its own.
-
-    A thread that already runs a loop (a sync call inside ``async def``) is served by a
-    private loop thread instead, so it never waits on itself. ``close()`` ends them all.
-    """
+class _Patches:
+    """The patched methods, installed while at least one interceptor is started."""
 
     def __init__(self) -> None:
-        self._local = threading.local()
-        self._lock = threading.Lock()
-        self._loops: list[asyncio.AbstractEventLoop] = []
-        self._thread: threading.Thread | None = None
-        self._background: asyncio.AbstractEventLoop | None = None
+        self.lock = threading.RLock()
+        self.active: list[Interceptor] = []
+        self.originals: dict[str, Any] = {}
 
-    def _new(self) -> asyncio.AbstractEventLoop:
-        loop = asyncio.new_event_loop()
-        with self._lock:
-            self._loops.append(loop)
-        return loop
+    def owner(self, host: str | None) -> Interceptor | None:
+        with self.lock:
+            for interceptor in reversed(self.active):
+                if host in interceptor.hosts:
+                    return interceptor
+        return None
 
-    def run(self, coro: Coroutine[Any, Any, httpx.Response]) -> httpx.Response:
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            loop = getattr(self._local, "loop", None)
-            if loop is None or loop.is_closed():
-                loop = self._local.loop = self._new()
-            return loop.run_until_complete(coro)
-        return asyncio.run_coroutine_threadsafe(coro, self._in_background()).result()
+    def add(self, interceptor: Interceptor) -> None:
+        with self.lock:
+            if not self.active:
+                self._install()
+            self.active.append(interceptor)
 
-    def _in_background(self) -> asyncio.AbstractEventLoop:
-        with self._lock:
-            if self._background is None:
-                self._background = asyncio.new_event_loop()
-                self._thread = threading.Thread(target=self._background.run_forever,
-                                                name="wasim-intercept", daemon=True)
-                self._thread.start()
-            return self._background
+    def remove(self, interceptor: Interceptor) -> None:
+        with self.lock:
+            if interceptor in self.active:
+                self.active.remove(interceptor)
+            if not self.active:
+                self._uninstall()
 
-    def close(self) -> None:
-        with self._lock:
-            loops, self._loops = self._loops, []
-            background, thread = self._background, self._thread
-            self._background = self._thread = None
-        if background is not None and thread is not None:
-            background.call_soon_threadsafe(background.stop)
-            thread.join(timeout=5)
-            background.close()
-        for loop in loops:
-            if not loop.is_running():
-                loop.close()
+    def _install(self) -> None:
+        self.originals = {
+            "sync": httpx.HTTPTransport.handle_request,
+            "async": httpx.AsyncHTTPTransport.handle_async_request,
+            "getaddrinfo": socket.getaddrinfo,
+        }
+        _put(httpx.HTTPTransport, "handle_request", _handle_request)
+        _put(httpx.AsyncHTTPTransport, "handle_async_request", _handle_async_request)
+        _put(socket, "getaddrinfo", _getaddrinfo)
+        adapter = _requests_adapter()
+        if adapter is not None:
+            self.originals["requests"] = adapter.send
+            _put(adapter, "send", _requests_send)
+
+    def _uninstall(self) -> None:
+        originals, self.originals = self.originals, {}
+        if not originals:
+            return
+        _put(httpx.HTTPTransport, "handle_request", originals["sync"])
+        _put(httpx.AsyncHTTPTransport, "handle_async_request", originals["async"])
+        _put(socket, "getaddrinfo", originals["getaddrinfo"])
+        adapter = _requests_adapter()
+        if adapter is not None and "requests" in originals:
+            _put(adapter, "send", originals["requests"])
+
+
+_PATCHES = _Patches()
+
+
+def _put(owner: Any, name: str, value: Any) -> None:
+    """Replace (or restore) one public function or method."""
+    setattr(owner, name, value)
+
+
+def _requests_adapter() -> Any:
+    try:
+        from requests.adapters import HTTPAdapter
+    except ImportError:
+        return None
+    return HTTPAdapter
+
+
+def _handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
+    owner = _PATCHES.owner(request.url.host)
+    if owner is None:
+        response: httpx.Response = _PATCHES.originals["sync"](transport, request)
+        return response
+    return owner.answer(request)
+
+
+async def _handle_async_request(transport: httpx.AsyncHTTPTransport,
+                                request: httpx.Request) -> httpx.Response:
+    owner = _PATCHES.owner(request.url.host)
+    if owner is None:
+        response: httpx.Response = await _PATCHES.originals["async"](transport, request)
+        return response
+    return await call_httpx(owner.app, request)
+
+
+def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+    name = host.decode("idna") if isinstance(host, bytes) else host
+    owner = _PATCHES.owner(name)
+    if owner is not None:
+        owner.bypassed.append(name)
+        raise GraphHostBypassed(f"wasim: a call to {name} did not go through whatsapp_sim: "
+                                f"{BYPASS_HINT}")
+    return _PATCHES.originals["getaddrinfo"](host, *args, **kwargs)
+
+
+def _requests_send(adapter: Any, request: Any, **kwargs: Any) -> Any:
+    url = httpx.URL(request.url)
+    owner = _PATCHES.owner(url.host)
+    if owner is None:
+        return _PATCHES.originals["requests"](adapter, request, **kwargs)
+    body = request.body
+    content = body.encode("utf-8") if isinstance(body, str) else (body or b"")
+    if not isinstance(content, bytes):  # a generator or file: read it all
+        content = b"".join(part if isinstance(part, bytes) else part.encode() for part in body)
+    answer = owner.answer(httpx.Request(request.method, url, headers=dict(request.headers),
+                                        content=content))
+    from urllib3 import HTTPHeaderDict, HTTPResponse
+
+    headers = HTTPHeaderDict()
+    for name, value in answer.headers.multi_items():
+        headers.add(name, value)
+    raw = HTTPResponse(body=io.BytesIO(answer.content), headers=headers,
+                       status=answer.status_code, preload_content=False,
+                       decode_content=False, reason=answer.reason_phrase)
+    return adapter.build_response(request, raw)
 
 
 class Interceptor:
-    """Answers httpx requests to ``hosts`` from an ASGI app while started.
+    """Answers calls to ``hosts`` from an ASGI app while started.
 
     Args:
         app: The simulator's ASGI app (``create_app(sim)``).
@@ -147,40 +176,25 @@ class Interceptor:
         self.hosts = tuple(hosts)
         if not self.hosts:
             raise ValueError("Interceptor needs at least one host to answer")
-        self._loops = _Loops()
-        self._router = _Router(assert_all_called=False, assert_all_mocked=True, using="httpx")
-        for host in self.hosts:
-            self._router.route(host=host).mock(side_effect=self._answer)
-        self._router.route().mock(side_effect=self._elsewhere)
+        self.bypassed: list[str] = []
+        """Graph hosts that a client wasim does not intercept tried to reach."""
+        self._loops = Loops()
         self.started = False
 
-    def _answer(self, request: httpx.Request) -> Any:
-        if _IN_ASYNC.get():
-            return self._answer_async(request)
+    def answer(self, request: httpx.Request) -> httpx.Response:
+        """The app's answer to a synchronous caller's ``request``."""
         request.read()
-        return self._loops.run(self._answer_async(request))
-
-    async def _answer_async(self, request: httpx.Request) -> httpx.Response:
-        return await call_asgi(self.app, request)
-
-    def _elsewhere(self, request: httpx.Request) -> httpx.Request:
-        """Not ours: defer to another active respx router, else go to the network."""
-        mocker = self._router.Mocker
-        routers: list[Any] = list(mocker.routers) if mocker is not None else []
-        later = routers[routers.index(self._router) + 1:] if self._router in routers else []
-        if later or any(not isinstance(r, _Router) for r in routers):
-            raise AllMockedAssertionError(f"wasim: {request!r} is not a Graph API call")
-        return request
+        return self._loops.run(call_httpx(self.app, request))
 
     def start(self) -> Interceptor:
         if not self.started:
-            self._router.start()
+            _PATCHES.add(self)
             self.started = True
         return self
 
     def stop(self) -> None:
         if self.started:
-            self._router.stop(quiet=True)
+            _PATCHES.remove(self)
             self._loops.close()
             self.started = False
 

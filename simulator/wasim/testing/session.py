@@ -26,7 +26,7 @@ from wasim.errors import GraphError
 from wasim.serve.server import ThreadedServer
 from wasim.simulation import GRAPH_VERSION, Simulator
 from wasim.testing import checks
-from wasim.testing.intercept import GRAPH_HOSTS, Interceptor
+from wasim.testing.intercept import BYPASS_HINT, GRAPH_HOSTS, Interceptor
 from wasim.world.seed import load_world
 from wasim.world.state import World
 
@@ -201,6 +201,10 @@ class SimSession:
         sim.flush()
         found = [check(sim) for name, default, check in CHECKS
                  if self.options.check(name, default)]
+        if self._interceptor is not None and self._interceptor.bypassed:
+            hosts = ", ".join(sorted(set(self._interceptor.bypassed)))
+            found.append(f"a client that wasim does not intercept tried to reach {hosts} "
+                         f"(the call was stopped before the network): {BYPASS_HINT}")
         return [problem for problem in found if problem]
 
     def close(self) -> None:
