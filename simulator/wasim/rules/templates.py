@@ -19,11 +19,11 @@ from wasim.errors import (
     TEMPLATE_PAUSED,
     TEMPLATE_VALIDATION,
 )
+from wasim.rules.template_buttons import check_buttons, check_media_header
 from wasim.world.models import Template
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 _MEDIA_FORMATS = ("IMAGE", "VIDEO", "DOCUMENT", "LOCATION")
-_BUTTONS_WITH_PARAM = ("URL", "COPY_CODE", "OTP")
 
 
 def placeholders(text: str) -> list[str]:
@@ -116,11 +116,15 @@ def _check_header(template: Template, components: list[dict[str, Any]]) -> None:
                 f"header: Format mismatch, expected {fmt}, received "
                 f"{str(given[0].get('type', '')).upper()}"
             )
+        check_media_header(fmt, given[0])
         return
     expected = placeholders(str(header.get("text", ""))) if header else []
     if len(given) != len(expected):
         raise _count_error("header", len(given), len(expected))
     for param in given:
+        if param.get("type") != "text":  # a TEXT header takes text only (§3)
+            raise PARAM_FORMAT(f"header: parameter type {param.get('type')!r} where text "
+                               "is expected")
         _check_text_value("header", param)
 
 
@@ -147,21 +151,7 @@ def _check_body(template: Template, components: list[dict[str, Any]]) -> None:
 
 def _check_buttons(template: Template, components: list[dict[str, Any]]) -> None:
     block = _component(template, "BUTTONS")
-    buttons = block.get("buttons", []) if block else []
-    given = {str(c.get("index")): c for c in components if c.get("type") == "button"}
-    for position, button in enumerate(buttons):
-        kind = str(button.get("type", "")).upper()
-        needs = (kind == "URL" and bool(placeholders(str(button.get("url", ""))))) or (
-            kind in _BUTTONS_WITH_PARAM[1:]
-        )
-        supplied = given.pop(str(position), None)
-        count = len(supplied.get("parameters", [])) if supplied else 0
-        if needs and count != 1:
-            raise _count_error(f"button at index {position}", count, 1)
-    if given:
-        extra = next(iter(given))
-        raise PARAM_COUNT(f"button at index {extra}: the template has no such button "
-                          "that takes parameters")
+    check_buttons(block.get("buttons", []) if block else [], components)
 
 
 def check_parameters(template: Template, components: list[dict[str, Any]]) -> None:
