@@ -166,10 +166,10 @@ def test_a_world_can_replace_the_review_rules(tmp_path: Path) -> None:
 
 def test_a_broken_rule_file_refuses_the_create_with_its_line(
         tmp_path: Path, http: tuple[Simulator, httpx.Client, list[Webhook]]) -> None:
-    _, client, _ = http
+    sim, client, _ = http
     rules = tmp_path / "broken.yaml"
     rules.write_text("rules:\n  - {id: a, status: PERHAPS}\n")
-    client.post("/_sim/settings", json={"review_rules": str(rules)})
+    sim.update_settings({"review_rules": str(rules)})
     error = client.post(TEMPLATES, json=create_body()).json()["error"]
     assert error["code"] == 100
     assert error["error_data"]["details"] == (

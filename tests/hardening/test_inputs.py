@@ -151,7 +151,8 @@ def test_media_with_any_filename_downloads_with_its_name_kept(
                                "1000 or null, got True"),
     ({"pair_rate_interval": 86401}, "setting 'pair_rate_interval' takes a number of "
                                     "seconds above 0 to 86400, got 86401"),
-    ({"review_rules": ""}, "setting 'review_rules' takes a string or null, got ''"),
+    ({"rules_as_of": "2024-13-01"},
+     "setting 'rules_as_of' takes a date YYYY-MM-DD or null, got '2024-13-01'"),
 ])
 def test_a_setting_out_of_range_is_refused_with_one_line_naming_the_range(
         http: tuple[Simulator, httpx.Client], settings: dict[str, Any], details: str) -> None:

@@ -186,7 +186,8 @@ async def state_get(sim: Simulator, request: Request) -> Any:
 
 
 async def state_put(sim: Simulator, request: Request) -> Any:
-    """Import an export; secrets shown as ``[redacted]`` keep the server's own values."""
+    """Import an export; secrets shown as ``[redacted]`` keep the server's own values, and
+    so does ``review_rules`` (:data:`FILE_SETTINGS`)."""
     state = parse_json(await request.body(), MAX_STATE_DEPTH)
     if not isinstance(state, dict):
         raise INVALID_PARAMETER("the request body must be a JSON object")
@@ -197,6 +198,10 @@ async def state_put(sim: Simulator, request: Request) -> Any:
         for key in ("app_secret", "verify_token"):
             if world.get(key) == REDACTED:
                 world[key] = getattr(current, key)
+        settings = world.get("settings")
+        if isinstance(settings, dict):  # the server's own file settings stay
+            world["settings"] = {**settings, **{name: getattr(current.settings, name)
+                                                for name in FILE_SETTINGS}}
         tokens = world.get("tokens")
         if isinstance(tokens, list) and any(isinstance(t, dict) and t.get("value") == REDACTED
                                             for t in tokens):
@@ -209,8 +214,18 @@ async def settings_get(sim: Simulator, request: Request) -> Any:
     return sim.world.settings.to_dict()
 
 
+FILE_SETTINGS = ("review_rules",)
+"""Settings naming a file to read: set by a world file, ``--set`` or Python, never over
+HTTP (a request could otherwise make the server read any path)."""
+
+
 async def settings_post(sim: Simulator, request: Request) -> Any:
     body = await _object(request)
+    for name in FILE_SETTINGS:
+        if name in body:
+            raise INVALID_PARAMETER(f"setting {name!r} names a file, so it is set only by a "
+                                    "world file or 'wasim serve --set', not over HTTP",
+                                    http_status=403)
     return sim.update_settings(body)
 
 

@@ -35,8 +35,10 @@ async def webhook_target(sim: Simulator, request: Request) -> Any:
     body = await _object(request)
     url, secret, token = _text(body, "url"), _text(body, "app_secret"), _text(body, "verify_token")
     path = _text(body, "path")
-    if url is not None and not url.startswith(("http://", "https://")):
-        raise INVALID_PARAMETER("field 'url' must be an http(s) URL or null")
+    if url is not None and (not url.startswith(("http://", "https://")) or len(url) > 2048
+                            or any(not " " < char < "\x7f" for char in url)):
+        raise INVALID_PARAMETER("field 'url' must be an http(s) URL (printable ASCII, no "
+                                "spaces, at most 2048 characters) or null")
     engine = _engine(sim)
     if "url" in body:
         await run_in_threadpool(engine.set_target, url, app_secret=secret,

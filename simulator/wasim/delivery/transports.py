@@ -138,12 +138,16 @@ class Transport:
             else:
                 assert self._asgi is not None
                 response = self._asgi.get(f"{self.path}?{query}")
-        except httpx.HTTPError as exc:
-            return Verification(False, None, challenge, f"{type(exc).__name__}: {exc}")
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            # no answer, so no body to repeat: the transport's reason (refused, timed out)
+            return Verification(False, None, challenge, f"{type(exc).__name__}: {exc}"[:200])
         ok = response.status_code == 200 and response.text == challenge
+        # a status and a fixed reason, never the answer's body: the handshake may be pointed
+        # at any URL, and echoing what it said would read it for the caller (SSRF)
         error = None if ok else (
-            f"answered {response.status_code} with {response.text[:80]!r}; expected 200 with "
-            f"the hub.challenge")
+            f"answered {response.status_code}; expected 200 with the hub.challenge"
+            if response.status_code != 200 else
+            "answered 200 without the hub.challenge as its whole body")
         return Verification(ok, response.status_code, challenge, error)
 
     def post(self, body: bytes, headers: dict[str, str]) -> tuple[int | None, str | None]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+import stat
 from datetime import date
 from importlib import resources
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Any
 
 from wasim.rules.categories import ERAS
 from wasim.rules.review import CONDITIONS, OUTCOMES, REASONS, Rule, RuleSet
-from wasim.world.source import Reader, load_file, loads, plain
+from wasim.world.source import Reader, SourceError, load_file, loads, plain
 
 PACKAGED = "review_rules.yaml"
 _CATEGORIES = {c for names in ERAS.values() for c in names}
@@ -25,11 +26,28 @@ def packaged_text() -> str:
     return resources.files("wasim.data").joinpath(PACKAGED).read_text("utf-8")
 
 
+MAX_RULES_BYTES = 1024 * 1024
+"""The largest review rule file read (the packaged one is about 10 KB)."""
+
+
 def load_rules(path: str | Path | None = None) -> RuleSet:
-    """The rules in ``path``, or the packaged rules when ``path`` is ``None``."""
+    """The rules in ``path``, or the packaged rules when ``path`` is ``None``.
+
+    Only a regular file of at most :data:`MAX_RULES_BYTES` is read: a device (``/dev/zero``),
+    a FIFO or a folder is refused before it is opened.
+    """
     if path is None:
         return _packaged_rules()
-    return parse_rules(load_file(path), str(path))
+    name = str(path)
+    try:
+        info = Path(path).stat()
+    except OSError as exc:
+        raise SourceError(name, 1, 1, f"cannot read file: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise SourceError(name, 1, 1, "not a regular file")
+    if info.st_size > MAX_RULES_BYTES:
+        raise SourceError(name, 1, 1, f"file too large (over {MAX_RULES_BYTES // 1024} KB)")
+    return parse_rules(load_file(path), name)
 
 
 @functools.cache

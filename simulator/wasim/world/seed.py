@@ -71,13 +71,23 @@ def parse_world(data: Any, path: str, *, columns: bool = True) -> World:
 
 def _settings(target: WorldSettings, reader: Reader) -> None:
     for key, value in reader.data.items():
+        value = plain(value)
+        if key == "review_rules" and isinstance(value, str) and value:
+            value = _beside(reader.path, value)
         try:
-            target.update({key: plain(value)})
+            target.update({key: value})
         except GraphError as exc:
             raise reader.error(reader.mark_of(key), exc.details) from None
     if target.category_era not in ERAS:
         raise reader.error(reader.mark_of("category_era"),
                            f"category_era must be one of {', '.join(ERAS)}")
+
+
+def _beside(world_path: str, path: str) -> str:
+    """A path named in a world file: relative ones are read from the world file's folder."""
+    if Path(path).is_absolute() or world_path.startswith("<"):
+        return path
+    return str(Path(world_path).parent / path)
 
 
 def _token(reader: Reader) -> Token:
