@@ -233,6 +233,10 @@ class Schedule:
     def to_list(self) -> list[dict[str, Any]]:
         return [job.to_dict() for job in self.pending()]
 
+    def take(self, other: Schedule) -> None:
+        """Hold ``other``'s jobs and numbering instead of this schedule's own."""
+        self._heap, self._seq = other._heap, other._seq
+
     def load(self, jobs: list[dict[str, Any]]) -> None:
         self._heap = [
             Job(parse_instant(j["due"]), int(j["seq"]), str(j["kind"]), dict(j["data"]))

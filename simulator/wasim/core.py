@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, ClassVar, ParamSpec, Protocol, TypeVar, cast
 
-from wasim.clock import LATEST, Clock, Job, Schedule, parse_instant
-from wasim.errors import INVALID_PARAMETER
+from wasim.clock import LATEST, Clock, Job, Schedule, in_range, parse_instant
+from wasim.errors import INVALID_PARAMETER, GraphError
 from wasim.ids import IdGenerator
 from wasim.platform.hooks import GraphCall, Interference
 from wasim.platform.send_hooks import SendHook
@@ -26,6 +26,7 @@ from wasim.world.journal import Webhook, envelope
 from wasim.world.logs import RequestLog, WebhookLog
 from wasim.world.models import Token
 from wasim.world.state import World
+from wasim.world.stateschema import check_state
 
 JobHandler = Callable[[Job], None]
 Sink = Callable[[Webhook], None]
@@ -263,24 +264,49 @@ class Core:
                     "parts": self.export_parts()}
 
     def import_state(self, state: dict[str, Any]) -> None:
-        """Replace the state with an export of format 1 or 2."""
+        """Replace the state with an export of format 1 or 2, all or nothing.
+
+        A format-2 export is checked as a whole first (:mod:`wasim.world.stateschema`);
+        then everything is built before anything is replaced, and should a feature refuse
+        its part while loading, the state from before the import is put back.
+        """
         if not isinstance(state, dict) or state.get("format") not in _READABLE_FORMATS:
             raise INVALID_PARAMETER("not a wasim state export (format 1 or 2)")
+        if state.get("format") == STATE_FORMAT:
+            check_state(state)
+        staged = self._staged(state)
+        with self.lock:
+            before = self._staged(self.export_state())
+            try:
+                self._load(*staged)
+            except Exception as exc:
+                self._load(*before)
+                detail = exc.details if isinstance(exc, GraphError) else repr(exc)
+                raise INVALID_PARAMETER(f"malformed state export: {detail[:300]}; nothing "
+                                        "was imported") from None
+
+    @staticmethod
+    def _staged(state: dict[str, Any]) -> tuple[World, Schedule, list[Webhook], datetime,
+                                                 dict[str, Any]]:
+        """What an import puts in place, built without touching the simulator."""
         try:
             world = World.from_dict(state["world"])
-            self.schedule.load(state.get("schedule", []))
+            schedule = Schedule()
+            schedule.load(state.get("schedule", []))
             webhooks = [Webhook(w["id"], w["field"], w["waba_id"], w["payload"],
                                 parse_instant(w["created_at"]))
                         for w in state.get("webhooks", [])]
-            now = parse_instant(state["clock"]["now"])
-        except (KeyError, TypeError, ValueError) as exc:
-            raise INVALID_PARAMETER(f"malformed state export: {exc!r}") from None
-        self._load(world, webhooks, now, dict(state.get("parts") or {}))
+            now = in_range(parse_instant(state["clock"]["now"]))
+            parts = dict(state.get("parts") or {})
+        except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+            raise INVALID_PARAMETER(f"malformed state export: {exc!r}"[:300]) from None
+        return world, schedule, webhooks, now, parts
 
-    def _load(self, world: World, webhooks: list[Webhook], now: datetime,
-              parts: dict[str, Any]) -> None:
+    def _load(self, world: World, schedule: Schedule, webhooks: list[Webhook],
+              now: datetime, parts: dict[str, Any]) -> None:
         with self.lock:
             self.world.restore(world)
+            self.schedule.take(schedule)
             self.webhooks.clear()
             for webhook in webhooks:
                 self.webhooks.append(webhook)
