@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from wasim.errors import MISSING_PARAMETER
+from wasim.rules import commerce
 from wasim.rules import fields as field
 
 MEDIA_TYPES = ("image", "audio", "video", "document", "sticker")
@@ -95,15 +96,24 @@ def _check_header(header: dict[str, Any] | None, path: str) -> None:
         raise field.invalid(f"{path}.type", "must be one of text, image, video, document")
 
 
-def _check_body_footer(content: dict[str, Any], *, body_required: bool) -> None:
+_BODY_MAX = {"list": 4096}
+"""A list message's body may hold 4,096 characters; the others' 1,024 (§3)."""
+
+
+def _check_body_footer(content: dict[str, Any], kind: str, *, body_required: bool) -> None:
     body = field.obj(content, "body", "interactive.body", required=body_required)
     if body is not None:
-        field.text(body, "text", "interactive.body.text", max_len=1024)
+        field.text(body, "text", "interactive.body.text", max_len=_BODY_MAX.get(kind, 1024))
     footer = field.obj(content, "footer", "interactive.footer", required=False)
     if footer is not None:
         field.text(footer, "text", "interactive.footer.text", max_len=60)
-    _check_header(field.obj(content, "header", "interactive.header", required=False),
-                  "interactive.header")
+    header = field.obj(content, "header", "interactive.header",
+                       required=kind == "product_list")
+    if header is not None and kind == "product":
+        raise field.invalid("interactive.header", "cannot be set for a product message")
+    if header is not None and kind in ("list", "product_list") and header.get("type") != "text":
+        raise field.invalid("interactive.header.type", f"must be 'text' for a {kind} message")
+    _check_header(header, "interactive.header")
 
 
 def _check_buttons(action: dict[str, Any]) -> None:
@@ -156,7 +166,8 @@ def _check_flow(action: dict[str, Any]) -> None:
         raise field.invalid("interactive.action.name", "must be 'flow'")
     params = field.obj(action, "parameters", "interactive.action.parameters")
     path = "interactive.action.parameters"
-    field.text(params, "flow_message_version", f"{path}.flow_message_version")
+    if field.text(params, "flow_message_version", f"{path}.flow_message_version") != "3":
+        raise field.invalid(f"{path}.flow_message_version", "must be '3'")
     field.text(params, "flow_cta", f"{path}.flow_cta", max_len=30)
     if (params.get("flow_id") is None) == (params.get("flow_name") is None):
         raise MISSING_PARAMETER(f"The parameter {path} requires exactly one of "
@@ -170,16 +181,14 @@ def _check_interactive(content: dict[str, Any]) -> None:
     kind = field.text(content, "type", "interactive.type")
     if kind not in INTERACTIVE_TYPES:
         raise field.invalid("interactive.type", f"must be one of {', '.join(INTERACTIVE_TYPES)}")
-    action = field.obj(content, "action", "interactive.action",
-                  required=kind != "location_request_message")
+    action = field.obj(content, "action", "interactive.action")
     checks = {"button": _check_buttons, "list": _check_list, "cta_url": _check_cta_url,
-              "flow": _check_flow}
+              "flow": _check_flow, **commerce.CHECKS}
     needs_body = kind in ("button", "list", "cta_url", "flow", "product_list",
                           "catalog_message", "location_request_message",
                           "call_permission_request")
-    _check_body_footer(content, body_required=needs_body)
-    if kind in checks:
-        checks[kind](action)
+    _check_body_footer(content, str(kind), body_required=needs_body)
+    checks[str(kind)](action)
 
 
 # --- template (shape only; the template rules are in rules.templates) -------------------
