@@ -11,7 +11,7 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import yaml
 
@@ -21,7 +21,12 @@ from wasim.errors import GraphError
 from wasim.simulation import Simulator
 from wasim.world.source import SourceError
 
+if TYPE_CHECKING:
+    from wasim.serve.store import Store
+
 DEFAULT_PORT = 8787
+SHUTDOWN_GRACE = 3.0
+"""Seconds ``wasim serve`` gives pending webhook deliveries when it is stopped."""
 API_VERSION = "v23.0"
 
 
@@ -66,6 +71,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--proxy-headers", action="store_true",
                        help="trust X-Forwarded-Proto/For from a proxy on 127.0.0.1 (media "
                             "URLs then use its scheme)")
+    serve.add_argument("--data", metavar="DIR",
+                       help="keep the whole state in DIR/wasim.sqlite3 and continue from it "
+                            "on the next start (default: in memory only)")
     serve.add_argument("-q", "--quiet", action="store_true",
                        help="no request log (one line per request on stderr otherwise)")
     serve.add_argument("--control-token", metavar="TOKEN",
@@ -87,14 +95,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def build_simulator(args: argparse.Namespace) -> Simulator:
-    from wasim.delivery.engine import attach
-
+def build_simulator(args: argparse.Namespace, store: Store | None = None) -> Simulator:
+    """The simulator ``wasim serve`` serves: the configured world, or the state kept in
+    ``store`` (the command line's webhook URL and settings still win)."""
     options = Options(world=args.fixtures, seed=args.seed, webhook_url=args.webhook_url,
                       app_secret=args.app_secret, verify_token=args.verify_token,
                       settings=dict(args.set))
     sim = Simulator(options)
-    attach(sim)
+    if store is not None and store.restore(sim._core):
+        if args.set:
+            sim.update_settings(dict(args.set))
+        print(f"wasim: continuing from {store.path} ({len(sim.world.messages)} messages, "
+              f"clock {sim.now().isoformat()})", file=sys.stderr)
+    sim.attach(args.webhook_url)
     return sim
 
 
@@ -153,7 +166,16 @@ def serve(args: argparse.Namespace) -> int:
               "could drive the control API; give --control-token TOKEN as well",
               file=sys.stderr)
         return 2
-    sim = build_simulator(args)
+    import sqlite3
+
+    from wasim.serve.store import Store
+
+    try:
+        store = Store(args.data) if args.data else None
+    except (OSError, sqlite3.Error) as exc:
+        print(f"wasim: cannot use --data {args.data}: {exc}", file=sys.stderr)
+        return 1
+    sim = build_simulator(args, store)
     log_to_stderr()
     try:
         sock = bind(args.host, args.port)
@@ -164,7 +186,9 @@ def serve(args: argparse.Namespace) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     policy = Policy.serving(args.host, allow_hosts=args.allow_host,
                             allow_origins=args.allow_origin, control_token=args.control_token)
-    app: Any = Guard(ticking_app(sim, StateFreezer()), sim, policy)
+    ticking = ticking_app(sim, StateFreezer(), store=store, grace=SHUTDOWN_GRACE,
+                          report=lambda line: print(line, file=sys.stderr, flush=True))
+    app: Any = Guard(ticking, sim, policy)
     if not args.quiet:
         from wasim.serve.requestlog import RequestLog
 

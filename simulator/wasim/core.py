@@ -247,12 +247,15 @@ class Core:
             for feature in self._features:
                 feature.reset()
 
-    def export_parts(self) -> dict[str, Any]:
-        """The exported parts of the features (and of unplugged ones, kept)."""
+    def export_parts(self, skip: str | None = None) -> dict[str, Any]:
+        """The exported parts of the features (and of unplugged ones, kept); ``skip``: a
+        part left out (the store writes the delivery log row by row)."""
         parts = dict(self._unclaimed)
         for feature in self._features:
-            if feature.part is not None:
+            if feature.part is not None and feature.part != skip:
                 parts[feature.part] = feature.export()
+        if skip is not None:
+            parts.pop(skip, None)
         return parts
 
     def export_state(self) -> dict[str, Any]:

@@ -20,9 +20,10 @@ from starlette.applications import Starlette
 from wasim.api import create_app
 from wasim.api.guard import Guard, Policy
 from wasim.core import Feature
-from wasim.delivery.engine import deliver_on_loop
+from wasim.delivery.engine import deliver_on_loop, settled
 from wasim.serve.gcpolicy import StateFreezer
 from wasim.serve.retention import Retention
+from wasim.serve.store import Store
 from wasim.simulation import Simulator
 
 TICK_SECONDS = 0.05
@@ -57,17 +58,24 @@ class _OnReset(Feature):
         self._action()
 
 
-def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlette:
+def ticking_app(sim: Simulator, freezer: StateFreezer | None = None, *,
+                store: Store | None = None, grace: float = 0.0,
+                report: Callable[[str], object] | None = None) -> Starlette:
     """``create_app(sim)`` plus a ticker that runs scheduled work as real time passes, and
     webhook delivery on the server's own loop (:mod:`wasim.delivery.loop`).
 
     With a ``freezer`` (``wasim serve``) the ticker also keeps the garbage collector off
-    the accumulated state (:mod:`wasim.serve.gcpolicy`).
+    the accumulated state (:mod:`wasim.serve.gcpolicy`); with a ``store`` the state is
+    written to disk behind the requests (:mod:`wasim.serve.store`). At shutdown,
+    deliveries get ``grace`` seconds to finish; ``report`` is told what happened to the
+    rest (kept in the store, or dropped).
     """
     app = create_app(sim)
+    core = sim._core
     if freezer is not None:
         sim.plug(_OnReset(freezer.thaw))
-    retention = Retention(sim._core, lambda: sim.delivery)
+    evicted = (lambda ids: store.evicted(core, ids)) if store is not None else None
+    retention = Retention(core, lambda: sim.delivery, evicted)
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -84,17 +92,39 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None) -> Starlett
 
         if freezer is not None:
             freezer.take_over()
-        deliver_on_loop(sim.attach(), asyncio.get_running_loop())
+        engine = sim.attach()
+        deliver_on_loop(engine, asyncio.get_running_loop())
+        if store is not None:
+            store.start(core, engine)
         task = asyncio.create_task(tick())
         try:
             yield
         finally:
             task.cancel()
+            await _shut_down(sim, store, grace, report)
             if freezer is not None:
                 freezer.release()
 
     app.router.lifespan_context = lifespan
     return app
+
+
+async def _shut_down(sim: Simulator, store: Store | None, grace: float,
+                     report: Callable[[str], object] | None) -> None:
+    """Let deliveries finish for ``grace`` seconds, then keep the rest on disk (or say
+    they are dropped)."""
+    engine = sim.delivery
+    if engine is not None and grace > 0:
+        await settled(engine, grace)
+    pending = len(engine.pending()) if engine is not None else 0
+    if store is not None:
+        store.close()
+        if report is not None:
+            report(f"wasim: state saved in {store.path}"
+                   + (f" ({pending} pending webhook deliveries kept)" if pending else ""))
+    elif pending and report is not None:
+        report(f"wasim: {pending} pending webhook deliveries dropped (start with --data DIR "
+               "to keep them across a restart)")
 
 
 def uvicorn_config(app: Any, **overrides: Any) -> uvicorn.Config:

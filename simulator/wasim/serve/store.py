@@ -1,0 +1,311 @@
+"""``wasim serve --data DIR``: the whole state kept in SQLite, written behind the requests.
+
+A :class:`Store` owns ``DIR/wasim.sqlite3`` (the standard library's ``sqlite3``, WAL
+mode). Its writer thread wakes every :data:`FLUSH_SECONDS`, takes under the simulator's
+lock what changed since the last write (new and changed messages, new inbound messages,
+webhooks and attempts, deliveries whose state moved, and the rest of the state export:
+world without its message lists, clock, schedule, the features' parts), and writes it
+outside the lock in one transaction. A send never waits on the disk; a ``kill -9`` loses
+at most the work of the last interval (plus the write in progress).
+
+The rows are the state export's own JSON (``GET /_sim/state``), so what is stored is
+what an export holds. History dropped from memory by ``retention_messages`` stays on
+disk. :meth:`Store.restore` loads a stored state back: the newest messages, webhooks and
+finished deliveries within the retention limit, every pending delivery with its retry,
+the clock where it stopped (frozen if it was).
+
+A reset or an import (the world's message table is replaced) clears the file and writes
+the new state whole.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+from wasim.clock import parse_instant
+from wasim.core import STATE_FORMAT, Core
+from wasim.delivery.engine import DeliveryEngine
+from wasim.world.journal import Webhook
+
+FILE_NAME = "wasim.sqlite3"
+FLUSH_SECONDS = 0.5
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
+                                     data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS messages_seq ON messages (seq);
+CREATE TABLE IF NOT EXISTS inbound (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS webhooks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
+                                     data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
+                                       pending INTEGER NOT NULL, data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS deliveries_seq ON deliveries (seq);
+CREATE TABLE IF NOT EXISTS attempts (seq INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL,
+                                     data TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts (delivery_id);
+"""
+TABLES = ("meta", "messages", "inbound", "webhooks", "deliveries", "attempts")
+
+
+def _new_items(items: list[Any], last: Any) -> list[Any]:
+    """The items after ``last`` in an append-only list whose front may be dropped."""
+    if last is None:
+        return list(items)
+    for index in range(len(items) - 1, -1, -1):
+        if items[index] is last:
+            return items[index + 1:]
+    return list(items)  # ``last`` was dropped: everything kept is newer
+
+
+class _Changes:
+    """What one write carries: taken under the lock, encoded outside it (a message
+    changed meanwhile is written as it is then, and again at the next flush)."""
+
+    def __init__(self) -> None:
+        self.wipe = False
+        self.state: dict[str, Any] = {}
+        self.messages: list[tuple[str, Any]] = []
+        self.inbound: list[dict[str, Any]] = []
+        self.webhooks: list[Webhook] = []
+        self.deliveries: list[tuple[str, bool, Any]] = []
+        self.attempts: list[Any] = []
+
+
+class Store:
+    """The SQLite file of one served simulator.
+
+    Args:
+        directory: Where ``wasim.sqlite3`` lives (made if missing).
+    """
+
+    def __init__(self, directory: str | Path) -> None:
+        self.path = Path(directory) / FILE_NAME
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.executescript(SCHEMA)
+        self._core: Core | None = None
+        self._engine: DeliveryEngine | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._write_lock = threading.Lock()
+        self._forget()
+        self._seq = self._max_seq()
+        self.writes = 0
+
+    def _forget(self) -> None:
+        """What was written (reset when the file is cleared)."""
+        self._messages_table: object = None
+        self._message_sigs: dict[str, int] = {}
+        self._delivery_sigs: dict[str, tuple[str, int]] = {}
+        self._last_inbound: object = None
+        self._last_webhook: object = None
+        self._last_attempt: object = None
+        self._evicted: list[tuple[str, dict[str, Any]]] = []
+
+    def _max_seq(self) -> int:
+        row = self._db.execute("SELECT max(m) FROM (SELECT max(seq) m FROM messages UNION "
+                               "SELECT max(seq) FROM deliveries)").fetchone()
+        return int(row[0] or 0)
+
+    @property
+    def empty(self) -> bool:
+        return self._db.execute("SELECT 1 FROM meta WHERE key='state'").fetchone() is None
+
+    # --- reading back ------------------------------------------------------------------
+
+    def load(self, keep: int | None) -> dict[str, Any] | None:
+        """The stored state as a state export, with the newest ``keep`` messages (``None``:
+        all), or ``None`` when nothing is stored."""
+        row = self._db.execute("SELECT value FROM meta WHERE key='state'").fetchone()
+        if row is None:
+            return None
+        state: dict[str, Any] = json.loads(row[0])
+        limit = -1 if keep is None else keep
+        state["world"]["messages"] = self._rows(
+            "SELECT data FROM messages ORDER BY seq DESC LIMIT ?", limit)
+        state["world"]["inbound"] = self._rows(
+            "SELECT data FROM inbound ORDER BY seq DESC LIMIT ?", limit)
+        state["webhooks"] = self._rows("SELECT data FROM webhooks ORDER BY seq DESC LIMIT ?",
+                                       -1 if keep is None else keep * 4)
+        finished = 1 << 62 if keep is None else keep * 4
+        found = sorted(self._db.execute(
+            "SELECT seq, data FROM deliveries WHERE pending = 1 UNION ALL SELECT * FROM "
+            "(SELECT seq, data FROM deliveries WHERE pending = 0 ORDER BY seq DESC LIMIT ?)",
+            (finished,)))
+        deliveries = [json.loads(data) for _, data in found]
+        wanted = [d["id"] for d in deliveries]
+        attempts: list[tuple[int, str]] = []
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            attempts += self._db.execute(
+                f"SELECT seq, data FROM attempts WHERE delivery_id IN ({marks})",
+                chunk).fetchall()
+        attempts.sort()
+        if "delivery_seq" in state or deliveries:
+            state.setdefault("parts", {})["deliveries"] = {
+                "deliveries": deliveries,
+                "attempts": [json.loads(data) for _, data in attempts],
+                "seq": state.pop("delivery_seq", len(deliveries))}
+        return state
+
+    def _rows(self, query: str, limit: int) -> list[dict[str, Any]]:
+        """The rows of a newest-first ``query``, oldest first."""
+        rows = [json.loads(r[0]) for r in self._db.execute(query, (limit,))]
+        rows.reverse()
+        return rows
+
+    def restore(self, core: Core) -> bool:
+        """Load the stored state into ``core`` (``False`` when nothing is stored)."""
+        state = self.load(core.world.settings.retention_messages)
+        if state is None:
+            return False
+        core.import_state(state)
+        if state.get("clock", {}).get("frozen"):
+            core.clock.freeze(parse_instant(state["clock"]["now"]))
+        with core.lock:
+            self._mark_written(core)
+        return True
+
+    # --- writing -----------------------------------------------------------------------
+
+    def start(self, core: Core, engine: DeliveryEngine | None) -> None:
+        """Write ``core``'s state now, then every :data:`FLUSH_SECONDS` in a thread."""
+        self._core, self._engine = core, engine
+        self.flush()
+        self._thread = threading.Thread(target=self._run, name="wasim-store", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.wait(FLUSH_SECONDS):
+            try:
+                self.flush()
+            except Exception:  # a full disk must not stop the server; the next try may work
+                continue
+
+    def evicted(self, core: Core, message_ids: list[str]) -> None:
+        """Called by retention (under the lock) before messages leave memory: their last
+        form is written with the next flush."""
+        messages = core.world.messages
+        for message_id in message_ids:
+            message = messages.get(message_id)
+            if message is not None and self._message_sigs.get(message_id) != len(
+                    message.statuses):
+                self._evicted.append((message_id, message.to_dict()))
+            self._message_sigs.pop(message_id, None)
+
+    def flush(self) -> int:
+        """Write what changed since the last flush; returns how many rows."""
+        core = self._core
+        if core is None:
+            return 0
+        with self._write_lock:
+            with core.lock:
+                changes = self._take(core)
+            return self._write(changes)
+
+    def close(self) -> None:
+        """Stop the writer after a last flush."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self.flush()
+        self._db.close()
+
+    def _mark_written(self, core: Core) -> None:
+        self._take(core)  # everything loaded is on disk already
+
+    def _take(self, core: Core) -> _Changes:
+        changes = _Changes()
+        world = core.world
+        if world.messages is not self._messages_table:
+            changes.wipe = self._messages_table is not None
+            self._forget()
+            self._messages_table = world.messages
+        sigs = self._message_sigs
+        fresh: dict[str, int] = {}
+        for message_id, message in world.messages.items():
+            count = len(message.statuses)
+            fresh[message_id] = count
+            if sigs.get(message_id) != count:
+                changes.messages.append((message_id, message))
+        self._message_sigs = fresh
+        changes.messages[:0] = self._evicted
+        self._evicted = []
+        inbound = _new_items(world.inbound, self._last_inbound)
+        changes.inbound = [m.to_dict() for m in inbound]
+        if world.inbound:
+            self._last_inbound = world.inbound[-1]
+        webhooks = list(core.webhooks)
+        changes.webhooks = _new_items(webhooks, self._last_webhook)
+        if webhooks:
+            self._last_webhook = webhooks[-1]
+        shallow = dataclasses.replace(world, messages={}, inbound=[])
+        parts = core.export_parts(skip="deliveries")
+        changes.state = {"format": STATE_FORMAT, "clock": core.clock.to_dict(),
+                         "world": shallow.to_dict(), "schedule": core.schedule.to_list(),
+                         "webhooks": [], "parts": parts}
+        engine = self._engine
+        if engine is not None and core.sink is engine:
+            self._take_deliveries(engine, changes)
+        return changes
+
+    def _take_deliveries(self, engine: DeliveryEngine, changes: _Changes) -> None:
+        changes.state["delivery_seq"] = engine.log.seq
+        fresh: dict[str, tuple[str, int]] = {}
+        for delivery in engine.deliveries.values():
+            sig = (delivery.state, delivery.attempts)
+            fresh[delivery.id] = sig
+            if self._delivery_sigs.get(delivery.id) != sig:
+                changes.deliveries.append((delivery.id, delivery.pending, delivery))
+        self._delivery_sigs = fresh
+        attempts = engine.attempts
+        new = _new_items(attempts, self._last_attempt)
+        changes.attempts = new
+        if attempts:
+            self._last_attempt = attempts[-1]
+
+    def _write(self, changes: _Changes) -> int:
+        dumps = json.dumps
+        db = self._db
+        db.execute("BEGIN")
+        try:
+            if changes.wipe:
+                for table in TABLES:
+                    db.execute(f"DELETE FROM {table}")
+            rows = []
+            for message_id, message in changes.messages:
+                self._seq += 1
+                data = message if isinstance(message, dict) else message.to_dict()
+                rows.append((message_id, self._seq, dumps(data)))
+            db.executemany("INSERT INTO messages (id, seq, data) VALUES (?, ?, ?) ON CONFLICT"
+                           "(id) DO UPDATE SET data = excluded.data", rows)
+            db.executemany("INSERT INTO inbound (data) VALUES (?)",
+                           [(dumps(m),) for m in changes.inbound])
+            db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)",
+                           [(w.id, dumps(w.to_dict())) for w in changes.webhooks])
+            drows = []
+            for delivery_id, pending, delivery in changes.deliveries:
+                self._seq += 1
+                drows.append((delivery_id, self._seq, int(pending), dumps(delivery.to_dict())))
+            db.executemany("INSERT INTO deliveries (id, seq, pending, data) VALUES (?, ?, ?, ?)"
+                           " ON CONFLICT(id) DO UPDATE SET pending = excluded.pending, "
+                           "data = excluded.data", drows)
+            db.executemany("INSERT INTO attempts (delivery_id, data) VALUES (?, ?)",
+                           [(a.delivery_id, dumps(a.to_dict())) for a in changes.attempts])
+            db.execute("INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) "
+                       "DO UPDATE SET value = excluded.value", (dumps(changes.state),))
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        self.writes += 1
+        return (len(rows) + len(changes.inbound) + len(changes.webhooks) + len(drows)
+                + len(changes.attempts))

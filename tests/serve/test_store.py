@@ -1,0 +1,113 @@
+"""``wasim serve --data``: the state written to SQLite comes back whole."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from wasim import Simulator
+from wasim.serve.retention import Retention
+from wasim.serve.store import Store
+
+from tests.conftest import ANA, START, text_message
+
+
+def _sim(**settings: Any) -> Simulator:
+    return Simulator(now=START, seed=7, settings={"throughput_limit": False,
+                                                  "pair_rate_limit": False, **settings})
+
+
+def _busy(sim: Simulator, sends: int = 5) -> None:
+    sim.inbound(ANA, "hi", name="Ana")
+    for i in range(sends):
+        sim.send(text_message(body=f"m{i}"))
+    sim.templates.create(sim.waba_id, {
+        "name": "persisted_one", "language": "en_US", "category": "UTILITY",
+        "components": [{"type": "BODY", "text": "Thanks for your order"}]})
+    sim.advance("2m")
+
+
+def _without_clock(state: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in state.items() if k != "clock"}
+
+
+def test_a_stored_state_comes_back_equal(tmp_path: Path) -> None:
+    sim = _sim()
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    _busy(sim)
+    store.close()
+    again = _sim()
+    assert Store(tmp_path).restore(again._core) is True
+    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+    assert again.now() >= sim.now()
+    assert again.templates.every()[-1]["name"] == "persisted_one"
+
+
+def test_pending_deliveries_and_their_retries_survive(tmp_path: Path) -> None:
+    sim = _sim()
+    engine = sim.attach(lambda headers, body: 503)
+    store = Store(tmp_path)
+    store.start(sim._core, engine)
+    _busy(sim, 2)
+    engine.flush()
+    pending = sorted(d.id for d in engine.pending())
+    assert pending
+    store.close()
+    engine.close()
+
+    again = _sim()
+    Store(tmp_path).restore(again._core)
+    received: list[bytes] = []
+    engine = again.attach(lambda headers, body: received.append(body))
+    try:
+        assert sorted(d.id for d in engine.pending()) == pending
+        assert engine.retry_now() == len(pending)
+        assert engine.flush()
+        assert engine.pending() == [] and len(received) == len(pending)
+    finally:
+        engine.close()
+
+
+def test_a_frozen_clock_stays_frozen(tmp_path: Path) -> None:
+    sim = _sim()
+    sim.freeze()
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    store.close()
+    again = _sim()
+    again.unfreeze()
+    Store(tmp_path).restore(again._core)
+    assert again.clock.frozen and again.now() == sim.now()
+
+
+def test_history_dropped_by_retention_stays_on_disk(tmp_path: Path) -> None:
+    sim = _sim(retention_messages=100)
+    sim.inbound(ANA, "hi")
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    retention = Retention(sim._core, lambda: None, lambda ids: store.evicted(sim._core, ids))
+    sent = [sim.send(text_message(body=f"m{i}"))["messages"][0]["id"] for i in range(150)]
+    retention.trim()
+    store.close()
+    assert len(sim.world.messages) == 100
+    with sqlite3.connect(tmp_path / "wasim.sqlite3") as db:
+        stored = [r[0] for r in db.execute("SELECT id FROM messages ORDER BY seq")]
+    assert stored == sent
+    again = _sim(retention_messages=100)
+    Store(tmp_path).restore(again._core)
+    assert list(again.world.messages) == sent[50:]
+
+
+def test_a_reset_clears_the_file(tmp_path: Path) -> None:
+    sim = _sim()
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    _busy(sim)
+    store.flush()
+    sim.reset()
+    store.close()
+    again = _sim()
+    Store(tmp_path).restore(again._core)
+    assert again.world.messages == {} and len(again.webhooks) == 0
