@@ -69,7 +69,7 @@ class MediaStore(Feature, SendHook):
         if world.phone(phone) is None:
             raise unknown_object(phone)
         mime = rules.normalize_mime(mime_type)
-        rules.check_upload(mime, len(data))
+        rules.check_upload(mime, len(data), data)
         now = self._clock.now()
         lifetime = rules.INBOUND_LIFETIME if inbound else rules.UPLOAD_LIFETIME
         if media_id is not None and (not media_id.isdigit() or media_id in self._records()):

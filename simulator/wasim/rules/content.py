@@ -226,10 +226,21 @@ def _lowered(obj: dict[str, Any], *keys: str) -> dict[str, Any]:
     return copy
 
 
+def _check_language_policy(language: dict[str, Any]) -> None:
+    """§8 / §3: ``template.language.policy`` may be left out or be ``deterministic``, the
+    only value of the spec's ``LanguageObject.policy`` (the old ``fallback`` is gone);
+    anything else answers 131009."""
+    policy = language.get("policy")
+    if policy is not None and (not isinstance(policy, str)
+                               or policy.lower() != "deterministic"):
+        raise field.invalid("template.language.policy", "must be deterministic")
+
+
 def _check_template(content: dict[str, Any]) -> None:
     field.text(content, "name", "template.name", max_len=512)
     language = field.obj(content, "language", "template.language")
     field.text(language, "code", "template.language.code")
+    _check_language_policy(language)
     components = content.get("components", [])
     if not isinstance(components, list):
         raise field.invalid("template.components", "must be an array")
