@@ -187,6 +187,7 @@ PAIR_RATE_LIMIT = ErrorSpec(131056, "(Business Account, Consumer Account) pair r
                             "the same recipient phone number in a short period of time.")
 PARAM_COUNT = ErrorSpec(132000, "Number of parameters does not match the expected number "
                         "of params")
+TEXT_TOO_LONG = ErrorSpec(132005, "Translated text too long")
 TEMPLATE_MISSING = ErrorSpec(132001, "Template name does not exist in the translation")
 PARAM_FORMAT = ErrorSpec(132012, "Parameter format does not match format in the created "
                          "template")
@@ -220,7 +221,7 @@ CATALOGUE: dict[int, ErrorSpec] = {
         THROUGHPUT,
         EXPERIMENT, GENERIC, MISSING_PARAMETER, INVALID_VALUE, UNDELIVERABLE, RE_ENGAGEMENT,
         ECOSYSTEM, MARKETING_OPT_OUT, UNSUPPORTED_TYPE, PAIR_RATE_LIMIT, PARAM_COUNT,
-        TEMPLATE_MISSING, PARAM_FORMAT, TEMPLATE_PAUSED, TEMPLATE_DISABLED,
+        TEMPLATE_MISSING, TEXT_TOO_LONG, PARAM_FORMAT, TEMPLATE_PAUSED, TEMPLATE_DISABLED,
         TEMPLATE_VALIDATION, NOT_REGISTERED, MEDIA_UPLOAD, SPAM_RATE_LIMIT,
         REGISTRATION_LIMIT, PIN_MISMATCH,
     )

@@ -20,6 +20,7 @@ from wasim.errors import (
     TEMPLATE_VALIDATION,
 )
 from wasim.rules.template_buttons import check_buttons, check_media_header
+from wasim.rules.template_lengths import check_lengths
 from wasim.world.models import Template
 
 PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
@@ -155,7 +156,9 @@ def _check_buttons(template: Template, components: list[dict[str, Any]]) -> None
 
 
 def check_parameters(template: Template, components: list[dict[str, Any]]) -> None:
-    """Raise 132000/132012/132018 unless ``components`` fit ``template`` (§3, §4.3)."""
+    """Raise 132000/132012/132018 unless ``components`` fit ``template``, 132005 when
+    the text they render is too long (§3, §4.3)."""
     _check_header(template, components)
     _check_body(template, components)
     _check_buttons(template, components)
+    check_lengths(template, components)

@@ -1,0 +1,78 @@
+"""Lengths of a template send's parameters and of the text they render (§2.2, §3, §4.3;
+the audit's M1), checked once the parameters fit the template:
+
+* a body ``text`` parameter holds at most 32,768 characters;
+* the body as rendered (each ``{{n}}`` replaced by its value; a currency or date_time by
+  its ``fallback_value``) holds at most 1,024 characters when the template has other
+  components, 32,768 when the body is all it has;
+* a TEXT header as rendered holds at most 60 characters;
+* an authentication template's code holds at most 15 characters.
+
+Each is refused with 132005, "Translated text too long". Simulator deviation: the exact
+code the platform answers for each of these is UNCERTAIN (132005 is its documented code
+for text that renders too long).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from wasim.errors import TEXT_TOO_LONG
+from wasim.world.models import Template
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+PARAMETER_MAX = 32_768
+BODY_WITH_OTHERS_MAX = 1_024
+BODY_ALONE_MAX = 32_768
+HEADER_MAX = 60
+CODE_MAX = 15
+
+
+def _value(param: dict[str, Any]) -> str:
+    kind = param.get("type")
+    if kind == "text":
+        return str(param.get("text", ""))
+    inner = param.get(str(kind))
+    return str(inner.get("fallback_value", "")) if isinstance(inner, dict) else ""
+
+
+def render(text: str, params: list[dict[str, Any]], named: bool) -> str:
+    """``text`` with each placeholder replaced by its parameter's value (§3)."""
+    if named:
+        values = {str(p.get("parameter_name")): _value(p) for p in params}
+    else:
+        values = {str(i): _value(p) for i, p in enumerate(params, start=1)}
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+def _too_long(where: str, length: int, limit: int) -> Exception:
+    return TEXT_TOO_LONG(f"{where} is {length} characters long; at most {limit} are allowed")
+
+
+def check_lengths(template: Template, components: list[dict[str, Any]]) -> None:
+    """Raise 132005 when a parameter or the text it renders is too long."""
+    parts = {str(c.get("type", "")).upper(): c for c in template.components}
+    given: dict[str, list[dict[str, Any]]] = {}
+    for component in components:
+        given.setdefault(str(component.get("type")), []).extend(
+            component.get("parameters", []))
+    named = template.parameter_format.upper() == "NAMED"
+    body = given.get("body", [])
+    for param in body:
+        if param.get("type") == "text" and len(_value(param)) > PARAMETER_MAX:
+            raise _too_long("body: a text parameter", len(_value(param)), PARAMETER_MAX)
+    if template.category.upper() == "AUTHENTICATION" and body:
+        code = _value(body[0])
+        if len(code) > CODE_MAX:
+            raise _too_long("body: the authentication code", len(code), CODE_MAX)
+    if "BODY" in parts:
+        rendered = render(str(parts["BODY"].get("text", "")), body, named)
+        limit = BODY_ALONE_MAX if len(parts) == 1 else BODY_WITH_OTHERS_MAX
+        if len(rendered) > limit:
+            raise _too_long("body: the rendered text", len(rendered), limit)
+    header = parts.get("HEADER")
+    if header is not None and str(header.get("format", "TEXT")).upper() == "TEXT":
+        rendered = render(str(header.get("text", "")), given.get("header", []), False)
+        if len(rendered) > HEADER_MAX:
+            raise _too_long("header: the rendered text", len(rendered), HEADER_MAX)
