@@ -31,7 +31,7 @@ from wasim.platform.webhooks import (
     status_value_later,
     unix,
 )
-from wasim.rules import billing, marketing, payloads, templates, window
+from wasim.rules import billing, marketing, payloads, reactions, templates, window
 from wasim.rules.categories import pricing_category
 from wasim.world.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from wasim.world.state import BusinessAccount
@@ -117,6 +117,8 @@ class Backend(Feature):
         failure = window.violation(request.type, last_inbound, now)
         if failure is not None and self.world.settings.window_violation_mode == "sync":
             raise failure
+        if failure is None and request.type == "reaction":
+            failure = self._reaction_failure(phone.id, contact.wa_id, request.content, now)
         if (failure is None and category is not None
                 and pricing_category(category) == "marketing"):
             failure = self._marketing_failure(contact.wa_id, contact.opted_out_marketing, now)
@@ -145,6 +147,22 @@ class Backend(Feature):
         else:
             self._schedule(message, "sent", now, at_once=True)
         return self._accepted(message, contact)
+
+    def _reaction_failure(self, phone_number_id: str, wa_id: str, content: dict[str, Any],
+                          now: datetime) -> GraphError | None:
+        """Why a reaction is not delivered, if it is not (131009, §3)."""
+        target_id = content["message_id"]
+        target = deleted = None
+        for inbound in reversed(self.world.inbound):
+            if inbound.phone_number_id != phone_number_id or inbound.from_wa_id != wa_id:
+                continue
+            if inbound.id == target_id:
+                target = inbound
+                break
+            if (inbound.type == "revoke"
+                    and inbound.message["revoke"].get("original_message_id") == target_id):
+                deleted = True
+        return reactions.reaction_failure(content["emoji"], target, bool(deleted), now)
 
     def _marketing_failure(self, wa_id: str, opted_out: bool,
                            now: datetime) -> GraphError | None:

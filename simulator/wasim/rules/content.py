@@ -77,8 +77,6 @@ def _check_reaction(content: dict[str, Any]) -> None:
         raise field.missing("reaction.emoji")
     if not isinstance(emoji, str):
         raise field.invalid("reaction.emoji", "must be a string (empty removes the reaction)")
-    if len(emoji) > 10:
-        raise field.invalid("reaction.emoji", "must be a single emoji")
 
 
 # --- interactive ---------------------------------------------------------------------
