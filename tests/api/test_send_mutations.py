@@ -91,5 +91,5 @@ def test_a_mutated_send_is_answered_without_a_500(http: tuple[httpx.Client, str]
         assert response.status_code in (200, 400), (body, response.text)
         if response.status_code == 400:
             error = response.json()["error"]
-            assert error["code"] in (100, 131008, 131009, 131051, 132000, 132001, 132012,
+            assert error["code"] in (100, 131008, 131009, 131051, 132000, 132001, 132005, 132012,
                                      132018), (body, response.text)
