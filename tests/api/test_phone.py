@@ -6,6 +6,7 @@ import httpx
 import pytest
 from wasim import Simulator
 
+from tests.conformance import gaps
 from tests.conftest import MESSAGES, PHONE_ID, WABA_ID, text_message
 
 PHONE = f"/v23.0/{PHONE_ID}"
@@ -40,9 +41,11 @@ def test_an_unknown_field_is_refused_like_graph(client: httpx.Client) -> None:
 def test_the_waba_lists_its_phone_numbers(client: httpx.Client, spec_check: Any) -> None:
     body = client.get(f"/v23.0/{WABA_ID}/phone_numbers").json()
     assert [p["id"] for p in body["data"]] == [PHONE_ID]
-    assert body["data"][0]["status"] == "LINKED"
+    assert body["data"][0]["status"] == "CONNECTED"
     assert set(body["paging"]["cursors"]) == {"before", "after"}
-    assert spec_check.check_response(body, op="getWhatsAppBusinessAccountPhoneNumbers",
+    path = "/{Version}/{WABA-ID}/phone_numbers"
+    assert spec_check.check_response(gaps.adjust_answer(path, body),
+                                      op="getWhatsAppBusinessAccountPhoneNumbers",
                                       status=200) == []
 
 

@@ -182,7 +182,7 @@ def answer_problems(answer: Answer) -> list[str]:
     pointer = spec.response_pointer(op, answer.status)
     if pointer is None:
         return [f"{op.id} documents no JSON answer {answer.status}"]
-    return spec.problems(pointer, answer.body)
+    return spec.problems(pointer, gaps.adjust_answer(path, answer.body))
 
 
 def webhook_problems(payload: Any) -> list[str]:

@@ -70,3 +70,33 @@ def _inbound(message: dict[str, Any]) -> dict[str, Any]:
         for key in LOCATION_TEXT:
             location.setdefault(key, "")
     return message
+
+
+PHONE_LIST_STATUS = {"CONNECTED": "LINKED", "DISCONNECTED": "UNLINKED"}
+"""The spec gives ``GET /{WABA-ID}/phone_numbers`` items the ``WhatsAppPhoneNumberStatus``
+enum (``LINKED``...), which belongs to another object; Meta's phone-number nodes answer
+``CONNECTED``/``DISCONNECTED`` (M7 of the second fidelity audit): checked as their twins."""
+
+PHONE_LIST_PLACEHOLDER = {"display_phone_number": "0", "verified_name": "0"}
+"""A ``fields`` selection answers only the fields asked for (and ``id``), while the spec
+marks these required on every listed number: absent ones are checked as placeholders."""
+
+
+WABA_PLACEHOLDER = {"name": "0"}
+"""The same for the WABA node (``GET /{WABA-ID}?fields=currency`` answers currency and id)."""
+
+
+def adjust_answer(path: str, body: Any) -> Any:
+    """A copy of a Graph answer on spec path ``path`` adjusted for the gaps above."""
+    if not isinstance(body, dict) or path not in (
+            "/{Version}/{WABA-ID}/phone_numbers", "/{Version}/{WABA-ID}"):
+        return body
+    adjusted = copy.deepcopy(body)
+    if path == "/{Version}/{WABA-ID}":
+        return {**WABA_PLACEHOLDER, **adjusted}
+    for item in adjusted.get("data", []):
+        if isinstance(item, dict):
+            item["status"] = PHONE_LIST_STATUS.get(item.get("status"), item.get("status"))
+            for key, value in PHONE_LIST_PLACEHOLDER.items():
+                item.setdefault(key, value)
+    return adjusted

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from starlette.responses import JSONResponse
 
-from wasim.errors import UNKNOWN_PATH, GraphError
+from wasim.errors import INVALID_PARAMETER, UNKNOWN_PATH, GraphError
+from wasim.world.state import World
 
 SUPPORTED_HINT = "See docs/reference/endpoints.md in wasim's documentation for what it implements."
 
@@ -52,3 +53,46 @@ def unknown_path(method: str, path: str) -> GraphError:
         message=f"Unknown path components: {path}",
         details=f"wasim does not implement {method} {path}. {SUPPORTED_HINT}",
     )
+
+
+def object_kind(world: World, object_id: str) -> str | None:
+    """What ``object_id`` names in the world (a WABA, a phone number, a template, a media
+    item), or ``None`` when nothing has that id."""
+    if object_id in world.accounts:
+        return "WhatsAppBusinessAccount"
+    if world.phone(object_id) is not None:
+        return "WhatsAppBusinessPhoneNumber"
+    if object_id in world.media.files:
+        return "WhatsAppBusinessMedia"
+    for account in world.accounts.values():
+        if object_id in account.templates:
+            return "WhatsAppMessageTemplate"
+    return None
+
+
+def missing_object(world: World, method: str, path: str, object_id: str) -> GraphError:
+    """The refusal of a path whose object is not served there.
+
+    An id that names nothing is Graph's 100/33 "Unsupported <method> request", naming the
+    request's own method (GET, DELETE, POST). An id the world knows, on an edge or method
+    wasim does not serve for it, is not "does not exist" (that tells the integrator their
+    id is wrong): it is the 2500 of a path wasim does not implement, which the pytest
+    plugin's unimplemented-endpoint check reports.
+    """
+    kind = object_kind(world, object_id)
+    if kind is not None:
+        error = unknown_path(method, path)
+        error.details = (f"{object_id} is a {kind}; wasim does not implement {method} {path}. "
+                         f"{SUPPORTED_HINT}")
+        return error
+    return INVALID_PARAMETER(
+        message=(f"Unsupported {method.lower()} request. Object with ID '{object_id}' does "
+                 "not exist, cannot be loaded due to missing permissions, or does not support "
+                 "this operation."),
+        details="", subcode=33)
+
+
+def names_missing_object(error: GraphError, object_id: str | None) -> bool:
+    """Whether ``error`` is the 100/33 refusal of the path's own object."""
+    return (object_id is not None and error.code == 100 and error.subcode == 33
+            and f"'{object_id}'" in error.message)

@@ -21,9 +21,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
 from wasim.api.auth import bearer, check_token
-from wasim.api.envelope import error_response, unknown_path
+from wasim.api.envelope import error_response, missing_object, names_missing_object, unknown_path
 from wasim.api.errorlog import log_unexpected
-from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, GraphError
+from wasim.errors import API_UNKNOWN, INVALID_PARAMETER, UNKNOWN_PATH, GraphError
 from wasim.platform.hooks import Interference
 from wasim.rules.jsontext import (
     MAX_DEPTH,
@@ -165,7 +165,7 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         version = request.path_params.get("version")
         method: str = request.scope["method"]
         path = request_path(request)
-        status, code = 200, None
+        status, code, implemented = 200, None, True
         try:
             authorization = authorization_header(request)
             known = await admit(
@@ -177,8 +177,13 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             response = result if isinstance(result, Response) else GraphJSONResponse(result)
             status = response.status_code
         except Exception as exc:  # every failure answers a Graph envelope
+            object_id = request.path_params.get("object_id")
+            if isinstance(exc, GraphError) and names_missing_object(exc, object_id):
+                exc = missing_object(sim.world, method, path, str(object_id))
+                implemented = exc.code != UNKNOWN_PATH.code
             status, code, response = failure_answer(sim, exc, f"{method} {path}")
-        sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
+        sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code,
+                                          implemented=implemented))
         return response
 
     return endpoint
@@ -219,15 +224,19 @@ async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
     """
     method: str = scope["method"]
     path = scope_path(scope)
-    status, code = 200, None
+    status, code, implemented = 200, None, True
     answer: tuple[int, bytes] | Response
     try:
         known = await admit(sim, method, path, version, authorization, None, "messaging")
         scope.setdefault("state", {})["token"] = known
         answer = (200, render_json(send_parsed(sim, parse_json(raw), object_id, version)))
     except Exception as exc:  # every failure answers a Graph envelope
+        if isinstance(exc, GraphError) and names_missing_object(exc, object_id):
+            exc = missing_object(sim.world, method, path, object_id)
+            implemented = exc.code != UNKNOWN_PATH.code
         status, code, answer = failure_answer(sim, exc, f"{method} {path}")
-    sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code))
+    sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code,
+                                      implemented=implemented))
     return answer
 
 

@@ -23,6 +23,14 @@ async def phone_get(sim: Simulator, request: Request, object_id: str) -> Any:
     return sim.phones.view(object_id, request.query_params.get("fields"))
 
 
+async def waba_get(sim: Simulator, request: Request, object_id: str) -> Any:
+    """``GET /{WABA-ID}[?fields=…]``."""
+    if object_id not in sim.world.accounts:
+        return None
+    require_scope(request.state.token, MANAGEMENT)
+    return sim.phones.waba_view(object_id, request.query_params.get("fields"))
+
+
 async def phone_numbers(sim: Simulator, request: Request) -> Any:
     """``GET /{WABA-ID}/phone_numbers[?fields=…]``."""
     return sim.phones.listing(request.path_params["object_id"],
@@ -61,6 +69,7 @@ async def apps_delete(sim: Simulator, request: Request) -> Any:
 
 
 objects.register("GET", phone_get)
+objects.register("GET", waba_get)
 
 
 def _route(edge: str, handler: Any, method: str) -> Route:
