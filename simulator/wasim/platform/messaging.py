@@ -31,7 +31,7 @@ from wasim.platform.webhooks import (
     status_value_later,
     unix,
 )
-from wasim.rules import billing, marketing, payloads, reactions, templates, window
+from wasim.rules import billing, marketing, numbers, payloads, reactions, templates, window
 from wasim.rules.categories import pricing_category
 from wasim.world.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from wasim.world.state import BusinessAccount
@@ -79,9 +79,11 @@ class Backend(Feature):
             contact.name = name
         return contact
 
-    def _resolve(self, account: BusinessAccount, request: payloads.SendRequest) -> Contact:
+    def _resolve(self, account: BusinessAccount, phone: PhoneNumber,
+                 request: payloads.SendRequest) -> Contact:
         if request.to is not None:
-            return self.contact(account, request.to)
+            return self.contact(account, numbers.recipient_wa_id(
+                request.to, phone.display_phone_number))
         found = account.contact_by_user_id(str(request.recipient))
         if found is None:
             raise INVALID_VALUE(
@@ -98,7 +100,7 @@ class Backend(Feature):
         request = payloads.parse_request(body)
         if isinstance(request, payloads.ReadRequest):
             return self.mark_read(phone_number_id, request)
-        contact = self._resolve(account, request)
+        contact = self._resolve(account, phone, request)
         now = self.clock.now()
         attempt = SendAttempt(account, phone, contact, request, now)
         checks, failures, accepted = self._hooks()

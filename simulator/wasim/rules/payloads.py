@@ -28,7 +28,7 @@ SEND_TYPES = (
     "text", "image", "audio", "video", "document", "sticker", "location", "contacts",
     "interactive", "reaction", "template",
 )
-_PHONE_CHARS = re.compile(r"[+\s\-()]")
+_PHONE_CHARS = re.compile(r"[+\s\-().]")
 
 
 class SendRequest(NamedTuple):
@@ -66,7 +66,8 @@ class ReadRequest:
 def normalize_phone(raw: str) -> str | None:
     """``+1 (650) 555-1234`` → ``16505551234``; ``None`` if it is not a phone number."""
     digits = _PHONE_CHARS.sub("", raw)
-    return digits if digits.isdigit() and 5 <= len(digits) <= 15 else None
+    return (digits if digits.isascii() and digits.isdigit() and 5 <= len(digits) <= 15
+            else None)
 
 
 def _recipient(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
@@ -76,10 +77,10 @@ def _recipient(body: dict[str, Any]) -> tuple[str, str | None, str | None]:
     if to is not None:
         if not isinstance(to, str | int) or isinstance(to, bool):
             raise field.invalid("to", "must be a phone number string")
-        normalized = normalize_phone(str(to))
-        if normalized is None:
+        if normalize_phone(str(to)) is None:
             raise field.invalid("to", f"is not a valid WhatsApp phone number: {to!r}")
-        return str(to), normalized, None
+        # the wa_id depends on the sending number's country code (rules.numbers)
+        return str(to), str(to), None
     if not isinstance(recipient, str) or not recipient:
         raise field.invalid("recipient", "must be a business-scoped user id string")
     return recipient, None, recipient
