@@ -37,6 +37,7 @@ class AsyncPoster:
         self._reader: asyncio.StreamReader | None = None
         self._writer: asyncio.StreamWriter | None = None
         self._used = False
+        self._single = False
 
     async def post(self, body: bytes, headers: dict[str, str]) -> int:
         """The receiver's status code."""
@@ -46,9 +47,62 @@ class AsyncPoster:
             self.close()
             raise TimeoutError(f"no answer within {self._timeout:g} s") from None
 
-    async def _post(self, body: bytes, headers: dict[str, str]) -> int:
+    async def post_many(self, requests: list[tuple[bytes, dict[str, str]]]
+                        ) -> list[int | BaseException]:
+        """POST several bodies pipelined on the connection (RFC 9112 §9.3.2: written back
+        to back, answered in order): the status of each, or its error. The receiver still
+        takes them one after another. A receiver that closes the connection after an
+        answer (HTTP/1.0, ``Connection: close``) has not read the rest: they are sent
+        again, and from then on one at a time."""
+        answers: list[int | BaseException] = []
+        while len(answers) < len(requests):
+            rest = requests[len(answers):]
+            if len(rest) == 1 or self._single:
+                try:
+                    answers.append(await self.post(*rest[0]))
+                except (OSError, ValueError) as exc:
+                    answers.append(exc)
+                continue
+            try:
+                got = await asyncio.wait_for(self._pipelined(rest), self._timeout)
+            except TimeoutError:
+                self.close()
+                got = [TimeoutError(f"no answer within {self._timeout:g} s")] * len(rest)
+            if len(got) < len(rest):
+                self._single = True
+            answers += got
+        return answers
+
+    async def _pipelined(self, requests: list[tuple[bytes, dict[str, str]]]
+                         ) -> list[int | BaseException]:
+        """The answers to ``requests`` written at once; fewer when the receiver closed
+        after one (the rest were not read); an error for each left after a failure."""
+        answers: list[int | BaseException] = []
+        try:
+            if self._writer is None:
+                self._reader, self._writer = await asyncio.open_connection(
+                    self._host, self._port, ssl=self._tls)
+            assert self._reader is not None
+            self._writer.write(b"".join(self._request(b, h) for b, h in requests))
+            for _ in requests:
+                status, close = await _answer(self._reader)
+                answers.append(status)
+                if close:
+                    self.close()
+                    return answers
+        except (OSError, ValueError, asyncio.IncompleteReadError) as exc:
+            self.close()
+            error = exc if isinstance(exc, OSError | ValueError) else ConnectionResetError(
+                f"connection closed by the receiver: {exc!r}")
+            return answers + [error] * (len(requests) - len(answers))
+        return answers
+
+    def _request(self, body: bytes, headers: dict[str, str]) -> bytes:
         lines = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
-        request = self._head + lines.encode("latin-1") + b"\r\n" + body
+        return self._head + lines.encode("latin-1") + b"\r\n" + body
+
+    async def _post(self, body: bytes, headers: dict[str, str]) -> int:
+        request = self._request(body, headers)
         for again in (False, True):
             if self._writer is None:
                 self._reader, self._writer = await asyncio.open_connection(

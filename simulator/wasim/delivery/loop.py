@@ -2,10 +2,16 @@
 
 ``wasim serve`` delivers with a :class:`LoopPump`: each webhook goes to a lane chosen by
 its customer (so one customer's webhooks arrive in the order they were emitted, §5.3
-promises no more), ``webhook_concurrency`` lanes per target POST at once, each over its
+promises no more), :data:`SERVER_LANES` lanes (or ``webhook_concurrency``, if more) POST
+at once, each over its
 own kept-alive connection (:mod:`wasim.delivery.asyncpost`). The POSTs interleave with the
 requests the server answers instead of competing with them for the GIL, and a receiver
 that is slow, or that calls the simulator back before it answers, never blocks the loop.
+
+A lane takes up to :data:`PIPELINE` POSTs at a turn and pipelines them on its connection
+(written back to back, answered in order, as HTTP/1.1 allows): the server's loop serves
+its clients between turns, so a lane that made one POST per turn would fall behind a
+flood of sends however fast the receiver is.
 
 Nothing here blocks the loop: ``wait`` called on the loop's own thread only reports;
 :meth:`LoopPump.idle` is the awaitable form for the control API.
@@ -24,6 +30,15 @@ from typing import Any
 from wasim.delivery.workers import Item
 from wasim.world.journal import Webhook
 
+SERVER_LANES = 32
+"""Lanes of a server's engine at least (``webhook_concurrency`` asks for more): fewer
+fall behind a flood of sends (bench/soak.py --webhook: 8 lanes delivered 0.42 of what was
+emitted during the load, 32 lanes 0.83). One customer's webhooks share a lane, so they
+keep their order whatever the number."""
+
+PIPELINE = 32
+"""Most POSTs a lane has in flight at once (each still one webhook, or one batch)."""
+
 Prepared = Any
 """What the engine's ``prepare`` answers for a batch: ``(transport, body, headers, ...)``."""
 
@@ -35,7 +50,8 @@ class LoopPump:
         loop: The server's event loop.
         prepare: Takes a batch of items (under the simulator's lock) and answers what to
             POST, or ``None`` when there is nothing left to send.
-        send: POSTs what ``prepare`` answered on a lane: ``(status, error)``.
+        send: POSTs what ``prepare`` answered for several batches on a lane, in order:
+            ``(status, error)`` of each.
         finish: Records the outcome of a prepared batch.
         key: The ordering key of a delivery (its customer).
         batch_size: Most items per POST (read for each batch).
@@ -44,7 +60,8 @@ class LoopPump:
 
     def __init__(self, loop: asyncio.AbstractEventLoop,
                  prepare: Callable[[list[Item]], Prepared | None],
-                 send: Callable[[Prepared, int], Awaitable[tuple[int | None, str | None]]],
+                 send: Callable[[list[Prepared], int],
+                                Awaitable[list[tuple[int | None, str | None]]]],
                  finish: Callable[[Prepared, int | None, str | None, float], None],
                  key: Callable[[str], str], batch_size: Callable[[], int],
                  concurrency: Callable[[], int]) -> None:
@@ -63,7 +80,8 @@ class LoopPump:
     # --- what the engine calls (any thread) -----------------------------------------
 
     def put(self, item: Item) -> None:
-        lane = zlib.crc32(self._key(item[0]).encode()) % max(1, self._concurrency())
+        lanes = max(SERVER_LANES, self._concurrency())
+        lane = zlib.crc32(self._key(item[0]).encode()) % lanes
         with self._mutex:
             self._lanes.setdefault(lane, deque()).append(item)
             self._backlog += 1
@@ -146,31 +164,35 @@ class LoopPump:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    def _take(self, lane: int) -> list[Item]:
+    def _take(self, lane: int) -> list[list[Item]]:
         with self._mutex:
             queue = self._lanes.get(lane)
             if not queue or self._paused or self._closed:
                 self._running.discard(lane)
                 return []
             size = max(1, self._batch_size())
-            return [queue.popleft() for _ in range(min(size, len(queue)))]
+            batches: list[list[Item]] = []
+            while queue and len(batches) < PIPELINE:
+                batches.append([queue.popleft() for _ in range(min(size, len(queue)))])
+            return batches
 
     async def _drain(self, lane: int) -> None:
-        while batch := self._take(lane):
+        while batches := self._take(lane):
             try:
-                prepared = self._prepare(batch)
-                if prepared is not None:
+                prepared = [p for p in map(self._prepare, batches) if p is not None]
+                if prepared:
                     started = time.perf_counter()
-                    status, error = await self._send(prepared, lane)
-                    self._finish(prepared, status, error,
-                                 (time.perf_counter() - started) * 1000)
+                    outcomes = await self._send(prepared, lane)
+                    latency = (time.perf_counter() - started) * 1000
+                    for batch, (status, error) in zip(prepared, outcomes, strict=True):
+                        self._finish(batch, status, error, latency)
             except asyncio.CancelledError:
                 raise
             except Exception:  # a broken receiver must never stop the lane
                 pass
             finally:
                 with self._mutex:
-                    self._backlog = max(0, self._backlog - len(batch))
+                    self._backlog = max(0, self._backlog - sum(map(len, batches)))
                     self._changed.notify_all()
 
 

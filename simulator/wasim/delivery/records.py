@@ -148,6 +148,8 @@ class DeliveryLog:
         self.retrying: set[str] = set()
         """Ids of the deliveries whose next attempt is a scheduled retry."""
         self.seq = 0
+        self.trimmed = {"delivered": 0, "dropped": 0, "attempts": 0}
+        """What :meth:`trim` forgot, so the log's counts stay whole."""
 
     def new(self, webhook_id: str, at: datetime, kind: str) -> Delivery:
         self.seq += 1
@@ -200,15 +202,18 @@ class DeliveryLog:
             if attempt.delivery_id in wanted:
                 logs.setdefault(attempt.delivery_id, []).append(attempt.to_dict())
         values = self.deliveries.values()
+        trimmed = self.trimmed
         return {"pending": sum(d.pending for d in values),
-                "dropped": sum(d.state == "dropped" for d in values),
-                "delivered": sum(d.state == "delivered" for d in values),
-                "attempts": len(self.attempts),
+                "dropped": sum(d.state == "dropped" for d in values) + trimmed["dropped"],
+                "delivered": sum(d.state == "delivered" for d in values)
+                + trimmed["delivered"],
+                "attempts": len(self.attempts) + trimmed["attempts"],
                 "data": [d.to_dict() | {"attempts_log": logs.get(d.id, [])} for d in chosen]}
 
     def export(self) -> dict[str, Any]:
         return {"deliveries": [d.to_dict() for d in self.deliveries.values()],
-                "attempts": [a.to_dict() for a in self.attempts], "seq": self.seq}
+                "attempts": [a.to_dict() for a in self.attempts], "seq": self.seq,
+                "trimmed": dict(self.trimmed)}
 
     def load(self, data: dict[str, Any]) -> None:
         self.clear()
@@ -217,6 +222,8 @@ class DeliveryLog:
         self.retrying.update(d.id for d in self.deliveries.values() if d.state == "retrying")
         self.attempts.extend(Attempt.from_dict(a) for a in data.get("attempts", []))
         self.seq = int(data.get("seq", len(self.deliveries)))
+        self.trimmed.update({k: int(v) for k, v in (data.get("trimmed") or {}).items()
+                             if k in self.trimmed})
 
     def trim(self, keep: int) -> int:
         """Forget the oldest finished deliveries (delivered or dropped) beyond ``keep``,
@@ -232,14 +239,17 @@ class DeliveryLog:
             if delivery.state in ("delivered", "dropped"):
                 gone.add(delivery.id)
         for delivery_id in gone:
-            del self.deliveries[delivery_id]
+            self.trimmed[self.deliveries.pop(delivery_id).state] += 1
+        before = len(self.attempts)
         self.attempts[:] = [a for a in self.attempts if a.delivery_id not in gone]
+        self.trimmed["attempts"] += before - len(self.attempts)
         carried = {d.webhook_id for d in self.deliveries.values()}
         for webhook_id in [w for w in self.webhooks if w not in carried]:
             del self.webhooks[webhook_id]
         return len(gone)
 
     def clear(self) -> None:
+        self.trimmed = dict.fromkeys(self.trimmed, 0)
         self.deliveries.clear()
         self.attempts.clear()
         self.webhooks.clear()

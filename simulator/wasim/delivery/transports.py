@@ -166,21 +166,27 @@ class Transport:
         except Exception as exc:
             return None, f"receiver raised {type(exc).__name__}: {exc}"
 
-    async def apost(self, body: bytes, headers: dict[str, str],
-                    lane: int) -> tuple[int | None, str | None]:
-        """``post`` on an event loop: a URL over the lane's own kept-alive connection, an
-        ASGI app awaited on the same loop, a callable in a worker thread."""
+    async def apost(self, requests: list[tuple[bytes, dict[str, str]]],
+                    lane: int) -> list[tuple[int | None, str | None]]:
+        """``post`` on an event loop, for several bodies in order: a URL pipelined over the
+        lane's own kept-alive connection, an ASGI app awaited on the same loop, a
+        callable in a worker thread."""
         target = self.target
+        if isinstance(target, str):
+            poster = self._lanes.get(lane)
+            if poster is None:
+                poster = self._lanes[lane] = AsyncPoster(target, self.timeout)
+            return [(None, f"{type(a).__name__}: {a}") if isinstance(a, BaseException)
+                    else (a, None) for a in await poster.post_many(requests)]
+        return [await self._apost_one(body, headers) for body, headers in requests]
+
+    async def _apost_one(self, body: bytes,
+                         headers: dict[str, str]) -> tuple[int | None, str | None]:
         try:
-            if isinstance(target, str):
-                poster = self._lanes.get(lane)
-                if poster is None:
-                    poster = self._lanes[lane] = AsyncPoster(target, self.timeout)
-                return await poster.post(body, headers), None
             if self._asgi is not None:
                 if self._async_asgi is None:
                     self._async_asgi = httpx.AsyncClient(
-                        transport=httpx.ASGITransport(app=target),
+                        transport=httpx.ASGITransport(app=self.target),
                         base_url="http://wasim.test", timeout=self.timeout)
                 response = await self._async_asgi.post(self.path, content=body,
                                                        headers=headers)
@@ -224,5 +230,12 @@ def send_now(batch: Batch) -> tuple[int | None, str | None]:
     return batch.transport.post(batch.body, batch.headers)
 
 
-async def send_on_loop(batch: Batch, lane: int) -> tuple[int | None, str | None]:
-    return await batch.transport.apost(batch.body, batch.headers, lane)
+async def send_on_loop(batches: list[Batch],
+                       lane: int) -> list[tuple[int | None, str | None]]:
+    """POST several prepared batches of one lane, in order (one transport: the target is
+    read when each is prepared, and a new target gets new lanes)."""
+    transport = batches[0].transport
+    if any(b.transport is not transport for b in batches):
+        return [o for b in batches for o in await b.transport.apost([(b.body, b.headers)],
+                                                                     lane)]
+    return await transport.apost([(b.body, b.headers) for b in batches], lane)
