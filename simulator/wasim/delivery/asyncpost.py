@@ -49,7 +49,7 @@ class AsyncPoster:
 
     async def post_many(self, requests: list[tuple[bytes, dict[str, str]]]
                         ) -> list[int | BaseException]:
-        """POST several bodies pipelined on the connection (RFC 9112 §9.3.2: written back
+        """POST several bodies pipelined on the connection (RFC 9112, section 9.3.2: written back
         to back, answered in order): the status of each, or its error. The receiver still
         takes them one after another. A receiver that closes the connection after an
         answer (HTTP/1.0, ``Connection: close``) has not read the rest: they are sent
