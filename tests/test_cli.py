@@ -113,7 +113,7 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_serve_prints_the_base_url_and_the_credentials(served: Served) -> None:
     url = served.url
     assert re.fullmatch(r"http://127\.0\.0\.1:\d+", url)
-    assert served.banner[:9] == [
+    assert served.banner[:10] == [
         f"wasim 0.1.0: WhatsApp Cloud API simulator listening on {url}",
         f"  base URL      {url}/v23.0",
         "  access token  wasim-token",
@@ -123,6 +123,7 @@ def test_serve_prints_the_base_url_and_the_credentials(served: Served) -> None:
         "  verify token  wasim-verify-token",
         "  webhooks      not sent (use --webhook-url)",
         f"  control API   {url}/_sim/health",
+        f"  inbox         {url}/  (open in a browser: conversations, templates, webhooks)",
     ]
 
 

@@ -135,6 +135,7 @@ def banner(sim: Simulator, url: str, out: TextIO) -> None:
         f"  verify token  {world.verify_token}",
         f"  webhooks      {world.webhook_url or 'not sent (use --webhook-url)'}{handshake}",
         f"  control API   {url}/_sim/health",
+        f"  inbox         {url}/  (open in a browser: conversations, templates, webhooks)",
         f"  try: curl -s -H 'Authorization: Bearer {token}' -H 'Content-Type: application/json'"
         f" -d '{{\"messaging_product\":\"whatsapp\",\"to\":\"16505551234\",\"type\":\"template\","
         f"\"template\":{{\"name\":\"hello_world\",\"language\":{{\"code\":\"en_US\"}}}}}}' "

@@ -166,6 +166,12 @@ class Clock:
             self._offset = self._frozen - self._source()
             self._frozen = None
 
+    @property
+    def reading(self) -> tuple[datetime | None, timedelta]:
+        """What the clock's reading derives from (frozen instant, offset): it changes when
+        the clock is moved, set, frozen or unfrozen, not as real time passes."""
+        return self._frozen, self._offset
+
     def to_dict(self) -> dict[str, Any]:
         return {"now": self.now().isoformat(), "frozen": self.frozen}
 

@@ -9,7 +9,18 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import BaseRoute, Route
 
-from wasim.api import control, control_faults, deliveries, media, objects, phone, templates
+from wasim.api import (
+    control,
+    control_faults,
+    conversations,
+    deliveries,
+    events,
+    inbox,
+    media,
+    objects,
+    phone,
+    templates,
+)
 from wasim.api.fastpath import SendRoute, WasimApp
 from wasim.api.graph import graph_endpoint, not_found, not_found_error, send_message
 from wasim.simulation import Simulator
@@ -31,7 +42,8 @@ def create_app(sim: Simulator) -> Starlette:
     """The Starlette app serving ``sim``."""
     send = SendRoute("/{version}/{object_id}/messages", graph_endpoint(send_message),
                      methods=["POST"])
-    routes: list[BaseRoute] = [send, *control.routes(), *deliveries.routes(),
+    routes: list[BaseRoute] = [send, *inbox.routes(), *events.routes(),
+                               *conversations.routes(), *control.routes(), *deliveries.routes(),
                                *templates.control_routes(), *control_faults.routes(),
                                *media.side_routes(), *graph_routes(),
                                Route("/{path:path}", not_found,

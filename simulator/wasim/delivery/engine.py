@@ -76,6 +76,8 @@ class DeliveryEngine(Feature):
         self.deliveries: dict[str, Delivery] = self.log.deliveries
         self.drills = Drills(sim.lock, self._release, self.redeliver)
         self._timeout = timeout
+        self.paused = False
+        """Whether POSTs are held (``pause()``; the inbox shows it)."""
         self.pump: Pump = ThreadPump(self._prepare, send_now, self._finish,
                                      lambda: int(sim.world.settings.webhook_batch_size),
                                      lambda: int(sim.world.settings.webhook_concurrency))
@@ -221,9 +223,11 @@ class DeliveryEngine(Feature):
 
     def pause(self) -> None:
         """Hold POSTs (queued deliveries wait; with batching they then go together)."""
+        self.paused = True
         self.pump.pause()
 
     def resume(self) -> None:
+        self.paused = False
         self.pump.resume()
 
     def pending(self) -> list[Delivery]:

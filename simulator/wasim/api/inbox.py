@@ -1,0 +1,47 @@
+"""The inbox page: ``GET /`` serves one HTML page whose script and style sheet are package
+data (``wasim/data/inbox/``), hand-written, with no build step and nothing fetched from
+elsewhere. The page drives the simulator through the ``/_sim/`` API alone (always with
+``Content-Type: application/json``) and follows ``/_sim/events`` for live updates.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+ASSETS = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
+SECURITY = {
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
+                               "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+"""Only the server's own script, style and images; the page cannot be framed."""
+
+
+@cache
+def asset(name: str) -> bytes:
+    """A file of the page, read once from the package."""
+    return (files("wasim.data") / "inbox" / name).read_bytes()
+
+
+async def index(request: Request) -> Response:
+    return Response(asset("index.html"), media_type="text/html; charset=utf-8",
+                    headers={**SECURITY, "Cache-Control": "no-cache"})
+
+
+async def static(request: Request) -> Response:
+    name = request.path_params["name"]
+    if name not in ASSETS:
+        return Response(b"not found", status_code=404, media_type="text/plain")
+    return Response(asset(name), media_type=ASSETS[name],
+                    headers={**SECURITY, "Cache-Control": "no-cache"})
+
+
+def routes() -> list[Route]:
+    return [Route("/", index, methods=["GET"]),
+            Route("/_sim/inbox/{name}", static, methods=["GET"])]
