@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 
 import httpx
-
-from tests.conftest import ANA
 from wasim.api.events import fingerprint
 from wasim.simulation import Simulator
+
+from tests.conftest import ANA
 
 
 def text(to: str, body: str) -> dict[str, object]:
@@ -26,7 +26,7 @@ def test_the_page_and_its_assets_are_served_same_origin_only(client: httpx.Clien
     assert script.headers["content-type"].startswith("text/javascript")
     assert "EventSource" in script.text and '"Content-Type"' in script.text
     assert client.get("/_sim/inbox/app.css").headers["content-type"].startswith("text/css")
-    assert client.get("/_sim/inbox/secrets.txt").status_code == 404
+    assert client.get("/_sim/inbox/secrets.txt").json()["error"]["code"] == 2500
     # nothing the page loads comes from elsewhere
     for asset in (page.text, script.text, client.get("/_sim/inbox/app.css").text):
         assert "http://" not in asset and "https://" not in asset

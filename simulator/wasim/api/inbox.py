@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from wasim.api.graph import not_found
+
 ASSETS = {"app.js": "text/javascript; charset=utf-8", "app.css": "text/css; charset=utf-8"}
 SECURITY = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; "
@@ -37,7 +39,7 @@ async def index(request: Request) -> Response:
 async def static(request: Request) -> Response:
     name = request.path_params["name"]
     if name not in ASSETS:
-        return Response(b"not found", status_code=404, media_type="text/plain")
+        return await not_found(request)
     return Response(asset(name), media_type=ASSETS[name],
                     headers={**SECURITY, "Cache-Control": "no-cache"})
 
