@@ -134,3 +134,13 @@ def test_wasim_serve_refuses_a_malformed_world_in_one_line(name: str) -> None:
                           timeout=TIMEOUT, preexec_fn=_cap, check=False)
     expected = path.read_bytes().split(b"\n", 1)[0].decode().removeprefix("# expect: ")
     assert (done.returncode, done.stderr) == (2, f"wasim: {path}{expected}\n")
+
+
+def test_a_file_of_too_many_values_is_refused_before_it_is_built(tmp_path: Path) -> None:
+    path = tmp_path / "huge.wasim.yaml"
+    path.write_text("name: huge\nsteps:\n" + "  - {advance: 1s, expect: {webhooks: 0}}\n" * 15000)
+    done = subprocess.run([sys.executable, "-m", "wasim", "check", str(path)],
+                          capture_output=True, text=True, timeout=TIMEOUT, preexec_fn=_cap,
+                          check=False)
+    assert (done.returncode, done.stderr) == (
+        2, f"{path}:14288:5: more than 100,000 values in one file (split it in several files)\n")

@@ -109,6 +109,9 @@ if getattr(yaml, "__with_libyaml__", False):
 
 MAX_DEPTH = 100
 """Mappings and lists nest at most this deep in a source file."""
+MAX_VALUES = 100_000
+"""Values (mappings, lists, scalars, keys) written in one source file (some 14,000
+short scenario steps; about 110 MB once checked)."""
 MAX_ALIAS_VALUES = 100_000
 """Values that aliases (``*name``) may add to a file once expanded (no alias bombs)."""
 MAX_INTEGER_CHARS = 100
@@ -123,13 +126,18 @@ _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 def _scan(text: str, path: str, loader: Any) -> None:
     """Refuse what would make loading or using the values blow up, before loading: nesting
-    deeper than :data:`MAX_DEPTH`, aliases expanding to more than :data:`MAX_ALIAS_VALUES`
-    values, huge whole numbers and lone surrogates. One pass over the parser's events,
-    without recursion."""
+    deeper than :data:`MAX_DEPTH`, more than :data:`MAX_VALUES` values, aliases expanding
+    to more than :data:`MAX_ALIAS_VALUES` values, huge whole numbers and lone surrogates.
+    One pass over the parser's events, without recursion."""
     sizes: dict[str, int] = {}
     open_: list[tuple[str | None, int]] = []
-    count, extra = 0, 0
+    count, extra, written = 0, 0, 0
     for event in yaml.parse(text, Loader=loader):
+        if isinstance(event, (*_OPEN, yaml.ScalarEvent)):
+            written += 1
+            if written > MAX_VALUES:
+                raise SourceError(path, *_at(event), f"more than {MAX_VALUES:,} values in one "
+                                                     f"file (split it in several files)")
         if isinstance(event, _OPEN):
             if len(open_) >= MAX_DEPTH:
                 raise SourceError(path, *_at(event),
