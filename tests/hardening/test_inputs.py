@@ -268,3 +268,15 @@ def test_every_setting_has_a_type_and_range() -> None:
     assert set(SPECS) == set(WorldSettings().to_dict())
     for name, value in WorldSettings().to_dict().items():
         assert WorldSettings().update({name: value}) is None  # every default is in range
+
+
+def test_a_template_example_that_is_not_text_is_refused(
+        http: tuple[Simulator, httpx.Client]) -> None:
+    """Found by the property tests: a number in example.body_text was stored, and every
+    template listing then answered a body that does not fit Graph's shape."""
+    _, client = http
+    body = create_body(components=[{"type": "BODY", "text": "Hi {{1}}, thanks.",
+                                    "example": {"body_text": [[35469045121307635712]]}}])
+    answer = client.post(TEMPLATES, json=body)
+    assert answer.status_code == 400
+    assert _error(answer)["error_data"]["details"] == "example.body_text values must be strings."

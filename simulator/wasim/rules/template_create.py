@@ -170,6 +170,8 @@ def _examples(component: dict[str, Any], key: str, named_key: str, fmt: str,
         if names != sorted(params):
             raise refuse(f"example.{named_key} must give one example per parameter "
                          f"({', '.join(params)}).", subcode, title)
+        if not all(isinstance(g.get("example"), str) for g in given):
+            raise refuse(f"example.{named_key} examples must be strings.", subcode, title)
         return
     given_values = example.get(key)
     if key == "body_text" and isinstance(given_values, list) and given_values and \
@@ -178,6 +180,9 @@ def _examples(component: dict[str, Any], key: str, named_key: str, fmt: str,
     if not isinstance(given_values, list) or len(given_values) != len(params):
         raise refuse(f"example.{key} must give {len(params)} example value(s).", subcode,
                      title)
+    if not all(isinstance(value, str) for value in given_values):
+        # found by fuzzing: a number was stored, and every template listing then showed it
+        raise refuse(f"example.{key} values must be strings.", subcode, title)
 
 
 def _header(component: dict[str, Any], fmt: str, category: str) -> None:
