@@ -277,3 +277,39 @@ def test_the_name_of_a_deleted_rejected_template_is_free_at_once(
         client: httpx.Client) -> None:
     client.delete(TEMPLATES, params={"name": "flash_deal"})
     assert client.post(TEMPLATES, json=create_body("flash_deal")).status_code == 200
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    pytest.param({"status": "BOGUS"}, "(#100) Param status[0] must be one of {APPROVED, "
+                 "PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, PENDING_DELETION, DELETED, "
+                 "ARCHIVED, LIMIT_EXCEEDED, LOCKED} - got \"BOGUS\"", id="status"),
+    pytest.param({"status": "APPROVED,nope"}, "(#100) Param status[1] must be one of "
+                 "{APPROVED, PENDING, REJECTED, PAUSED, DISABLED, IN_APPEAL, PENDING_DELETION, "
+                 "DELETED, ARCHIVED, LIMIT_EXCEEDED, LOCKED} - got \"NOPE\"", id="status-second"),
+])
+def test_an_unknown_status_filter_is_refused(client: httpx.Client, query: dict[str, str],
+                                             message: str) -> None:
+    response = client.get(TEMPLATES, params=query)
+    assert response.status_code == 400
+    error = response.json()["error"]
+    assert (error["code"], error["message"]) == (100, message)
+
+
+def test_an_unknown_category_filter_is_refused(client: httpx.Client) -> None:
+    error = error_of(client.get(TEMPLATES, params={"category": "PROMOTIONAL_OFFER"}))
+    assert error["code"] == 100
+    assert error["message"].startswith("(#100) Param category[0] must be one of {")
+    assert all(f"{c}," in error["message"] for c in ("MARKETING", "UTILITY", "OTP"))
+    assert error["message"].endswith(" - got \"PROMOTIONAL_OFFER\"")
+
+
+def test_summary_total_count_counts_every_match_not_just_the_page(
+        client: httpx.Client) -> None:
+    every = client.get(TEMPLATES, params={"limit": "1000"}).json()["data"]
+    body = client.get(TEMPLATES, params={"summary": "total_count", "limit": "2"}).json()
+    assert len(body["data"]) == 2
+    assert body["summary"] == {"total_count": len(every)}
+    paused = client.get(TEMPLATES, params={"summary": "total_count",
+                                           "status": "PAUSED,DISABLED"}).json()
+    assert paused["summary"] == {"total_count": 2}
+    assert "summary" not in client.get(TEMPLATES, params={"limit": "2"}).json()

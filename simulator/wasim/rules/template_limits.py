@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from wasim.errors import INVALID_PARAMETER
 from wasim.rules.template_create import refuse
 from wasim.world.models import Template
 
@@ -60,3 +61,29 @@ def check_name_free(deleted_at: datetime | None, name: str, now: datetime) -> No
         until = (deleted_at + NAME_BLOCK).date().isoformat()
         raise refuse(f"The name {name!r} belonged to an approved template deleted less than "
                      f"30 days ago; it can be reused from {until}.")
+
+
+def list_filter(raw: str | None, param: str, allowed: tuple[str, ...]) -> set[str] | None:
+    """A comma list filter of ``GET /{WABA-ID}/message_templates`` (§2.5), upper-cased.
+
+    Graph validates enum parameters: a value outside ``allowed`` answers 100 naming the
+    parameter and the accepted values (it used to match nothing, silently). Values are
+    matched in any case, as the simulator has always done (``status=rejected``).
+    """
+    if not raw:
+        return None
+    values = [v.strip().upper() for v in raw.split(",")]
+    for i, value in enumerate(values):
+        if value not in allowed:
+            raise INVALID_PARAMETER(
+                message=f"(#100) Param {param}[{i}] must be one of "
+                f"{{{', '.join(allowed)}}} - got \"{value}\"", details="")
+    return set(values)
+
+
+def wants_total_count(summary: str | None) -> bool:
+    """``summary=total_count`` (or ``summary=true``) asks for ``{"total_count": N}`` (§2.5)."""
+    if not summary:
+        return False
+    wanted = {s.strip().lower() for s in summary.split(",")}
+    return bool(wanted & {"total_count", "true", "1"})

@@ -20,6 +20,7 @@ from wasim.platform.messaging import unknown_object
 from wasim.rules import template_create as create_rules
 from wasim.rules import template_edit as edit_rules
 from wasim.rules import template_limits as limits
+from wasim.rules.categories import ERAS
 from wasim.rules.review import RuleSet, Verdict, evaluate, facts_of
 from wasim.templates.events import STATUS_FIELD, status_update
 from wasim.templates.review_rules import load_rules
@@ -33,6 +34,7 @@ from wasim.templates.view import (
     template_object,
 )
 from wasim.world.models import Template
+from wasim.world.seed import TEMPLATE_STATUSES
 from wasim.world.source import SourceError
 from wasim.world.state import BusinessAccount
 
@@ -227,7 +229,8 @@ class TemplateManager(Feature):
 
     @locked
     def list(self, waba_id: str, query: Mapping[str, str]) -> dict[str, Any]:
-        """``GET /{WABA-ID}/message_templates`` (§2.5): filters, fields, limit, cursors.
+        """``GET /{WABA-ID}/message_templates`` (§2.5): filters, fields, limit, cursors,
+        and ``summary=total_count`` (the number of templates the filters match).
 
         Returns ``{"data": [...], "paging": {...}}`` plus ``has_next``/``has_previous``
         for the HTTP edge to turn into ``next``/``previous`` links.
@@ -243,18 +246,20 @@ class TemplateManager(Feature):
         if chosen:
             result["paging"] = {"cursors": {"before": encode_cursor(chosen[0].id),
                                             "after": encode_cursor(chosen[-1].id)}}
+        if limits.wants_total_count(query.get("summary")):
+            result["summary"] = {"total_count": len(items)}
         result["has_next"], result["has_previous"] = has_next, has_previous
         return result
 
     def _filter(self, query: Mapping[str, str]) -> Callable[[Template], bool]:
-        """The list filters of §2.5 as one predicate (read once per request)."""
-        def listed(key: str) -> set[str] | None:
-            raw = query.get(key)
-            return {v.strip().upper() for v in raw.split(",")} if raw else None
-
-        name, language = query.get("name"), query.get("language")
-        statuses, categories = listed("status"), listed("category")
+        """The list filters of §2.5 as one predicate (read once per request); a
+        ``status`` or ``category`` value outside its enum is refused with 100."""
         era = self._era()
+        name, language = query.get("name"), query.get("language")
+        statuses = limits.list_filter(query.get("status"), "status", TEMPLATE_STATUSES)
+        categories = limits.list_filter(query.get("category"), "category",
+                                        tuple(dict.fromkeys(c for e in ERAS.values()
+                                                            for c in e)))
 
         def wanted(template: Template) -> bool:
             return ((name is None or name in template.name)
