@@ -192,6 +192,18 @@ def test_set_quality_emits_the_quality_update(live: Simulator, seen: list[Webhoo
         live.templates.set_quality("shipping_update", "PURPLE")
 
 
+def test_set_quality_to_the_score_it_has_emits_nothing(live: Simulator,
+                                                       seen: list[Webhook]) -> None:
+    live.templates.pause("shipping_update")
+    before = len(seen)
+    shown = live.templates.set_quality("shipping_update", "RED")
+    assert shown["quality_score"] == {"score": "RED"}
+    assert [w.field for w in seen[before:]] == []
+    live.templates.set_quality("shipping_update", "GREEN")
+    assert [(w.field, w.value["previous_quality_score"], w.value["new_quality_score"])
+            for w in seen[before:]] == [("message_template_quality_update", "RED", "GREEN")]
+
+
 # --- over HTTP ---------------------------------------------------------------------------
 
 def test_control_verbs_over_http(live: Simulator, http: httpx.Client,

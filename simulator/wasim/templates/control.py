@@ -218,7 +218,9 @@ class Templates(TemplateManager):
     @locked
     def set_quality(self, ref: str, score: str, language: str | None = None
                     ) -> dict[str, Any]:
-        """Set the quality rating; webhook ``message_template_quality_update`` (M-TQ)."""
+        """Set the quality rating; webhook ``message_template_quality_update`` (§2.6),
+        sent only when the score changes, as Meta sends it (setting the score it already
+        has changes nothing and emits nothing)."""
         upper = str(score).upper()
         if upper not in QUALITY_SCORES:
             raise INVALID_PARAMETER(f"unknown quality score {score!r}; known: "
@@ -227,6 +229,8 @@ class Templates(TemplateManager):
         found = self.find(template.id)
         assert found is not None
         previous = template.quality_score
+        if previous == upper:
+            return self.show(template)
         template.quality_score = upper
         self._core.emit(found[0].waba_id, QUALITY_FIELD, quality_update(template, previous),
                        entry_time=True)
