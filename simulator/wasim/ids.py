@@ -17,12 +17,19 @@ class IdGenerator:
     """
 
     def __init__(self, seed: int | str | None = None) -> None:
-        self.seed = seed
-        self._random = random.Random(seed)
+        self.reseed(seed)
 
     def reseed(self, seed: int | str | None) -> None:
         self.seed = seed
         self._random = random.Random(seed)
+        # a stream of its own, so answering with a trace id moves no other id
+        self._traces = random.Random(None if seed is None else f"{seed}/answers")
+
+    def answer_trace_id(self) -> str:
+        """The ``x-fb-trace-id`` of a success answer (§11): 23 URL-safe characters like
+        :meth:`fbtrace_id`'s, from a separate stream so the other ids stay as they were."""
+        raw = self._traces.getrandbits(144).to_bytes(18, "little")
+        return base64.urlsafe_b64encode(raw).decode("ascii")[:23]
 
     def wamid(self) -> str:
         """A ``wamid.``-prefixed opaque id shaped like the platform's (§11)."""

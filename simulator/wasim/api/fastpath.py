@@ -22,7 +22,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Match, Route
 from starlette.types import Message, Receive, Scope, Send
 
-from wasim.api.graph import authorization_of, send_direct
+from wasim.api.graph import authorization_of, send_direct, success_headers
 
 
 class SendRoute(Route):
@@ -92,7 +92,8 @@ class WasimApp(Starlette):
         status, content = answer
         await send({"type": "http.response.start", "status": status,
                     "headers": [(b"content-length", str(len(content)).encode("latin-1")),
-                                (b"content-type", b"application/json")]})
+                                (b"content-type", b"application/json"),
+                                *success_headers(self.state.sim, params["version"])]})
         await send({"type": "http.response.body", "body": content})
 
 

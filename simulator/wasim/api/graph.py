@@ -69,6 +69,17 @@ class GraphJSONResponse(JSONResponse):
         return render_json(content)
 
 
+def success_headers(sim: Simulator, version: str | None) -> list[tuple[bytes, bytes]]:
+    """The headers Graph adds to a success answer (§11): ``x-fb-trace-id`` and
+    ``facebook-api-version``, the version served (the path's; wasim serves every
+    ``vNN.N`` it is asked for). The usage headers (``x-app-usage``,
+    ``x-business-use-case-usage``) are not sent: wasim keeps no such counters."""
+    headers = [(b"x-fb-trace-id", sim._core.ids.answer_trace_id().encode("ascii"))]
+    if version is not None:
+        headers.append((b"facebook-api-version", version.encode("latin-1")))
+    return headers
+
+
 def render_json(content: Any) -> bytes:
     """The bytes of Starlette's ``JSONResponse`` for ``content``, by one shared encoder."""
     if _C_ENCODE is None:
@@ -176,6 +187,8 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
             result = await handler(sim, request)
             response = result if isinstance(result, Response) else GraphJSONResponse(result)
             status = response.status_code
+            if status < 400:
+                response.raw_headers.extend(success_headers(sim, version))
         except Exception as exc:  # every failure answers a Graph envelope
             object_id = request.path_params.get("object_id")
             if isinstance(exc, GraphError) and names_missing_object(exc, object_id):
