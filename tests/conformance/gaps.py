@@ -29,6 +29,11 @@ answered. Such a reply is checked with a placeholder ``context``."""
 
 PLACEHOLDER_CONTEXT = {"from": "0", "id": "wamid.0"}
 
+FORWARD_FLAGS = ("forwarded", "frequently_forwarded")
+"""A forwarded message's ``context`` is ``{forwarded: true}`` (or ``frequently_forwarded``)
+without ``from``/``id`` (Meta's messages webhook reference); the spec's ``ContextObject``
+knows neither flag and requires both: such a context gets the placeholder ``from``/``id``."""
+
 LOCATION_TEXT = ("name", "address")
 """The webhook ``location`` requires ``name`` and ``address``; a shared current location
 (a pin, not a place) carries only latitude and longitude: absent ones are checked as ''."""
@@ -63,6 +68,9 @@ def _inbound(message: dict[str, Any]) -> dict[str, Any]:
     if kind in REPLY_TYPES and "context" not in message:
         message["context"] = dict(PLACEHOLDER_CONTEXT)
     context = message.get("context")
+    if isinstance(context, dict) and "id" not in context and any(
+            context.get(flag) for flag in FORWARD_FLAGS):
+        context.update(PLACEHOLDER_CONTEXT)
     if isinstance(context, dict) and "referred_product" not in context:
         context["referred_product"] = PLACEHOLDER_PRODUCT
     location = message.get("location") if kind == "location" else None

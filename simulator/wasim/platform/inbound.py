@@ -297,11 +297,32 @@ def build(kind: str, content: Any, *, sender: str, name: str = "",
     return builders[kind](content), {}
 
 
+FORWARD_FLAGS = ("forwarded", "frequently_forwarded")
+
+
 def context_of(world: World, context: Any) -> dict[str, Any]:
-    """``context: {from, id}`` of a reply quoting ``context`` (a message id or object)."""
+    """``context: {from, id}`` of a reply quoting ``context`` (a message id or object).
+
+    §5.1: a forwarded message carries ``context: {forwarded: true}`` (or
+    ``frequently_forwarded: true``) without ``from``/``id``; the flags are kept, beside
+    the quoted message when both are given.
+    """
     if isinstance(context, str):
         context = {"id": context}
     context = _obj(context, "context")
+    flags: dict[str, Any] = {}
+    for flag in FORWARD_FLAGS:
+        if flag in context:
+            if not isinstance(context[flag], bool):
+                raise _bad(f"context.{flag}", "must be true or false")
+            if context[flag]:
+                flags[flag] = True
+    if flags and "id" not in context:
+        return flags
+    return {**_quoted(world, context), **flags}
+
+
+def _quoted(world: World, context: dict[str, Any]) -> dict[str, Any]:
     message_id = _str(context, "id", "context")
     if "from" in context:
         return {"from": str(context["from"]), "id": message_id}

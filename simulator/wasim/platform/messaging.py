@@ -363,7 +363,22 @@ class Backend(Feature):
             self.world.windows[(phone.id, contact.wa_id)] = now
         sender = None if message_type == "system" else contact
         self.emit(account.waba_id, "messages", inbound_value(phone, sender, message))
+        if message_type == "system" and isinstance(content, dict):
+            self._changed_number(account, contact,
+                                 payloads.normalize_phone(str(content.get("wa_id", ""))))
         return inbound
+
+    def _changed_number(self, account: BusinessAccount, old: Contact,
+                        new_wa_id: str | None) -> None:
+        """After ``user_changed_number`` (§5.1, §11) the user is reached at the new number,
+        under a new BSUID (a changed number gets a new one), with the same profile name,
+        marketing opt-out and alias; the old number stays a contact of its own, without
+        the alias. A number already known keeps its contact."""
+        if not new_wa_id or new_wa_id == old.wa_id or new_wa_id in account.contacts:
+            return
+        account.contacts[new_wa_id] = Contact(new_wa_id, old.name, self.ids.bsuid(),
+                                              old.opted_out_marketing, old.alias)
+        old.alias = None
 
 
 def _priced_on_delivery(statuses: list[StatusEvent]) -> bool:

@@ -43,6 +43,15 @@ def _contact_entry(name: str, wa_id: str, user_id: str) -> dict[str, Any]:
     return {"profile": {"name": name}, "wa_id": wa_id, "user_id": user_id}
 
 
+def _status_contact(name: str, wa_id: str, user_id: str) -> dict[str, Any]:
+    """A status webhook's ``contacts[]`` item (§5.2, §11): ``profile`` only when the
+    profile name is known (a recipient who never wrote has none here, and an empty
+    ``{"name": ""}`` is nothing Meta sends). Inbound messages always carry it (§5.1)."""
+    if not name:
+        return {"wa_id": wa_id, "user_id": user_id}
+    return _contact_entry(name, wa_id, user_id)
+
+
 def status_object(message: OutboundMessage, event: StatusEvent) -> dict[str, Any]:
     """One ``statuses[]`` item (§5.2): pricing/conversation only where given, errors on failed."""
     status: dict[str, Any] = {
@@ -100,7 +109,7 @@ def _status_value(display_phone_number: str, phone_number_id: str, name: str, wa
                   user_id: str, message: OutboundMessage,
                   event: StatusEvent) -> dict[str, Any]:
     value = _metadata(display_phone_number, phone_number_id)
-    value["contacts"] = [_contact_entry(name, wa_id, user_id)]
+    value["contacts"] = [_status_contact(name, wa_id, user_id)]
     value["statuses"] = [status_object(message, event)]
     return value
 
