@@ -279,6 +279,10 @@ def test_a_bad_payload_of_each_type_gets_its_exact_graph_error(
         pytest.param({"recipient_type": "broadcast"}, 131009, INVALID,
                      "Parameter recipient_type must be 'individual' or 'group'.",
                      id="recipient-type"),
+        pytest.param({"recipient_type": "group"}, 131009, INVALID,
+                     "Parameter to must be a group id when recipient_type is 'group'; wasim "
+                     "does not simulate groups, so group sends are refused.",
+                     id="recipient-type-group-with-a-phone-number"),
     ],
 )
 def test_bad_common_fields_get_their_exact_error(

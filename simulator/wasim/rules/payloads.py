@@ -97,6 +97,19 @@ def _check_envelope(body: Any) -> dict[str, Any]:
     return body
 
 
+def _check_recipient_type(recipient_type: Any) -> None:
+    """§3: ``recipient_type`` is ``individual`` (the default) or ``group``, where ``to`` is
+    a group id (Meta's ``BaseMessageProperties.to``). Groups are not simulated, so a group
+    send is refused with 131009 instead of reaching the number in ``to`` as a one-to-one
+    message (it was delivered so; the platform's exact answer for a phone number given as
+    a group id is not documented)."""
+    if recipient_type not in ("individual", "group"):
+        raise field.invalid("recipient_type", "must be 'individual' or 'group'")
+    if recipient_type == "group":
+        raise field.invalid("to", "must be a group id when recipient_type is 'group'; "
+                            "wasim does not simulate groups, so group sends are refused")
+
+
 def parse_request(body: Any) -> SendRequest | ReadRequest:
     """Validate a ``/messages`` body: a send of any type of §3, or mark-as-read."""
     body = _check_envelope(body)
@@ -106,9 +119,7 @@ def parse_request(body: Any) -> SendRequest | ReadRequest:
     if not isinstance(kind, str) or kind not in SEND_TYPES:
         raise UNSUPPORTED_TYPE(f"Message type {kind!r} is not currently supported. "
                                f"Supported types: {', '.join(SEND_TYPES)}.")
-    recipient_type = body.get("recipient_type", "individual")
-    if recipient_type not in ("individual", "group"):
-        raise field.invalid("recipient_type", "must be 'individual' or 'group'")
+    _check_recipient_type(body.get("recipient_type", "individual"))
     given, to, bsuid = _recipient(body)
     content = body.get(kind)
     if content is None:
