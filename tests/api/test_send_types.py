@@ -169,6 +169,21 @@ BAD = [
         "Parameter interactive.action.buttons[1].reply.title must be unique among the "
         "buttons.", id="button-duplicate-title"),
     pytest.param("interactive", interactive("button", {"buttons": [
+        {"type": "reply", "reply": {"id": "same", "title": "Yes"}},
+        {"type": "reply", "reply": {"id": "same", "title": "No"}}]}), INVALID,
+        "Parameter interactive.action.buttons[1].reply.id must be unique among the "
+        "buttons.", id="button-duplicate-id"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"title": "Sizes", "rows": [{"id": "s", "title": "Small"}]},
+        {"title": "Colours", "rows": [{"id": "r", "title": "Red"},
+                                      {"id": "s", "title": "Silver"}]}]}), INVALID,
+        "Parameter interactive.action.sections[1].rows[1].id must be unique in the list.",
+        id="list-duplicate-row-id-across-sections"),
+    pytest.param("interactive", interactive("list", {"button": "Choose", "sections": [
+        {"rows": [{"id": "x", "title": "One"}, {"id": "x", "title": "Two"}]}]}), INVALID,
+        "Parameter interactive.action.sections[0].rows[1].id must be unique in the list.",
+        id="list-duplicate-row-id"),
+    pytest.param("interactive", interactive("button", {"buttons": [
         {"type": "reply", "reply": {"id": "a", "title": "t" * 21}}]}), INVALID,
         "Parameter interactive.action.buttons[0].reply.title must be at most 20 characters "
         "long (got 21).", id="button-title-too-long"),

@@ -115,15 +115,21 @@ def _check_body_footer(content: dict[str, Any], kind: str, *, body_required: boo
 
 
 def _check_buttons(action: dict[str, Any]) -> None:
+    """§3 reply buttons: 1 to 3, ``type: reply``, ids (at most 256) and titles (at most 20)
+    each unique among the buttons (the spec: "Unique identifier for your button")."""
     buttons = field.each_obj(field.items(action, "buttons", "interactive.action.buttons", 1, 3),
                         "interactive.action.buttons")
     titles: set[str] = set()
+    ids: set[str] = set()
     for i, button in enumerate(buttons):
         path = f"interactive.action.buttons[{i}]"
         if button.get("type") != "reply":
             raise field.invalid(f"{path}.type", "must be 'reply'")
         reply = field.obj(button, "reply", f"{path}.reply")
-        field.text(reply, "id", f"{path}.reply.id", max_len=256)
+        button_id = field.text(reply, "id", f"{path}.reply.id", max_len=256)
+        if button_id in ids:
+            raise field.invalid(f"{path}.reply.id", "must be unique among the buttons")
+        ids.add(str(button_id))
         title = field.text(reply, "title", f"{path}.reply.title", max_len=20)
         if title in titles:
             raise field.invalid(f"{path}.reply.title", "must be unique among the buttons")
@@ -131,17 +137,23 @@ def _check_buttons(action: dict[str, Any]) -> None:
 
 
 def _check_list(action: dict[str, Any]) -> None:
+    """§3 list messages; each row id is unique in the whole list (the spec: "Unique row
+    identifier"), across its sections."""
     field.text(action, "button", "interactive.action.button", max_len=20)
     sections = field.each_obj(field.items(action, "sections", "interactive.action.sections", 1, 10),
                          "interactive.action.sections")
     total_rows = 0
+    row_ids: set[str] = set()
     for i, section in enumerate(sections):
         path = f"interactive.action.sections[{i}]"
         field.text(section, "title", f"{path}.title", max_len=24, required=len(sections) > 1)
         rows = field.each_obj(field.items(section, "rows", f"{path}.rows", 1, 10), f"{path}.rows")
         total_rows += len(rows)
         for j, row in enumerate(rows):
-            field.text(row, "id", f"{path}.rows[{j}].id", max_len=200)
+            row_id = field.text(row, "id", f"{path}.rows[{j}].id", max_len=200)
+            if row_id in row_ids:
+                raise field.invalid(f"{path}.rows[{j}].id", "must be unique in the list")
+            row_ids.add(str(row_id))
             field.text(row, "title", f"{path}.rows[{j}].title", max_len=24)
             field.text(row, "description", f"{path}.rows[{j}].description", max_len=72,
                   required=False)
