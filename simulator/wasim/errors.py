@@ -166,6 +166,8 @@ MISSING_PARAMETER = ErrorSpec(131008, "Required parameter is missing")
 INVALID_VALUE = ErrorSpec(131009, "Parameter value is not valid")
 UNDELIVERABLE = ErrorSpec(131026, "Message undeliverable",
                           details="Unable to deliver message.")
+SAME_NUMBER = ErrorSpec(131021, "Recipient cannot be sender.",
+                        details="Sender and recipient phone number is the same.")
 RE_ENGAGEMENT = ErrorSpec(
     131047,
     "Re-engagement message",
@@ -223,7 +225,7 @@ CATALOGUE: dict[int, ErrorSpec] = {
         ECOSYSTEM, MARKETING_OPT_OUT, UNSUPPORTED_TYPE, PAIR_RATE_LIMIT, PARAM_COUNT,
         TEMPLATE_MISSING, TEXT_TOO_LONG, PARAM_FORMAT, TEMPLATE_PAUSED, TEMPLATE_DISABLED,
         TEMPLATE_VALIDATION, NOT_REGISTERED, MEDIA_UPLOAD, SPAM_RATE_LIMIT,
-        REGISTRATION_LIMIT, PIN_MISMATCH,
+        REGISTRATION_LIMIT, PIN_MISMATCH, SAME_NUMBER,
     )
 }
 

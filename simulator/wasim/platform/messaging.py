@@ -21,6 +21,7 @@ from wasim.errors import (
     GraphError,
     by_code,
 )
+from wasim.platform import identity
 from wasim.platform.charging import charge, record_referral
 from wasim.platform.lifecycle import delays_for, is_voice
 from wasim.platform.send_hooks import SendAttempt, SendHook
@@ -33,6 +34,7 @@ from wasim.platform.webhooks import (
 )
 from wasim.rules import billing, marketing, numbers, payloads, reactions, templates, window
 from wasim.rules.categories import pricing_category
+from wasim.rules.content import check_contact_name_parts
 from wasim.world.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from wasim.world.state import BusinessAccount
 
@@ -100,6 +102,8 @@ class Backend(Feature):
         request = payloads.parse_request(body)
         if isinstance(request, payloads.ReadRequest):
             return self.mark_read(phone_number_id, request)
+        if request.type == "contacts" and self.world.settings.contacts_need_name_part:
+            check_contact_name_parts(request.content)
         contact = self._resolve(account, phone, request)
         now = self.clock.now()
         attempt = SendAttempt(account, phone, contact, request, now)
@@ -116,9 +120,11 @@ class Backend(Feature):
             category, name, language = template.category, template.name, template.language
         last_inbound = self.world.last_inbound(phone.id, contact.wa_id)
         in_window = window.is_open(last_inbound, now)
+        own_number = identity.own_number_failure(self.world.settings, phone, contact.wa_id)
         failure = window.violation(request.type, last_inbound, now)
         if failure is not None and self.world.settings.window_violation_mode == "sync":
             raise failure
+        failure = own_number or failure
         if failure is None and request.type == "reaction":
             failure = self._reaction_failure(phone.id, contact.wa_id, request.content, now)
         if (failure is None and category is not None
@@ -364,21 +370,10 @@ class Backend(Feature):
         sender = None if message_type == "system" else contact
         self.emit(account.waba_id, "messages", inbound_value(phone, sender, message))
         if message_type == "system" and isinstance(content, dict):
-            self._changed_number(account, contact,
-                                 payloads.normalize_phone(str(content.get("wa_id", ""))))
+            identity.changed_number(account, contact,
+                                   payloads.normalize_phone(str(content.get("wa_id", ""))),
+                                   self.ids.bsuid)
         return inbound
-
-    def _changed_number(self, account: BusinessAccount, old: Contact,
-                        new_wa_id: str | None) -> None:
-        """After ``user_changed_number`` (§5.1, §11) the user is reached at the new number,
-        under a new BSUID (a changed number gets a new one), with the same profile name,
-        marketing opt-out and alias; the old number stays a contact of its own, without
-        the alias. A number already known keeps its contact."""
-        if not new_wa_id or new_wa_id == old.wa_id or new_wa_id in account.contacts:
-            return
-        account.contacts[new_wa_id] = Contact(new_wa_id, old.name, self.ids.bsuid(),
-                                              old.opted_out_marketing, old.alias)
-        old.alias = None
 
 
 def _priced_on_delivery(statuses: list[StatusEvent]) -> bool:

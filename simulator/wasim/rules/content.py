@@ -70,6 +70,22 @@ def _check_contacts(content: Any) -> None:
             raise field.invalid(f"contacts[{i}].phones", "must be an array")
 
 
+NAME_PARTS = ("first_name", "last_name", "middle_name", "suffix", "prefix")
+
+
+def check_contact_name_parts(content: Any) -> None:
+    """§3 contacts: besides ``formatted_name``, each contact's ``name`` needs at least one
+    of ``first_name``, ``last_name``, ``middle_name``, ``suffix``, ``prefix`` (Meta's older
+    Cloud API reference; UNCERTAIN today, setting ``contacts_need_name_part``). Missing:
+    131008. ``content`` has passed the contacts check."""
+    for i, card in enumerate(content):
+        name = card["name"]
+        if not any(isinstance(name.get(part), str) and name[part] for part in NAME_PARTS):
+            raise MISSING_PARAMETER(
+                f"The parameter contacts[{i}].name needs at least one of "
+                f"{', '.join(NAME_PARTS)} beside formatted_name.")
+
+
 def _check_reaction(content: dict[str, Any]) -> None:
     field.text(content, "message_id", "reaction.message_id")
     emoji = content.get("emoji")

@@ -61,6 +61,8 @@ def _seconds(high: float, *, nullable: bool = False, positive: bool = False) -> 
 
 SPECS: dict[str, Spec] = {
     "window_violation_mode": Spec("choice", choices=("async", "sync")),
+    "own_number_mode": Spec("choice", choices=("sync", "async")),
+    "contacts_need_name_part": Spec("bool"),
     "category_era": Spec("choice", choices=tuple(ERAS)),
     "reaction_opens_window": Spec("bool"),
     "rate_limit_http_status": Spec("int", 400, 599),

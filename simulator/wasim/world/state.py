@@ -42,6 +42,12 @@ class WorldSettings:
     Args:
         window_violation_mode: ``async`` (200 + failed webhook, §1.3 default) or ``sync``
             (HTTP 400 with 131047).
+        own_number_mode: A send to the sending number itself: ``sync`` (HTTP 400 with
+            131021, §4.3 default; the channel is UNCERTAIN) or ``async`` (200, then a
+            failed webhook with 131021).
+        contacts_need_name_part: A contacts message's ``name`` needs a part beside
+            ``formatted_name`` (``first_name``, ``last_name``...), else 131008 (§3,
+            UNCERTAIN, default yes).
         category_era: ``current``, ``2022`` or ``legacy`` (§2.1).
         reaction_opens_window: Whether a customer's reaction opens the window (§1.2,
             UNCERTAIN, default yes).
@@ -92,6 +98,8 @@ class WorldSettings:
     """
 
     window_violation_mode: str = "async"
+    own_number_mode: str = "sync"
+    contacts_need_name_part: bool = True
     category_era: str = "current"
     reaction_opens_window: bool = True
     rate_limit_http_status: int = 400
