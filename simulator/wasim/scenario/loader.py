@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from wasim.clock import parse_instant
+from wasim.clock import in_range, parse_instant
 from wasim.errors import GraphError
 from wasim.scenario.checking import Checks, close, is_scalar, kind
 from wasim.scenario.matching import bad_pattern
@@ -179,6 +179,10 @@ class _File(Checks):
         except GraphError:
             raise self.error(_mark(merged, "start"), f"'start' is not an instant: {start!r}",
                              "use ISO-8601, e.g. 2026-01-05T09:00:00Z") from None
+        try:
+            in_range(parse_instant(start_text))
+        except GraphError as exc:
+            raise self.error(_mark(merged, "start"), exc.details) from None
         seed = merged.get("seed")
         if seed is not None and not is_scalar(seed):
             raise self.error(_mark(merged, "seed"), "'seed' must be a number or a string")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any, ClassVar, Protocol
 
-from wasim.clock import parse_duration, parse_instant
+from wasim.clock import in_range, parse_duration, parse_instant
 from wasim.errors import GraphError
 from wasim.scenario.checking import Checks, is_reference, is_scalar, kind, mark_of
 from wasim.scenario.inline import Reply
@@ -334,10 +334,14 @@ class InstantAction(Action):
         if is_reference(value):
             return value
         try:
-            parse_instant(str(value))
+            instant = parse_instant(str(value))
         except GraphError:
             raise checks.error(where, f"not an instant: {value!r}",
                                "use ISO-8601, e.g. 2026-01-06T09:00:00Z") from None
+        try:
+            in_range(instant)
+        except GraphError as exc:
+            raise checks.error(where, exc.details) from None
         return str(value)
 
 
