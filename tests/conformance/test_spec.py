@@ -109,3 +109,29 @@ def test_every_graph_edge_and_object_handler_wasim_serves_has_a_spec_path() -> N
 def test_the_spec_is_read_from_the_project_not_from_outside_it() -> None:
     root = Path(__file__).resolve().parents[2]
     assert SPEC_FILE.is_relative_to(root / "tests" / "data")
+
+
+def test_the_collector_reports_a_broken_answer_and_webhook_despite_its_memo() -> None:
+    """The memo keys on a skeleton (ids and timestamps replaced): an enum broken in a body
+    whose skeleton was seen valid is still caught."""
+    good = {"messaging_product": "whatsapp", "contacts": [{"input": "1", "wa_id": "1"}],
+            "messages": [{"id": "wamid.A", "message_status": "accepted"}]}
+    bad = copy.deepcopy(good)
+    bad["messages"][0].update(id="wamid.B", message_status="queued")
+    answer = collector.Answer("POST", "/v23.0/106540352242922/messages", 200, good, None)
+    assert list(collector.violations([answer], [])) == []
+    answer.body = bad
+    assert any("'queued' is not one of" in line for line in collector.violations([answer], []))
+
+    class Hook:
+        field = "messages"
+
+        def __init__(self, payload: Any) -> None:
+            self.payload = payload
+
+    broken = copy.deepcopy(STATUS)
+    broken["entry"][0]["changes"][0]["value"]["statuses"][0].update(id="wamid.Z",
+                                                                    status="queued")
+    assert list(collector.violations([], [Hook(STATUS)])) == []
+    assert any("'queued' is not one of" in line
+               for line in collector.violations([], [Hook(broken)]))
