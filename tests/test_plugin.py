@@ -726,3 +726,32 @@ def test_a_graph_call_from_another_client_fails_the_test_naming_whatsapp_server(
     ''')
     result.assert_outcomes(passed=1, errors=1)
     result.stdout.fnmatch_lines(["*tried to reach graph.facebook.com*whatsapp_server fixture*"])
+
+
+def test_a_raising_app_under_test_shows_its_traceback_in_the_teardown_report(
+        pytester: pytest.Pytester) -> None:
+    result = run(pytester, '''
+        from starlette.applications import Starlette
+        from starlette.routing import Route
+
+
+        def broken_handler(payload):
+            raise KeyError("entry")  # the bot's own bug
+
+
+        async def webhook(request):
+            broken_handler(await request.json())
+
+
+        APP = Starlette(routes=[Route("/webhook", webhook, methods=["POST"])])
+
+
+        @pytest.mark.whatsapp_sim(webhook=APP)
+        def test_bot(whatsapp_sim):
+            whatsapp_sim.customer("ana").says("hi")
+    ''')
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(["*receiver raised KeyError: 'entry'*",
+                                 '*File "*test_it.py", line *, in broken_handler*',
+                                 "*raise KeyError(\"entry\")*",
+                                 "KeyError: 'entry'"])

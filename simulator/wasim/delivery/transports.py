@@ -13,6 +13,7 @@ import http.client
 import inspect
 import secrets
 import threading
+import traceback
 from datetime import datetime
 from typing import Any, NamedTuple
 from urllib.parse import urlencode, urlsplit
@@ -25,6 +26,20 @@ from wasim.delivery.records import Delivery, Verification
 
 Target = Any
 """A URL string, an ASGI app, or ``callable(headers, body) -> status | None``."""
+
+
+
+TRACEBACK_CHARS = 4000
+
+
+def raised(exc: BaseException) -> str:
+    """An in-process receiver's exception as an attempt's error: its message, then its
+    traceback (the last ``TRACEBACK_CHARS`` characters), so a failing app under test shows
+    where it failed in the teardown report and the delivery log."""
+    trace = "".join(traceback.format_exception(exc)).rstrip()
+    if len(trace) > TRACEBACK_CHARS:
+        trace = "..." + trace[-TRACEBACK_CHARS:]
+    return f"receiver raised {type(exc).__name__}: {exc}\n{trace}"
 
 
 class UrlPoster:
@@ -164,7 +179,7 @@ class Transport:
         except (httpx.HTTPError, OSError, http.client.HTTPException) as exc:
             return None, f"{type(exc).__name__}: {exc}"
         except Exception as exc:
-            return None, f"receiver raised {type(exc).__name__}: {exc}"
+            return None, raised(exc)
 
     async def apost(self, requests: list[tuple[bytes, dict[str, str]]],
                     lane: int) -> list[tuple[int | None, str | None]]:
@@ -195,7 +210,7 @@ class Transport:
         except (httpx.HTTPError, OSError, ValueError) as exc:
             return None, f"{type(exc).__name__}: {exc}"
         except Exception as exc:
-            return None, f"receiver raised {type(exc).__name__}: {exc}"
+            return None, raised(exc)
 
     def _poster(self, url: str) -> UrlPoster:
         poster: UrlPoster | None = getattr(self._local, "poster", None)
