@@ -12,6 +12,7 @@ import requests.adapters
 import respx
 from wasim import Simulator
 from wasim.api import create_app
+from wasim.asgi import async_client
 from wasim.serve.server import ThreadedServer
 from wasim.testing.intercept import GraphHostBypassed, Interceptor
 
@@ -178,3 +179,35 @@ def test_stopping_restores_requests_and_address_lookups(sim: Simulator) -> None:
 def test_the_lookup_error_is_a_graph_host_bypass(intercepted: Interceptor) -> None:
     with pytest.raises(GraphHostBypassed, match="use the whatsapp_server fixture"):
         socket.getaddrinfo("graph.facebook.com", 443)
+
+
+@pytest.mark.parametrize("name", ["Graph.Facebook.COM", "graph.facebook.com.",
+                                  b"graph.facebook.com"])
+def test_the_graph_host_is_stopped_in_any_spelling(intercepted: Interceptor,
+                                                   name: str | bytes) -> None:
+    with pytest.raises(GraphHostBypassed):
+        socket.getaddrinfo(name, 443)
+    assert intercepted.bypassed == ["graph.facebook.com"]
+
+
+def test_a_requests_adapter_called_with_positional_options_is_answered(
+        sim: Simulator, intercepted: Interceptor) -> None:
+    prepared = requests.Request("GET", f"https://graph.facebook.com/v23.0/{PHONE_ID}",
+                                headers=AUTH).prepare()
+    adapter = requests.adapters.HTTPAdapter()
+    response = adapter.send(prepared, False, 5)
+    adapter.close()
+    assert response.status_code == 200
+    assert response.json()["id"] == PHONE_ID
+
+
+def test_the_async_client_of_the_seam_reaches_the_app(sim: Simulator) -> None:
+    async def send() -> httpx.Response:
+        async with async_client(create_app(sim)) as client:
+            return await client.post(f"/v23.0/{PHONE_ID}/messages", json=text_message(),
+                                     headers=AUTH)
+
+    sim.inbound(ANA, text="hi")
+    response = asyncio.run(send())
+    assert response.status_code == 200
+    assert [m.id for m in sim.sent] == [response.json()["messages"][0]["id"]]

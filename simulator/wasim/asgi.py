@@ -9,7 +9,9 @@ delivery to an ASGI app, the scenario runner, and the tests' :func:`sync_client`
 - :class:`Loops` runs such a coroutine for synchronous code: on an event loop of the
   calling thread, or, when that thread already runs a loop (a sync call inside
   ``async def``), on a private loop thread, so the caller never waits on itself.
-- :class:`SyncASGITransport` / :func:`sync_client`: an ``httpx.Client`` on top of both.
+- :class:`SyncASGITransport` / :func:`sync_client`: an ``httpx.Client`` on top of both;
+  :class:`AsyncASGITransport` / :func:`async_client`: an ``httpx.AsyncClient`` on
+  :func:`call_httpx`.
 """
 
 from __future__ import annotations
@@ -159,3 +161,19 @@ class SyncASGITransport(httpx.BaseTransport):
 def sync_client(app: Any, base_url: str = "http://wasim.test") -> httpx.Client:
     """An ``httpx.Client`` whose requests go straight to ``app``."""
     return httpx.Client(transport=SyncASGITransport(app), base_url=base_url)
+
+
+class AsyncASGITransport(httpx.AsyncBaseTransport):
+    """An async httpx transport that answers from an ASGI app on the caller's loop."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return await call_httpx(self.app, request)
+
+
+def async_client(app: Any, base_url: str = "http://wasim.test",
+                 **kwargs: Any) -> httpx.AsyncClient:
+    """An ``httpx.AsyncClient`` whose requests go straight to ``app``."""
+    return httpx.AsyncClient(transport=AsyncASGITransport(app), base_url=base_url, **kwargs)

@@ -115,7 +115,7 @@ def _requests_adapter() -> Any:
 
 
 def _handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> httpx.Response:
-    owner = _PATCHES.owner(request.url.host)
+    owner = _PATCHES.owner(host_name(request.url.host))
     if owner is None:
         response: httpx.Response = _PATCHES.originals["sync"](transport, request)
         return response
@@ -124,39 +124,47 @@ def _handle_request(transport: httpx.HTTPTransport, request: httpx.Request) -> h
 
 async def _handle_async_request(transport: httpx.AsyncHTTPTransport,
                                 request: httpx.Request) -> httpx.Response:
-    owner = _PATCHES.owner(request.url.host)
+    owner = _PATCHES.owner(host_name(request.url.host))
     if owner is None:
         response: httpx.Response = await _PATCHES.originals["async"](transport, request)
         return response
     return await call_httpx(owner.app, request)
 
 
+def host_name(host: Any) -> str | None:
+    """A host name as DNS compares it: any case, with or without the root's dot."""
+    if host is None:
+        return None
+    name = host.decode("idna") if isinstance(host, bytes) else str(host)
+    return name.lower().rstrip(".")
+
+
 def _getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-    name = host.decode("idna") if isinstance(host, bytes) else host
+    name = host_name(host)
     owner = _PATCHES.owner(name)
-    if owner is not None:
+    if owner is not None and name is not None:
         owner.bypassed.append(name)
         raise GraphHostBypassed(f"wasim: a call to {name} did not go through whatsapp_sim: "
                                 f"{BYPASS_HINT}")
     return _PATCHES.originals["getaddrinfo"](host, *args, **kwargs)
 
 
-def _requests_send(adapter: Any, request: Any, **kwargs: Any) -> Any:
+def _requests_send(adapter: Any, request: Any, *args: Any, **kwargs: Any) -> Any:
     url = httpx.URL(request.url)
-    owner = _PATCHES.owner(url.host)
+    owner = _PATCHES.owner(host_name(url.host))
     if owner is None:
-        return _PATCHES.originals["requests"](adapter, request, **kwargs)
+        return _PATCHES.originals["requests"](adapter, request, *args, **kwargs)
     body = request.body
     content = body.encode("utf-8") if isinstance(body, str) else (body or b"")
     if not isinstance(content, bytes):  # a generator or file: read it all
         content = b"".join(part if isinstance(part, bytes) else part.encode() for part in body)
     answer = owner.answer(httpx.Request(request.method, url, headers=dict(request.headers),
                                         content=content))
-    from urllib3 import HTTPHeaderDict, HTTPResponse
+    from urllib3 import HTTPResponse
 
-    headers = HTTPHeaderDict()
+    headers: dict[str, str] = {}  # urllib3 1.x has no public HTTPHeaderDict; no name repeats
     for name, value in answer.headers.multi_items():
-        headers.add(name, value)
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
     raw = HTTPResponse(body=io.BytesIO(answer.content), headers=headers,
                        status=answer.status_code, preload_content=False,
                        decode_content=False, reason=answer.reason_phrase)
@@ -173,7 +181,7 @@ class Interceptor:
 
     def __init__(self, app: Any, hosts: Iterable[str] = GRAPH_HOSTS) -> None:
         self.app = app
-        self.hosts = tuple(hosts)
+        self.hosts = tuple(name for name in map(host_name, hosts) if name)
         if not self.hosts:
             raise ValueError("Interceptor needs at least one host to answer")
         self.bypassed: list[str] = []
