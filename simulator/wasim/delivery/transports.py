@@ -20,7 +20,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from wasim.asgi import sync_client
+from wasim.asgi import async_client, sync_client
 from wasim.delivery.asyncpost import AsyncPoster
 from wasim.delivery.records import Delivery, Verification
 
@@ -200,9 +200,7 @@ class Transport:
         try:
             if self._asgi is not None:
                 if self._async_asgi is None:
-                    self._async_asgi = httpx.AsyncClient(
-                        transport=httpx.ASGITransport(app=self.target),
-                        base_url="http://wasim.test", timeout=self.timeout)
+                    self._async_asgi = async_client(self.target, timeout=self.timeout)
                 response = await self._async_asgi.post(self.path, content=body,
                                                        headers=headers)
                 return response.status_code, None
