@@ -1,8 +1,9 @@
-"""What the pytest plugin costs: fixture set-up + teardown, and a send through respx.
+"""What the pytest plugin costs: fixture set-up + teardown, and an intercepted send.
 
 Run: ``python bench/bench_plugin.py`` (``--quick`` for fewer rounds). Prints figures; the
-bars of issue 5 are a median set-up + teardown of at most 2 ms, and an in-process send
-through respx at most 1.5x a bare ``httpx.ASGITransport`` call to a trivial app.
+bars of issue 12 are a median set-up + teardown of at most 2 ms, and an in-process send
+(the interception at httpx's transport methods, then the simulator) at most 1.5x a bare
+``httpx.ASGITransport`` call to a trivial app.
 """
 
 from __future__ import annotations
@@ -104,18 +105,18 @@ async def async_sends(rounds: int) -> None:
         figures[name] = show(label, await async_rounds(call, rounds))
 
     await measure("bare", bare, "bare httpx.ASGITransport -> trivial Starlette app")
-    await measure("direct", direct, "httpx.ASGITransport -> simulator send (no respx)")
+    await measure("direct", direct, "httpx.ASGITransport -> simulator send (no interception)")
     with Interceptor(create_app(sim)):
-        await measure("respx", intercepted, "respx interception -> simulator send")
+        await measure("intercepted", intercepted, "interception -> simulator send")
     with Interceptor(trivial_app()):
-        await measure("respx_trivial", intercepted, "respx interception -> trivial app")
+        await measure("intercepted_trivial", intercepted, "interception -> trivial app")
     for client in (bare, direct, intercepted):
         await client.aclose()
-    ratio = figures["respx"] / figures["bare"]
-    print(f"  send through respx / bare trivial call: {ratio:.2f}x "
+    ratio = figures["intercepted"] / figures["bare"]
+    print(f"  intercepted send / bare trivial call: {ratio:.2f}x "
           f"(bar <= 1.5x -> {'met' if ratio <= 1.5 else 'NOT met'})")
-    print(f"  interception alone (respx -> trivial / bare -> trivial): "
-          f"{figures['respx_trivial'] / figures['bare']:.2f}x")
+    print(f"  interception alone (intercepted -> trivial / bare -> trivial): "
+          f"{figures['intercepted_trivial'] / figures['bare']:.2f}x")
     print(f"  simulator's own send work (direct - bare): "
           f"{figures['direct'] - figures['bare']:.3f} ms")
 
@@ -129,7 +130,7 @@ def sync_sends(rounds: int) -> None:
             assert client.post(URL, json=BODY, headers=AUTH).status_code == 200
 
         timed(call, 50)
-        show("sync httpx.Client through respx -> simulator send", timed(call, rounds))
+        show("sync httpx.Client, intercepted -> simulator send", timed(call, rounds))
 
 
 def main(argv: list[str] | None = None) -> int:
