@@ -69,12 +69,7 @@ class WasimApp(Starlette):
                         await self._send_direct(scope, receive, send, message.get("body", b""),
                                                 params, authorization)
                         return
-                    # the usual case, the body in one message: ``Request.body()`` then
-                    # returns it without walking the stream
-                    request = Request(scope, receive, send)
-                    request._body = message.get("body", b"")
-                else:
-                    request = Request(scope, _replay(message, receive), send)
+                request = Request(scope, _replay(message, receive), send)
                 response = await self._send_endpoint(request)
                 await response(scope, receive, send)
                 return

@@ -12,7 +12,6 @@ import functools
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
-from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
 from typing import Any
 
 from starlette.background import BackgroundTask
@@ -20,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Scope
 
+from wasim.api import jsoncodec
 from wasim.api.auth import bearer, check_token
 from wasim.api.envelope import error_response, missing_object, names_missing_object, unknown_path
 from wasim.api.errorlog import log_unexpected
@@ -38,13 +38,6 @@ from wasim.world.models import Token
 
 NO_INTERFERENCE = Interference()
 VERSION = re.compile(r"^v\d+\.\d+$")
-_SCAN: Callable[[str, int], tuple[Any, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
-_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))
-_C_ENCODE = None if c_make_encoder is None else c_make_encoder(
-    None, _ENCODER.default, encode_basestring, None, ":", ",", False, False, False)
-"""``_ENCODER``'s C encoder, made once: ``encode()`` makes a new one for every call.
-Without the circular-reference markers (answers are built by wasim and never
-circular), so it holds no state and threads may share it."""
 Handler = Callable[[Simulator, Request], Awaitable[Any]]
 
 
@@ -82,9 +75,7 @@ def success_headers(sim: Simulator, version: str | None) -> list[tuple[bytes, by
 
 def render_json(content: Any) -> bytes:
     """The bytes of Starlette's ``JSONResponse`` for ``content``, by one shared encoder."""
-    if _C_ENCODE is None:
-        return _ENCODER.encode(content).encode("utf-8")
-    return "".join(_C_ENCODE(content, 0)).encode("utf-8")
+    return jsoncodec.render(content)
 
 
 def authorization_header(request: Request) -> str | None:
@@ -136,21 +127,19 @@ def parse_json(raw: bytes, depth: int = MAX_DEPTH) -> Any:
         return {}
     if too_deep(raw, depth):
         raise depth_error(depth)
+    value = jsoncodec.fast_loads(raw)
+    if value is not jsoncodec.NOT_PARSED:
+        return value
     try:
         if raw[:1] == b"{" and raw[1:2] != b"\x00":
-            # what json.loads(bytes) detects as UTF-8, decoded as it would be; a body
-            # with anything after the object (even spaces) takes json.loads's own path
-            text = raw.decode("utf-8", "surrogatepass")
-            try:
-                value, end = _SCAN(text, 0)
-            except StopIteration:
-                end = -1
-            if end == len(text):
-                # only an escape (a backslash) or a raw surrogate encoding (0xED, which is
-                # not ASCII) can carry one: most bodies have neither and skip the walk
-                if (b"\\" in raw or not raw.isascii()) and lone_surrogate(value):
-                    raise surrogate_error()
-                return value
+            # what json.loads(bytes) detects as UTF-8, decoded as it would be (the
+            # decoder made once: json.loads makes none for bytes it must sniff first)
+            value = jsoncodec.DECODER.decode(raw.decode("utf-8", "surrogatepass"))
+            # only an escape (a backslash) or a raw surrogate encoding (0xED, which is not
+            # ASCII) can carry one: most bodies have neither and skip the walk
+            if (b"\\" in raw or not raw.isascii()) and lone_surrogate(value):
+                raise surrogate_error()
+            return value
         value = json.loads(raw)
         if lone_surrogate(value):
             raise surrogate_error()
@@ -242,7 +231,8 @@ async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
     try:
         known = await admit(sim, method, path, version, authorization, None, "messaging")
         scope.setdefault("state", {})["token"] = known
-        answer = (200, render_json(send_parsed(sim, parse_json(raw), object_id, version)))
+        answer = (200, jsoncodec.render_strings(
+            send_parsed(sim, parse_json(raw), object_id, version)))
     except Exception as exc:  # every failure answers a Graph envelope
         if isinstance(exc, GraphError) and names_missing_object(exc, object_id):
             exc = missing_object(sim.world, method, path, object_id)
