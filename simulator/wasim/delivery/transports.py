@@ -138,8 +138,11 @@ class Transport:
         return f"asgi:{self.path}" if self._asgi is not None else "callable"
 
     def verify(self, verify_token: str) -> Verification:
-        """Run the GET handshake against the target and return its outcome (§5.3)."""
-        challenge = secrets.token_hex(8)
+        """Run the GET handshake against the target and return its outcome (§5.3).
+
+        The challenge is a 10-digit number like Meta's (``hub.challenge=1158201444``), so a
+        receiver that reads it with ``int(...)`` and answers that number passes."""
+        challenge = str(1_000_000_000 + secrets.randbelow(9_000_000_000))
         query = urlencode({"hub.mode": "subscribe", "hub.challenge": challenge,
                            "hub.verify_token": verify_token})
         target = self.target
