@@ -52,5 +52,6 @@ class IdGenerator:
         return self._random.getrandbits(n * 8).to_bytes(n, "little").hex()
 
     def bsuid(self, country: str = "US") -> str:
-        """A business-scoped user id such as ``US.13491208655302741918`` (§11)."""
+        """A business-scoped user id such as ``US.13491208655302741918`` (§11): the user's
+        country (``wasim.rules.regions.region_of`` of the number), a dot, 20 digits."""
         return f"{country}.{self.numeric(20)}"

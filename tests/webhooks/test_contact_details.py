@@ -61,6 +61,6 @@ def test_a_changed_number_moves_the_contact_under_a_new_bsuid(sim: Simulator) ->
     new = sim.webhooks.last.value["contacts"][0]
     assert new["wa_id"] == "16505559999"
     assert new["profile"] == old["profile"]
-    assert new["user_id"] != old["user_id"] and new["user_id"].startswith("US.")
+    assert new["user_id"] != old["user_id"] and new["user_id"].startswith("US.")  # +1 650: US
     answer = sim.send(text_message(to="16505559999"), PHONE_ID)
     assert answer["contacts"][0]["wa_id"] == "16505559999"

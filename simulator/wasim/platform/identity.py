@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from wasim.errors import SAME_NUMBER, GraphError
 from wasim.rules.payloads import normalize_phone
+from wasim.rules.regions import region_of
 from wasim.world.models import Contact, PhoneNumber
 from wasim.world.state import BusinessAccount, WorldSettings
 
@@ -24,13 +25,13 @@ def own_number_failure(settings: WorldSettings, phone: PhoneNumber,
 
 
 def changed_number(account: BusinessAccount, old: Contact, new_wa_id: str | None,
-                   bsuid: Callable[[], str]) -> None:
+                   bsuid: Callable[[str], str]) -> None:
     """After ``user_changed_number`` (§5.1, §11) the user is reached at the new number,
     under a new BSUID (a changed number gets a new one), with the same profile name,
     marketing opt-out and alias; the old number stays a contact of its own, without the
     alias. A number already known keeps its contact."""
     if not new_wa_id or new_wa_id == old.wa_id or new_wa_id in account.contacts:
         return
-    account.contacts[new_wa_id] = Contact(new_wa_id, old.name, bsuid(),
+    account.contacts[new_wa_id] = Contact(new_wa_id, old.name, bsuid(region_of(new_wa_id)),
                                           old.opted_out_marketing, old.alias)
     old.alias = None

@@ -35,6 +35,7 @@ from wasim.platform.webhooks import (
 from wasim.rules import billing, marketing, numbers, payloads, reactions, templates, window
 from wasim.rules.categories import pricing_category
 from wasim.rules.content import check_contact_name_parts
+from wasim.rules.regions import region_of
 from wasim.world.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from wasim.world.state import BusinessAccount
 
@@ -75,7 +76,7 @@ class Backend(Feature):
         """The account's contact for ``wa_id``, created (with a fresh BSUID) when new."""
         contact = account.contacts.get(wa_id)
         if contact is None:
-            contact = Contact(wa_id, name or "", self.ids.bsuid())
+            contact = Contact(wa_id, name or "", self.ids.bsuid(region_of(wa_id)))
             account.contacts[wa_id] = contact
         elif name:
             contact.name = name

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from wasim.clock import parse_instant
 from wasim.errors import GraphError
 from wasim.rules.categories import ERAS, era_of
+from wasim.rules.regions import region_of
 from wasim.world.models import Contact, PhoneNumber, Template, Token
 from wasim.world.source import Reader, load_file, loads, plain
 from wasim.world.state import BusinessAccount, World, WorldSettings
@@ -169,7 +170,8 @@ def _contact(reader: Reader, waba_id: str) -> Contact:
     return Contact(
         wa_id=wa_id,
         name=reader.text("name", required=True),
-        user_id=reader.text("user_id", f"US.{stable_id(waba_id, wa_id, digits=20)}"),
+        user_id=reader.text("user_id",
+                            f"{region_of(wa_id)}.{stable_id(waba_id, wa_id, digits=20)}"),
         opted_out_marketing=reader.flag("opted_out_marketing", False),
         alias=reader.optional_text("alias"),
     )
