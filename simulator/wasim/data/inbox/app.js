@@ -74,9 +74,9 @@ function fmtTime(iso) {
 
 function fmtLeft(seconds) {
   if (seconds <= 0) return "0m";
-  const d = Math.floor(seconds / 86400), hh = Math.floor(seconds % 86400 / 3600);
-  const mm = Math.floor(seconds % 3600 / 60);
-  return (d ? `${d}d ` : "") + (d || hh ? `${hh}h ` : "") + `${mm}m`;
+  const hours = Math.floor(seconds / 3600), mm = Math.floor(seconds % 3600 / 60);
+  if (hours >= 48) return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+  return hours ? `${hours}h ${mm}m` : `${mm}m`;
 }
 
 function windowBadge(win) {
@@ -240,7 +240,8 @@ async function viewConversations(main) {
       h("a", { href: "#/conversations", class: "back" }, "← All"),
       h("h2", {}, row.name, " ", h("small", {}, `+${row.wa_id}`)),
       windowBadge(state.window)),
-    h("ol", { class: "scroll bubbles", "aria-label": `Messages with ${row.name}`, tabindex: "0" },
+    h("ol", { class: "scroll bubbles", "aria-label": `Messages with ${row.name}`, tabindex: "0",
+               "data-key": "bubbles" },
       older ? h("li", { class: "more" }, older) : null,
       items.map(bubble)),
     composer(row));
