@@ -43,8 +43,10 @@ def expect() -> Any:
     return _playwright().expect
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """One browser per module: Playwright's sync API keeps an event loop on the main
+    thread while it runs, which other tests of the same worker must not meet."""
     with _playwright().sync_playwright() as playwright:
         chromium = launch(playwright)
         yield chromium
