@@ -200,7 +200,11 @@ function swap(el, ...children) {
 async function viewConversations(main) {
   main.classList.toggle("has-thread", Boolean(state.who));
   const list = section(main, "customers", "Customers");
-  const listed = await api("GET", "/_sim/conversations?limit=100");
+  const path = state.who ? `/_sim/conversations/${encodeURIComponent(state.who)}` : null;
+  // the list and the thread load together: a page load waits for the slower only
+  const [listed, recent] = await Promise.all([
+    api("GET", "/_sim/conversations?limit=100"),
+    path ? api("GET", `${path}?limit=${PAGE}`) : null]);
   state.rows = listed.data.slice().reverse();
   swap(list, h("h2", {}, "Conversations"),
     h("ul", { class: "customers-list" }, state.rows.map((row) => {
@@ -221,8 +225,6 @@ async function viewConversations(main) {
     swap(pane, h("p", { class: "empty" }, "Choose a customer to see the conversation and write as them."));
     return;
   }
-  const path = `/_sim/conversations/${encodeURIComponent(state.who)}`;
-  const recent = await api("GET", `${path}?limit=${PAGE}`);
   state.thread = recent.data;
   state.window = recent.window;
   if (state.olderCursor === null && recent.paging && recent.paging.previous) {
@@ -230,6 +232,7 @@ async function viewConversations(main) {
   }
   const ids = new Set(state.thread.map((m) => m.id));
   const items = state.older.filter((m) => !ids.has(m.id)).concat(state.thread);
+  if (!state.templates && items.some((m) => m.type === "template")) await state.templatesReady;
   const row = state.rows.find((r) => r.wa_id === state.who) || { name: state.who, wa_id: state.who };
   const older = state.olderCursor
     ? h("button", { type: "button", class: "older", "data-key": "older", onclick: loadOlder },
@@ -398,7 +401,7 @@ function composer(row) {
         "Send a location"),
       h("button", { type: "button", "data-key": "compose-react", disabled: !lastBusiness,
         onclick: () => send("Reacted", { type: "reaction",
-          reaction: { message_id: lastBusiness.id, emoji: "👍" } }) }, "React 👍 to last reply")));
+          reaction: { message_id: lastBusiness.id, emoji: "👍" } }) }, "React to last reply")));
 }
 
 // --- templates ---------------------------------------------------------------------
@@ -426,7 +429,8 @@ async function viewTemplates(main) {
       h("td", {}, h("span", { class: `badge st ${t.status}`, "data-status": t.status }, t.status)),
       h("td", {}, t.category, asked && asked !== t.category ? h("small", {}, ` (asked ${asked})`) : null),
       h("td", {}, (t.quality_score && t.quality_score.score) || "UNKNOWN"),
-      h("td", { class: "decision" }, d.rule ? h("strong", {}, d.rule) : "—",
+      h("td", { class: "decision" }, d.rule ? h("strong", {}, d.rule)
+        : t.status === "PENDING" ? "awaiting review" : "—",
         d.explain ? h("p", {}, d.explain) : null),
       h("td", { class: "verbs" }, verb("approve", "Approve"), verb("reject", "Reject"),
         verb("pause", "Pause"), verb("disable", "Disable")));
@@ -471,7 +475,8 @@ async function viewWebhooks(main) {
   const card = section(main, "receiver", "Webhook receiver");
   swap(card, h("h2", {}, "Receiver"),
     h("dl", { class: "facts" },
-      h("dt", {}, "URL"), h("dd", {}, receiver.url || "none (start with --webhook-url)"),
+      h("dt", {}, "URL"), h("dd", {}, receiver.url
+        || (receiver.verification ? "a receiver in the same process" : "none (start with --webhook-url)")),
       h("dt", {}, "Handshake"), h("dd", {}, receiver.verification
         ? (receiver.verification.ok ? "verified" : `failed (${receiver.verification.status_code || receiver.verification.error})`) : "—"),
       h("dt", {}, "Deliveries"), h("dd", { "data-paused": String(receiver.paused) },
@@ -506,7 +511,7 @@ async function viewWebhooks(main) {
   swap(table, h("h2", {}, "Delivery log ",
       h("small", {}, `${log.delivered} delivered · ${log.pending} pending · ${log.dropped} dropped · ${log.attempts} attempts`)),
     h("div", { class: "table-wrap" }, h("table", {},
-      h("thead", {}, h("tr", {}, ["Delivery", "Webhook", "State", "Attempts (answers)", "Next retry", ""]
+      h("thead", {}, h("tr", {}, ["Delivery", "Webhook", "State", "Attempts (answers)", "Next retry", "Action"]
         .map((c) => h("th", { scope: "col" }, c)))),
       h("tbody", {}, rows.length ? rows : h("tr", {}, h("td", { colspan: "6" }, "No webhook deliveries yet."))))));
 }
@@ -556,7 +561,7 @@ async function viewClock(main) {
 window.addEventListener("hashchange", route);
 document.addEventListener("DOMContentLoaded", () => {
   setInterval(paintClock, 1000);
-  loadTemplates().catch(() => {});
+  state.templatesReady = loadTemplates().catch(() => []); // to render template sends
   route();
   connect();
 });
