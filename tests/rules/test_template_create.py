@@ -138,6 +138,16 @@ def test_component_problems_carry_their_subcode(components: list[dict[str, Any]]
     assert error.user_title is not None and error.user_msg == error.details
 
 
+@pytest.mark.parametrize("example", [["Ana", "A-1"], ["", ""], [["Ana"], ["A-1"]], "Ana"])
+def test_body_examples_are_one_array_of_values_inside_the_array(example: Any) -> None:
+    """A flat body_text was accepted and then listed back against the spec's shape."""
+    error = refusal(create_body(components=[{
+        "type": "BODY", "text": "Hello there {{1}}, your order {{2}} has shipped today.",
+        "example": {"body_text": example}}]))
+    assert (error.code, error.subcode) == (100, 2388072)
+    assert error.details == "example.body_text must hold one array of 2 example value(s)."
+
+
 def test_named_parameters_need_named_examples() -> None:
     text = "Hi {{first_name}}, order {{order_id}} is ready for pickup."
     good = create_body(parameter_format="NAMED", components=[{

@@ -174,8 +174,11 @@ def _examples(component: dict[str, Any], key: str, named_key: str, fmt: str,
             raise refuse(f"example.{named_key} examples must be strings.", subcode, title)
         return
     given_values = example.get(key)
-    if key == "body_text" and isinstance(given_values, list) and given_values and \
-            isinstance(given_values[0], list):
+    if key == "body_text":  # §2.4: one array of values inside the array, as the spec has it
+        if not (isinstance(given_values, list) and len(given_values) == 1
+                and isinstance(given_values[0], list)):
+            raise refuse(f"example.body_text must hold one array of {len(params)} example "
+                         "value(s).", subcode, title)
         given_values = given_values[0]
     if not isinstance(given_values, list) or len(given_values) != len(params):
         raise refuse(f"example.{key} must give {len(params)} example value(s).", subcode,
