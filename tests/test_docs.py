@@ -209,7 +209,7 @@ def test_the_readme_opens_with_the_install_and_serve_command() -> None:
                 if line and not line.startswith("#")]
     assert commands[0].endswith("pip install -e . && wasim serve")
     assert "pip install -e '.[test]'" in commands[1]
-    assert commands[1].endswith("python -m pytest --cov=wasim")
+    assert commands[1].endswith("python -m pytest -n auto --cov=wasim")
     # CI runs the README's test command, no more and no less (the gate is fail_under in
     # pyproject.toml, which --cov reads)
     test_command = commands[1].rsplit("&& ", 1)[1]
