@@ -92,23 +92,23 @@ def inbound_item(message: InboundMessage) -> dict[str, Any]:
             "preview": _text_of(message.type, message.message)}
 
 
-def thread_of(sim: Simulator, wa_id: str) -> list[tuple[str, str, Any]]:
-    """Every kept message with ``wa_id`` as ``(at, id, message)``, oldest first (rendered
-    only for the page asked, so a long history costs a scan, not a copy)."""
+def thread_of(sim: Simulator, wa_id: str) -> list[tuple[datetime, bool, str, Any]]:
+    """Every kept message with ``wa_id`` as ``(at, outbound, id, message)``, oldest first
+    (rendered only for the page asked, so a long history costs a scan, not a copy).
+
+    At one instant (a frozen clock) the customer's message comes first: a business reply
+    at the same instant answers it (the sort is stable within each side)."""
     with sim._core.lock:
-        items: list[tuple[str, str, Any]] = [
-            (m.created_at.isoformat(), m.id, m) for m in sim.world.messages.values()
+        items: list[tuple[datetime, bool, str, Any]] = [
+            (m.created_at, True, m.id, m) for m in sim.world.messages.values()
             if m.to == wa_id]
-        items += [(m.at.isoformat(), m.id, m) for m in sim.world.inbound
-                  if m.from_wa_id == wa_id]
-    # at one instant (a frozen clock) the customer's message comes first: a business
-    # reply at the same instant answers it (the sort is stable within each side)
-    items.sort(key=lambda item: (item[0], isinstance(item[2], OutboundMessage)))
+        items += [(m.at, False, m.id, m) for m in sim.world.inbound if m.from_wa_id == wa_id]
+    items.sort(key=lambda item: (item[0], item[1]))
     return items
 
 
-def _item(entry: tuple[str, str, Any]) -> dict[str, Any]:
-    message = entry[2]
+def _item(entry: tuple[datetime, bool, str, Any]) -> dict[str, Any]:
+    message = entry[3]
     return outbound_item(message) if isinstance(message, OutboundMessage) \
         else inbound_item(message)
 
@@ -145,7 +145,7 @@ async def thread(sim: Simulator, request: Request) -> Any:
     wa_id = sim.resolve_customer(request.path_params["who"])
     items = thread_of(sim, wa_id)
     with sim._core.lock:
-        answer = page(request, items, lambda item: item[1], _item)
+        answer = page(request, items, lambda item: item[2], _item)
     answer["window"] = _window(sim, wa_id, request.query_params.get("phone_number_id"))
     return answer
 
