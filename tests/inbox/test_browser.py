@@ -147,3 +147,23 @@ def test_the_page_fits_390_px_and_works_by_keyboard(
     expect(page.locator("#compose-text")).to_be_focused()
     page.keyboard.press("Shift+Tab")  # back out of the form into the thread
     expect(page.get_by_role("list", name="Messages with Ana Souza")).to_be_focused()
+
+
+def test_with_a_control_token_the_page_opened_with_it_works(
+        browser: Any, expect: Any, world: Simulator) -> None:
+    from wasim.api.guard import Policy
+
+    world.inbound(ANA, text="token please")
+    policy = Policy.serving("127.0.0.1", control_token="s3cret&x")
+    with ThreadedServer(world, policy=policy) as guarded:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{guarded.url}/?control_token=s3cret%26x#/conversations/{ANA}")
+        expect(page.locator(".bubble.in").filter(has_text="token please")).to_be_visible()
+        page.get_by_label("Message as Ana Souza").fill("with the token")
+        page.get_by_label("Message as Ana Souza").press("Enter")
+        expect(page.locator(".bubble.in").filter(has_text="with the token")).to_be_visible()
+        expect(page.locator("#live")).to_have_attribute("aria-label", "live updates: connected")
+        page.goto(f"{guarded.url}/#/conversations/{ANA}")  # without it: refused, and said
+        expect(page.locator("main")).to_contain_text("/?control_token=TOKEN")
+        context.close()

@@ -6,8 +6,10 @@ elsewhere. The page drives the simulator through the ``/_sim/`` API alone (alway
 
 from __future__ import annotations
 
+import html
 from functools import cache
 from importlib.resources import files
+from urllib.parse import quote
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -32,8 +34,17 @@ def asset(name: str) -> bytes:
 
 
 async def index(request: Request) -> Response:
-    return Response(asset("index.html"), media_type="text/html; charset=utf-8",
-                    headers={**SECURITY, "Cache-Control": "no-cache"})
+    """The page; opened as ``/?control_token=TOKEN`` (a server started with
+    ``--control-token``), its own script and style sheet are asked for with the token."""
+    page = asset("index.html")
+    token = request.query_params.get("control_token")
+    if token:
+        suffix = html.escape("?control_token=" + quote(token, safe=""), quote=True).encode()
+        for name in ASSETS:
+            ref = f"/_sim/inbox/{name}".encode()
+            page = page.replace(ref + b'"', ref + suffix + b'"')
+    return Response(page, media_type="text/html; charset=utf-8",
+                    headers={**SECURITY, "Cache-Control": "no-store"})
 
 
 async def static(request: Request) -> Response:

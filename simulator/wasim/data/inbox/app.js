@@ -2,6 +2,8 @@
 // Hand-written, no build step, nothing fetched from elsewhere.
 "use strict";
 
+// a server started with --control-token: the page is opened as /?control_token=TOKEN
+const TOKEN = new URLSearchParams(location.search).get("control_token");
 const PAGE = 50; // messages per page of a thread (older pages load on demand)
 const state = {
   view: "conversations", who: null, clock: null, clockAt: 0,
@@ -29,6 +31,7 @@ function h(tag, attrs, ...children) {
 
 async function api(method, path, body) {
   const init = { method, headers: { "Accept": "application/json" } };
+  if (TOKEN) init.headers["Authorization"] = `Bearer ${TOKEN}`;
   if (method !== "GET") {
     // control calls must be declared JSON (the server refuses anything else)
     init.headers["Content-Type"] = "application/json";
@@ -115,7 +118,8 @@ function paintClock() {
 
 function connect() {
   const live = document.getElementById("live");
-  const source = new EventSource("/_sim/events");
+  const source = new EventSource(
+    TOKEN ? `/_sim/events?control_token=${encodeURIComponent(TOKEN)}` : "/_sim/events");
   source.addEventListener("hello", (e) => {
     live.className = "live on";
     live.setAttribute("aria-label", "live updates: connected");
