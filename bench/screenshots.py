@@ -9,7 +9,9 @@ Playwright; needs the test extra (``pip install -e '.[test]'``).
 from __future__ import annotations
 
 import os
+import struct
 import sys
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,21 @@ ANA, BRUNO, CHEN = "16505551234", "34612340002", "447700900003"
 
 def text(to: str, body: str) -> dict[str, Any]:
     return {"messaging_product": "whatsapp", "to": to, "type": "text", "text": {"body": body}}
+
+
+def png(width: int = 160, height: int = 100) -> bytes:
+    """A small PNG picture (a parcel-brown gradient), made here so nothing is fetched."""
+    rows = b"".join(b"\x00" + bytes(v for x in range(width)
+                                     for v in (150 + x * 80 // width, 110 + y // 2, 70))
+                    for y in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
+            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
 def scripted() -> tuple[Simulator, list[int]]:
@@ -55,6 +72,9 @@ def scripted() -> tuple[Simulator, list[int]]:
                            "components": [{"type": "body", "parameters": [
                                {"type": "text", "text": "Ana"},
                                {"type": "text", "text": "2 Mar 2026"}]}]}})
+    photo = sim.media.upload(png(), "image/png")
+    sim.send({"messaging_product": "whatsapp", "to": ANA, "type": "image",
+              "image": {"id": photo, "caption": "Your parcel, packed this morning"}})
     sim.inbound(ANA, type="location", content={"latitude": 38.7223, "longitude": -9.1393,
                                                "name": "Home", "address": "Rua Augusta 1"})
     sim.inbound(BRUNO, text="¿Tenéis la talla M?")

@@ -120,3 +120,15 @@ def test_the_event_stream_says_hello_with_the_clock(sim: Simulator) -> None:
         sim.inbound(ANA, text="hi")
         event = [next(lines) for _ in range(4)]
         assert event[2] == "event: change"
+
+
+def test_an_image_media_has_a_thumbnail_and_other_media_do_not(
+        client: httpx.Client, sim: Simulator) -> None:
+    png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+    image = sim.media.upload(png, "image/png")
+    shown = client.get(f"/_sim/media/{image}/thumbnail")
+    assert shown.status_code == 200 and shown.content == png
+    assert shown.headers["content-type"] == "image/png"
+    pdf = sim.media.upload(b"%PDF-1.4 x", "application/pdf")
+    assert client.get(f"/_sim/media/{pdf}/thumbnail").json()["error"]["code"] == 100
+    assert client.get("/_sim/media/404/thumbnail").json()["error"]["code"] == 100

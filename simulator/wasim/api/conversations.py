@@ -20,6 +20,7 @@ from datetime import datetime
 from typing import Any
 
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from wasim.api.control import REDACTED, Handler, _object, control
@@ -184,8 +185,24 @@ async def template_create(sim: Simulator, request: Request) -> Any:
     return result
 
 
+THUMBNAIL_TYPES = ("image/jpeg", "image/png", "image/webp")
+
+
+async def thumbnail(sim: Simulator, request: Request) -> Any:
+    """``GET /_sim/media/{id}/thumbnail``: the bytes of an image media (JPEG, PNG, WebP),
+    for the page's bubbles (§8); anything else is a code 100 error."""
+    with sim._core.lock:
+        found = sim.media.record(request.path_params["media_id"])
+    if found.mime_type not in THUMBNAIL_TYPES:
+        raise INVALID_PARAMETER(f"media {found.id} is {found.mime_type}, not an image")
+    return Response(found.data, media_type=found.mime_type,
+                    headers={"Cache-Control": "private, max-age=300",
+                             "X-Content-Type-Options": "nosniff"})
+
+
 def routes() -> list[Route]:
     table: list[tuple[str, Handler, list[str]]] = [
+        ("/media/{media_id}/thumbnail", thumbnail, ["GET"]),
         ("/conversations", conversations, ["GET"]),
         ("/conversations/{who}", thread, ["GET"]),
         ("/webhook", receiver, ["GET"]),

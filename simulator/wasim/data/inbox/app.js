@@ -306,7 +306,12 @@ function content(message) {
     case "text": return h("p", { class: "text" }, obj.body ?? "");
     case "image": case "video": case "document": case "audio": case "sticker":
       return h("figure", { class: `media ${type}` },
-        h("div", { class: "thumb", role: "img", "aria-label": `${type} ${obj.id || obj.link || ""}` },
+        (type === "image" || type === "sticker") && obj.id
+          ? h("img", { class: "thumb", alt: obj.caption || type, loading: "lazy",
+                       src: `/_sim/media/${encodeURIComponent(obj.id)}/thumbnail${TOKEN ? `?control_token=${encodeURIComponent(TOKEN)}` : ""}`,
+                       onerror: (e) => e.target.replaceWith(h("div", { class: "thumb", role: "img",
+                         "aria-label": `${type} ${obj.id}` }, type.toUpperCase())) })
+          : h("div", { class: "thumb", role: "img", "aria-label": `${type} ${obj.id || obj.link || ""}` },
           type.toUpperCase()),
         h("figcaption", {}, obj.caption || obj.filename || obj.link || obj.id || type));
     case "location":
