@@ -47,7 +47,8 @@ async def template_body(request: Request) -> Any:
 async def create(sim: Simulator, request: Request) -> Any:
     """``POST /{version}/{WABA-ID}/message_templates``: ``{id, status, category}``."""
     body = await template_body(request)
-    result = sim.templates.create(request.path_params["object_id"], body)
+    result = sim.templates.create(request.path_params["object_id"], body,
+                                  request.path_params["version"])
     sim.tick()
     return result
 

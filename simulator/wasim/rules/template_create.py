@@ -93,14 +93,16 @@ def check_language(language: str) -> None:
         raise refuse(f"Param language is not a supported template language: {language!r}.")
 
 
-def check_category(category: Any, era: str) -> str:
-    """The category must be one of the era's (§2.1); details name the accepted ones → 100.
+def check_category(category: Any, era: str, extra: tuple[str, ...] = ()) -> str:
+    """The category must be one of the era's (§2.1), or of ``extra`` (what the request's
+    version still accepts); details name the accepted ones → 100.
 
     Categories are case-insensitive on create (M-TOV examples); the stored value is upper.
     """
-    accepted = ERAS.get(era)
-    if accepted is None:
+    names = ERAS.get(era)
+    if names is None:
         raise refuse(f"unknown category era {era!r}; known: {', '.join(ERAS)}")
+    accepted = (*names, *(name for name in extra if name not in names))
     if not isinstance(category, str) or not category:
         raise refuse(f"The parameter category is required. Accepted categories: "
                      f"{', '.join(accepted)}.")
@@ -385,15 +387,16 @@ def parameter_format(body: dict[str, Any]) -> str:
     return fmt.upper()
 
 
-def validate_create(body: Any, era: str) -> TemplateSpec:
-    """Validate a create body against §2.4 under the category ``era`` (§2.1)."""
+def validate_create(body: Any, era: str, extra: tuple[str, ...] = ()) -> TemplateSpec:
+    """Validate a create body against §2.4 under the category ``era`` (§2.1); ``extra``:
+    categories the request's Graph version accepts besides the era's."""
     if not isinstance(body, dict):
         raise refuse("The request body must be a JSON object.")
     name = _text(body, "name")
     check_name(name)
     language = _text(body, "language")
     check_language(language)
-    category = check_category(body.get("category"), era)
+    category = check_category(body.get("category"), era, extra)
     fmt = parameter_format(body)
     components = check_components(body.get("components"), fmt, category)
     return TemplateSpec(name, language, category, fmt, components)

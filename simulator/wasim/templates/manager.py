@@ -22,6 +22,7 @@ from wasim.rules import template_edit as edit_rules
 from wasim.rules import template_limits as limits
 from wasim.rules.categories import ERAS
 from wasim.rules.review import RuleSet, Verdict, evaluate, facts_of
+from wasim.rules.versions import extra_categories
 from wasim.templates.events import STATUS_FIELD, status_update
 from wasim.templates.review_rules import load_rules
 from wasim.templates.view import (
@@ -124,11 +125,14 @@ class TemplateManager(Feature):
     # --- create ----------------------------------------------------------------------
 
     @locked
-    def create(self, waba_id: str, body: Any) -> dict[str, Any]:
-        """``POST /{WABA-ID}/message_templates`` (§2.4): validate, store PENDING, schedule."""
+    def create(self, waba_id: str, body: Any, api_version: str = "") -> dict[str, Any]:
+        """``POST /{WABA-ID}/message_templates`` (§2.4): validate, store PENDING, schedule.
+        ``api_version``: the path's Graph version (v15.0 and older kept the 2022
+        categories until 2023-05-01, §2.1)."""
         account = self.account(waba_id)
         settings = self._core.world.settings
-        spec = create_rules.validate_create(body, self._era())
+        extra = extra_categories(api_version, self.policy_date())
+        spec = create_rules.validate_create(body, self._era(), extra)
         self.rules()  # a broken rule file or date setting is refused now, not at review
         self.policy_date()
         now = self._core.clock.now()
