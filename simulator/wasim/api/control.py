@@ -114,6 +114,8 @@ async def inbound(sim: Simulator, request: Request) -> Any:
     kind = body.get("type", "text")
     if not isinstance(kind, str):
         raise INVALID_PARAMETER("field 'type' must be a string")
+    if kind == "call":
+        return _call(sim, sender, body)
     if kind == "text" and body.get("text") is not None \
             and not isinstance(body["text"], (str, dict)):
         raise INVALID_PARAMETER("field 'text' must be a string or a JSON object {\"body\"}")
@@ -129,6 +131,19 @@ async def inbound(sim: Simulator, request: Request) -> Any:
                           phone_number_id=body.get("phone_number_id"))
     return {"message": message.message, "window": sim.window(message.from_wa_id,
                                                              message.phone_number_id)}
+
+
+def _call(sim: Simulator, sender: str, body: dict[str, Any]) -> Any:
+    """``{"from", "type": "call", "call": {"duration"?}}``: the customer calls (§1.2)."""
+    call = body.get("call", {})
+    if not isinstance(call, dict) or set(call) - {"duration"}:
+        raise INVALID_PARAMETER("field 'call' must be an object with at most 'duration' "
+                                "(seconds of an answered call)")
+    phone = body.get("phone_number_id")
+    if phone is not None and not isinstance(phone, str):
+        raise INVALID_PARAMETER("field 'phone_number_id' must be a string")
+    placed = sim.customer(sender).calls(call.get("duration"), phone_number_id=phone)
+    return {"call": placed, "window": sim.window(placed["connect"]["from"], phone)}
 
 
 async def messages(sim: Simulator, request: Request) -> Any:

@@ -8,6 +8,7 @@ from typing import Any
 from wasim.core import Core, Feature, locked
 from wasim.platform import inbound as inbound_types
 from wasim.platform import lifecycle
+from wasim.platform.calls import customer_call
 from wasim.platform.media import MediaStore
 from wasim.platform.messaging import Backend
 from wasim.rules import window
@@ -26,6 +27,16 @@ class Customer:
         """Send a text message to the business number."""
         message: InboundMessage = self.sim.inbound(self.wa_id, text=text, **kwargs)
         return message
+
+    def calls(self, duration: float | None = None, *,
+              phone_number_id: str | None = None) -> dict[str, Any]:
+        """Call the business (§1.2): opens or refreshes the customer service window and
+        emits the ``calls`` webhooks (``connect``, then ``terminate``). ``duration``:
+        seconds the call lasted once answered; ``None`` for a call nobody answered.
+        Returns ``{"id", "connect", "terminate"}`` (the two webhook objects)."""
+        call: dict[str, Any] = self.sim._customers.call(self.wa_id, duration,
+                                                        phone_number_id=phone_number_id)
+        return call
 
 
 class Customers(Feature):
@@ -72,6 +83,17 @@ class Customers(Feature):
         message = self._backend.receive(phone, wa_id, type, built, name=name, extra=fields)
         core.run_due()
         return message
+
+    @locked
+    def call(self, from_: str, duration: float | None = None, *,
+             phone_number_id: str | None = None) -> dict[str, Any]:
+        """A customer calls the business (see ``Customer.calls``)."""
+        world = self._core.world
+        phone = phone_number_id or world.first_phone().id
+        call = customer_call(self._core, self._backend, phone,
+                             world.resolve_customer(from_), duration)
+        self._core.run_due()
+        return call
 
     def _sent_by(self, wa_id: str, phone_number_id: str,
                  message_id: str) -> InboundMessage | None:

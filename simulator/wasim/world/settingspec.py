@@ -65,6 +65,7 @@ SPECS: dict[str, Spec] = {
     "contacts_need_name_part": Spec("bool"),
     "category_era": Spec("choice", choices=tuple(ERAS)),
     "reaction_opens_window": Spec("bool"),
+    "missed_call_opens_window": Spec("bool"),
     "rate_limit_http_status": Spec("int", 400, 599),
     "delivered_after": _seconds(YEAR, nullable=True),
     "read_after": _seconds(YEAR, nullable=True),

@@ -51,6 +51,8 @@ class WorldSettings:
         category_era: ``current``, ``2022`` or ``legacy`` (§2.1).
         reaction_opens_window: Whether a customer's reaction opens the window (§1.2,
             UNCERTAIN, default yes).
+        missed_call_opens_window: Whether a customer's call the business did not answer
+            opens the window like an answered one (§1.2, UNCERTAIN, default yes).
         rate_limit_http_status: HTTP status of 130429/131056 (§4.1, UNCERTAIN, default 400).
         delivered_after: Simulated seconds from ``sent`` to ``delivered`` (``None``: manual).
         read_after: Simulated seconds from ``delivered`` to ``read`` (``None``: manual,
@@ -102,6 +104,7 @@ class WorldSettings:
     contacts_need_name_part: bool = True
     category_era: str = "current"
     reaction_opens_window: bool = True
+    missed_call_opens_window: bool = True
     rate_limit_http_status: int = 400
     delivered_after: float | None = 0.0
     read_after: float | None = None

@@ -56,6 +56,36 @@ class CustomerWrites(Action):
         return outcome
 
 
+class CustomerCalls(Action):
+    """``call: {from: ana, duration: 30}``: the customer calls the business; the call opens
+    or refreshes the customer service window (§1.2). Without ``duration`` nobody answered."""
+
+    name = "call"
+    fields: ClassVar[dict[str, dict[str, Any]]] = {
+        "from": SCALAR, "duration": {"type": "number", "exclusiveMinimum": 0,
+                                     "maximum": 86400},
+        "phone_number_id": ANY}
+    required = ("from",)
+    summary = "a customer calls the business (opens the window)"
+    example = "call: {from: ana, duration: 30}"
+    contact_keys = ("from",)
+    has_customer = True
+
+    def run(self, session: Session, args: dict[str, Any]) -> Outcome:
+        body: dict[str, Any] = {"from": session.wa_id(args["from"]), "type": "call",
+                                "call": {}}
+        if "duration" in args:
+            body["call"]["duration"] = args["duration"]
+        if "phone_number_id" in args:
+            body["phone_number_id"] = args["phone_number_id"]
+        response = session.call("POST", "/_sim/inbound", body)
+        outcome = Outcome(response=response, who=body["from"])
+        if response.status_code < 400:
+            data = response.json()
+            outcome.saved = {**data.get("call", {}), "window": data.get("window")}
+        return outcome
+
+
 def _contact(session: Session, who: Any, body: dict[str, Any]) -> Outcome:
     wa_id = session.wa_id(who)
     response = session.call("POST", f"/_sim/contacts/{quote(wa_id, safe='')}", body)
