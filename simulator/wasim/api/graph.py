@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.background import BackgroundTask
 from starlette.requests import Request
@@ -28,6 +29,7 @@ from wasim.platform.hooks import Interference
 from wasim.rules.jsontext import (
     MAX_DEPTH,
     depth_error,
+    loads_bounded,
     lone_surrogate,
     surrogate_error,
     too_deep,
@@ -110,9 +112,54 @@ def sim_of(request: Request) -> Simulator:
     return sim
 
 
+FORM = b"application/x-www-form-urlencoded"
+
+
 async def json_body(request: Request) -> Any:
-    """The request body as JSON (a Graph 100 error when it is not JSON)."""
-    return parse_json(await request.body())
+    """The request body: JSON, or Graph's form encoding (a Graph 100 error when it is
+    neither); an ``access_token`` parameter in it is the caller's token, not a field."""
+    return request_body(await request.body(), content_type_of(request.scope))
+
+
+def content_type_of(scope: Scope) -> bytes:
+    """The ``Content-Type`` header of an HTTP ``scope`` (lower case; ``b""`` if none)."""
+    for key, value in scope["headers"]:
+        if key == b"content-type":
+            return bytes(value).lower()
+    return b""
+
+
+def request_body(raw: bytes, content_type: bytes) -> Any:
+    """A Graph request body, JSON or form-encoded, without its ``access_token``."""
+    body = parse_form(raw) if content_type.startswith(FORM) else parse_json(raw)
+    if isinstance(body, dict):
+        body.pop("access_token", None)
+    return body
+
+
+def body_token(raw: bytes, content_type: bytes) -> str | None:
+    """The ``access_token`` parameter of a request body (§9: Graph takes it from the
+    query string, a form-encoded body or a JSON body), or ``None``."""
+    try:
+        body = parse_form(raw) if content_type.startswith(FORM) else parse_json(raw)
+    except GraphError:
+        return None
+    token = body.get("access_token") if isinstance(body, dict) else None
+    return token if isinstance(token, str) and token else None
+
+
+def parse_form(raw: bytes) -> dict[str, Any]:
+    """A form-encoded Graph body as Graph reads it: each field a string, and a field whose
+    value is a JSON object or array (``text={"body":"hi"}``, ``components=[...]``) that
+    object (a Graph 100 error when it is not valid JSON)."""
+    text = raw.decode("utf-8", errors="replace")
+    body: dict[str, Any] = {}
+    for key, value in parse_qsl(text, keep_blank_values=True):
+        try:
+            body[key] = loads_bounded(value) if value[:1] in "[{" else value
+        except ValueError:
+            raise INVALID_PARAMETER(f"Param {key} is not valid JSON.") from None
+    return body
 
 
 def parse_json(raw: bytes, depth: int = MAX_DEPTH) -> Any:
@@ -168,9 +215,10 @@ def graph_endpoint(handler: Handler, *, scope: str | None = "messaging") -> Call
         status, code, implemented = 200, None, True
         try:
             authorization = authorization_header(request)
-            known = await admit(
-                sim, method, path, version, authorization,
-                None if authorization else request.query_params.get("access_token"), scope)
+            query_token = None if authorization else request.query_params.get("access_token")
+            if not authorization and not query_token and method == "POST":
+                query_token = body_token(await request.body(), content_type_of(request.scope))
+            known = await admit(sim, method, path, version, authorization, query_token, scope)
             # what ``request.state.token = known`` does, without building the State
             request.scope.setdefault("state", {})["token"] = known
             result = await handler(sim, request)
@@ -231,8 +279,8 @@ async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
     try:
         known = await admit(sim, method, path, version, authorization, None, "messaging")
         scope.setdefault("state", {})["token"] = known
-        answer = (200, jsoncodec.render_strings(
-            send_parsed(sim, parse_json(raw), object_id, version)))
+        answer = (200, jsoncodec.render_strings(send_parsed(
+            sim, request_body(raw, content_type_of(scope)), object_id, version)))
     except Exception as exc:  # every failure answers a Graph envelope
         if isinstance(exc, GraphError) and names_missing_object(exc, object_id):
             exc = missing_object(sim.world, method, path, object_id)

@@ -9,7 +9,6 @@ permission (a messaging-only token → 200). The control routes mirror
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
@@ -20,7 +19,6 @@ from wasim.api.control import control
 from wasim.api.graph import graph_endpoint, json_body
 from wasim.api.paging import page
 from wasim.errors import INVALID_PARAMETER
-from wasim.rules.jsontext import loads_bounded
 from wasim.simulation import Simulator
 
 ACTIONS = ("approve", "reject", "pause", "disable", "reinstate", "flag", "change_category",
@@ -31,17 +29,7 @@ _ARGUMENTS = {"reject": ("reason",), "change_category": ("category", "impending"
 
 async def template_body(request: Request) -> Any:
     """A JSON body, or Graph's form encoding (``components`` as a JSON string)."""
-    if not request.headers.get("content-type", "").startswith(
-            "application/x-www-form-urlencoded"):
-        return await json_body(request)
-    raw = (await request.body()).decode("utf-8", errors="replace")
-    body: dict[str, Any] = {}
-    for key, text in parse_qsl(raw, keep_blank_values=True):
-        try:
-            body[key] = loads_bounded(text) if text[:1] in "[{" else text
-        except ValueError:
-            raise INVALID_PARAMETER(f"Param {key} is not valid JSON.") from None
-    return body
+    return await json_body(request)
 
 
 async def create(sim: Simulator, request: Request) -> Any:
