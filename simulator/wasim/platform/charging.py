@@ -65,7 +65,7 @@ def _cbp_conversation(world: World, ids: IdGenerator, phone_number_id: str, wa_i
     table = world.pricing.conversations
     open_ones = [c for c in table.get(key, []) if c.expires_at > now]
     table[key] = open_ones
-    if category == "service" and open_ones:
+    if open_ones and (category == "service" or now < billing.CATEGORY_PRICING_START):
         return open_ones[-1]
     for conversation in open_ones:
         if conversation.category == category:
@@ -91,6 +91,7 @@ def charge(world: World, ids: IdGenerator, *, phone_number_id: str, wa_id: str,
         conv = billing.conversation(fep["id"], "referral_conversion",
                                     parse_instant(fep["expires_at"]))
         return Charge(billing.cbp_pricing("referral_conversion"), conv)
-    opened = _cbp_conversation(world, ids, phone_number_id, wa_id, category, now)
+    opened = _cbp_conversation(world, ids, phone_number_id, wa_id,
+                               billing.cbp_category(category, in_window, now), now)
     conv = billing.conversation(opened.id, opened.category, opened.expires_at)
     return Charge(billing.cbp_pricing(opened.category), conv)

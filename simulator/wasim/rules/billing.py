@@ -31,6 +31,9 @@ FEP_WINDOW = timedelta(hours=72)
 """Length of a free entry point window, from the business's reply (§7.3)."""
 FEP_REPLY_WITHIN = timedelta(hours=24)
 """The reply to an ad-referral message must come within this to open an FEP window."""
+CATEGORY_PRICING_START = datetime(2023, 6, 1, tzinfo=UTC)
+"""First instant conversations were priced by template category (§2.1); before it a CBP
+conversation was ``user_initiated`` or ``business_initiated``."""
 DEFAULT_VERSION = (23, 0)
 """The version assumed for sends made without a Graph path (the Python ``sim.send``)."""
 
@@ -70,6 +73,19 @@ def pmp_pricing(category: str, in_window: bool, fep: bool,
         return {"billable": False, "pricing_model": "PMP", "type": "free_customer_service",
                 "category": category}
     return {"billable": True, "pricing_model": "PMP", "type": "regular", "category": category}
+
+
+def cbp_category(category: str, in_window: bool, now: datetime) -> str:
+    """The category of the CBP conversation a send at ``now`` joins or opens (§7.2).
+
+    From 2023-06-01 it is the message's pricing category (§2.1). Before, a conversation was
+    ``user_initiated`` (the business answered inside the customer's window) or
+    ``business_initiated`` (a template outside it), whatever the template's category, and
+    a send joined whichever conversation was open.
+    """
+    if now >= CATEGORY_PRICING_START:
+        return category
+    return "user_initiated" if in_window else "business_initiated"
 
 
 def cbp_pricing(conversation_category: str) -> dict[str, Any]:
