@@ -14,8 +14,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from wasim.errors import INVALID_PARAMETER, GraphError
 from wasim.rules.categories import ERAS
+from wasim.rules.template_auth import (
+    AUTH_CATEGORIES,
+    FOOTER_FORMAT,
+    otp_button,
+    preset_auth,
+    refuse,
+)
 from wasim.rules.templates import PLACEHOLDER
 
 NAME = re.compile(r"^[a-z0-9_]+$")
@@ -49,7 +55,6 @@ _BUTTON_LIMITS = {"QUICK_REPLY": 10, "URL": 2, "PHONE_NUMBER": 1, "COPY_CODE": 1
 LENGTH = 2388040
 HEADER_FORMAT = 2388047
 BODY_FORMAT = 2388072
-FOOTER_FORMAT = 2388073
 TOO_MANY_PARAMS = 2388293
 EDGE_PARAM = 2388299
 
@@ -63,12 +68,6 @@ class TemplateSpec:
     category: str
     parameter_format: str
     components: list[dict[str, Any]]
-
-
-def refuse(details: str, subcode: int | None = None, title: str | None = None) -> GraphError:
-    """A code 100 refusal; with a subcode it carries ``error_user_title``/``_msg`` (§2.4)."""
-    return INVALID_PARAMETER(details, subcode=subcode, user_title=title,
-                             user_msg=details if title else None)
 
 
 def _text(body: dict[str, Any], key: str) -> str:
@@ -191,6 +190,8 @@ def _examples(component: dict[str, Any], key: str, named_key: str, fmt: str,
 
 
 def _header(component: dict[str, Any], fmt: str, category: str) -> None:
+    """A HEADER (§2.4): its format, text and examples; LOCATION for UTILITY and MARKETING
+    only; no media on AUTHENTICATION (§2.2); GIF is the Marketing Messages API's."""
     kind = str(component.get("format", "")).upper()
     title = "Header Format Is Incorrect"
     if kind not in HEADER_FORMATS:
@@ -206,38 +207,22 @@ def _header(component: dict[str, Any], fmt: str, category: str) -> None:
             raise refuse("A header may have at most one parameter.", HEADER_FORMAT, title)
         _examples(component, "header_text", "header_text_named_params", fmt, params,
                   HEADER_FORMAT, "header")
+    elif kind == "GIF":
+        raise refuse("GIF headers are for the Marketing Messages API, not the Cloud API.",
+                     HEADER_FORMAT, title)
     elif kind == "LOCATION":
         if category not in ("UTILITY", "MARKETING"):
             raise refuse("LOCATION headers are for UTILITY and MARKETING templates.",
                          HEADER_FORMAT, title)
+    elif category in AUTH_CATEGORIES:
+        raise refuse(f"AUTHENTICATION templates cannot have a {kind} header.",
+                     HEADER_FORMAT, title)
     else:
         example = component.get("example")
         handle = example.get("header_handle") if isinstance(example, dict) else None
         if not isinstance(handle, list) or not handle:
             raise refuse(f"A {kind} header needs example.header_handle (a Resumable Upload "
                          "handle).", HEADER_FORMAT, title)
-
-
-AUTH_BODY = "*{{1}}* is your verification code."
-AUTH_SECURITY = " For your security, do not share this code."
-AUTH_FOOTER = "This code expires in {minutes} minutes."
-OTP_TYPES = ("COPY_CODE", "ONE_TAP", "ZERO_TAP")
-
-
-def _preset_auth(component: dict[str, Any], kind: str) -> dict[str, Any]:
-    """AUTHENTICATION bodies and footers are preset texts (M-TCOMP, SPEC create example):
-    ``add_security_recommendation`` and ``code_expiration_minutes`` (1 to 90) choose them."""
-    if kind == "BODY" and "text" not in component:
-        security = component.get("add_security_recommendation") is True
-        return {**component, "text": AUTH_BODY + (AUTH_SECURITY if security else ""),
-                "example": {"body_text": [["123456"]]}}
-    if kind == "FOOTER" and "text" not in component:
-        minutes = component.get("code_expiration_minutes")
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 90:
-            raise refuse("code_expiration_minutes must be an integer from 1 to 90.",
-                         FOOTER_FORMAT, "Footer Format Is Incorrect")
-        return {**component, "text": AUTH_FOOTER.format(minutes=minutes)}
-    return component
 
 
 def _body(component: dict[str, Any], fmt: str) -> None:
@@ -277,7 +262,7 @@ def _button(button: Any, category: str) -> str:
         raise refuse(f"Unknown button type {button.get('type')!r}; known: "
                      f"{', '.join(BUTTON_TYPES)}.")
     if kind == "OTP":
-        _otp_button(button, category)
+        otp_button(button, category)
     label = button.get("text")
     if kind in ("QUICK_REPLY", "URL", "PHONE_NUMBER") and (
             not isinstance(label, str) or not label):
@@ -301,20 +286,6 @@ def _button(button: Any, category: str) -> str:
     return kind
 
 
-def _otp_button(button: dict[str, Any], category: str) -> None:
-    """OTP buttons: AUTHENTICATION only; ``otp_type`` COPY_CODE, ONE_TAP or ZERO_TAP, the
-    last two naming the app (``package_name`` + ``signature_hash`` or ``supported_apps``)."""
-    if category not in ("AUTHENTICATION", "OTP"):
-        raise refuse("OTP buttons are only for AUTHENTICATION templates.")
-    otp_type = str(button.get("otp_type", "")).upper()
-    if otp_type not in OTP_TYPES:
-        raise refuse(f"OTP buttons need an otp_type: {', '.join(OTP_TYPES)}.")
-    if otp_type != "COPY_CODE" and not button.get("supported_apps") and not (
-            button.get("package_name") and button.get("signature_hash")):
-        raise refuse(f"{otp_type} buttons need package_name and signature_hash (or "
-                     "supported_apps).")
-
-
 def _url_button(button: dict[str, Any]) -> None:
     url = button.get("url")
     if not isinstance(url, str) or not url.startswith(("http://", "https://")):
@@ -336,6 +307,8 @@ def _buttons(component: dict[str, Any], category: str) -> None:
     if len(buttons) > BUTTONS_MAX:
         raise refuse(f"A template may have at most {BUTTONS_MAX} buttons.")
     kinds = [_button(b, category) for b in buttons]
+    if category in AUTH_CATEGORIES and set(kinds) != {"OTP"}:
+        raise refuse("AUTHENTICATION templates take one OTP button and no other button.")
     for kind, limit in _BUTTON_LIMITS.items():
         if kinds.count(kind) > limit:
             raise refuse(f"A template may have at most {limit} {kind} button(s).")
@@ -356,7 +329,7 @@ def check_components(components: Any, fmt: str, category: str) -> list[dict[str,
             raise refuse("Each component must be an object.")
         kind = str(component.get("type", "")).upper()
         if category == "AUTHENTICATION":
-            component = _preset_auth(component, kind)
+            component = preset_auth(component, kind)
         cleaned.append({**component, "type": kind})
         seen[kind] = seen.get(kind, 0) + 1
         if kind == "HEADER":

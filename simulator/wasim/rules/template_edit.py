@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from wasim.rules.jsontext import loads_bounded
-from wasim.rules.template_create import refuse
+from wasim.rules.template_auth import refuse
 from wasim.world.models import Template
 
 EDITABLE = ("APPROVED", "REJECTED", "PAUSED")

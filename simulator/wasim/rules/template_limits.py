@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from wasim.errors import INVALID_PARAMETER
-from wasim.rules.template_create import refuse
+from wasim.rules.template_auth import refuse
 from wasim.world.models import Template
 
 DUPLICATE = 2388024

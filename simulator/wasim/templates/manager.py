@@ -17,6 +17,7 @@ from wasim.clock import Job
 from wasim.core import Core, Feature, JobHandler, locked
 from wasim.errors import INVALID_PARAMETER
 from wasim.platform.messaging import unknown_object
+from wasim.rules import template_auth as auth_rules
 from wasim.rules import template_create as create_rules
 from wasim.rules import template_edit as edit_rules
 from wasim.rules import template_limits as limits
@@ -292,10 +293,10 @@ class TemplateManager(Feature):
             return None
         account, template = found
         if not isinstance(body, dict) or not body:
-            raise create_rules.refuse("Give category and/or components to edit.")
+            raise auth_rules.refuse("Give category and/or components to edit.")
         unknown = [k for k in body if k not in _EDIT_KEYS]
         if unknown:
-            raise create_rules.refuse(f"Param {unknown[0]} can't be edited; editable: "
+            raise auth_rules.refuse(f"Param {unknown[0]} can't be edited; editable: "
                                       f"{', '.join(_EDIT_KEYS)}.")
         now = self._core.clock.now()
         edit_rules.check_editable(template)
