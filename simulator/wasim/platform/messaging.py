@@ -36,7 +36,7 @@ from wasim.rules import billing, marketing, numbers, payloads, reactions, templa
 from wasim.rules.categories import pricing_category
 from wasim.rules.content import check_contact_name_parts
 from wasim.rules.regions import region_of
-from wasim.rules.versions import versioned_error
+from wasim.rules.versions import check_parameters
 from wasim.world.models import Contact, InboundMessage, OutboundMessage, PhoneNumber, StatusEvent
 from wasim.world.state import BusinessAccount
 
@@ -118,10 +118,7 @@ class Backend(Feature):
                 account.find_template(request.content["name"],
                                       request.content["language"]["code"]),
                 request.content["name"], request.content["language"]["code"])
-            try:
-                templates.check_parameters(template, request.content.get("components", []))
-            except GraphError as error:
-                raise versioned_error(error, api_version) from None
+            check_parameters(template, request.content.get("components", []), api_version)
             category, name, language = template.category, template.name, template.language
         last_inbound = self.world.last_inbound(phone.id, contact.wa_id)
         in_window = window.is_open(last_inbound, now)

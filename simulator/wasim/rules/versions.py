@@ -12,9 +12,12 @@ pinned version as that version answered:
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from wasim.errors import INVALID_PARAMETER, TEMPLATE_VALIDATION, GraphError
+from wasim.rules import templates
 from wasim.rules.billing import version_of
+from wasim.world.models import Template
 
 VALIDATION_CODE_SINCE = (23, 0)
 """The first version whose send-time parameter problems answer 132018."""
@@ -35,6 +38,15 @@ def versioned_error(error: GraphError, api_version: str) -> GraphError:
             VALIDATION_CODE_SINCE):
         return error
     return INVALID_PARAMETER(error.details)
+
+
+def check_parameters(template: Template, components: list[dict[str, Any]],
+                     api_version: str) -> None:
+    """The send-time template parameter check (§3) with the codes of ``api_version``."""
+    try:
+        templates.check_parameters(template, components)
+    except GraphError as error:
+        raise versioned_error(error, api_version) from None
 
 
 def extra_categories(api_version: str, rules_date: date) -> tuple[str, ...]:
