@@ -176,6 +176,35 @@ def test_every_error_code_the_package_raises_is_in_the_error_table() -> None:
     assert missing == {}, "add these codes to the README's error table"
 
 
+CHANNEL = re.compile(r"^(sync|webhook)( at upload)?(, (sync|webhook) at send)?"
+                     r"( \((sync|webhook) by setting( `\w+`)?\))?$")
+VERSIONS = re.compile(r"^(all|v\d+\.\d+\+|before v\d+\.\d+)$")
+
+
+def test_every_error_row_names_its_channel_and_versions() -> None:
+    """Each row says sync or webhook (a row answered ``200 then webhook``, or carried by an
+    inbound message, is a webhook row, and the reverse) and which Graph versions it
+    applies to."""
+    for code, http, channel, versions, *_ in table_rows(section("Error codes emitted")):
+        assert CHANNEL.match(channel), f"{code}: channel {channel!r}"
+        assert VERSIONS.match(versions), f"{code}: versions {versions!r}"
+        later = "then webhook" in http or "inbound" in http
+        assert later == channel.startswith("webhook") or "at send" in channel, (
+            f"{code}: HTTP {http!r} and channel {channel!r} disagree")
+
+
+def test_the_version_dependent_codes_are_documented_per_version() -> None:
+    """A code the path's version changes (``wasim.rules.versions``) has a row from its
+    first version and a row for the code answered before it."""
+    from wasim.rules import versions
+
+    rows = {(r[0], r[3]) for r in table_rows(section("Error codes emitted"))}
+    for code, (since, older) in versions.VERSIONED_CODES.items():
+        first = f"v{since[0]}.{since[1]}"
+        assert (str(code), f"{first}+") in rows, f"{code} from {first}"
+        assert (str(older), f"before {first}") in rows, f"{older} before {first}"
+
+
 def test_every_documented_error_code_is_in_the_catalogue_with_its_http_status() -> None:
     sources = _package_sources()
     for code, statuses in documented_errors().items():

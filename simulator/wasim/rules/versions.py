@@ -22,6 +22,10 @@ from wasim.world.models import Template
 VALIDATION_CODE_SINCE = (23, 0)
 """The first version whose send-time parameter problems answer 132018."""
 
+VERSIONED_CODES: dict[int, tuple[tuple[int, int], int]] = {
+    TEMPLATE_VALIDATION.code: (VALIDATION_CODE_SINCE, INVALID_PARAMETER.code)}
+"""Codes that depend on the path's version: code → (first version, code answered before)."""
+
 OLD_CATEGORIES_UNTIL = date(2023, 5, 1)
 """The last day (exclusive) v15.0 and older accepted the 2022 categories (§2.1)."""
 
