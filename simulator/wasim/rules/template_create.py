@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from wasim.rules import template_special as special
 from wasim.rules.categories import ERAS
 from wasim.rules.template_auth import (
     AUTH_CATEGORIES,
@@ -340,9 +341,15 @@ def check_components(components: Any, fmt: str, category: str) -> list[dict[str,
             _footer(component)
         elif kind == "BUTTONS":
             _buttons(component, category)
+        elif kind == "CAROUSEL":
+            cleaned[-1] = special.check_carousel(
+                component, lambda cards: check_components(cards, fmt, category))
+        elif kind == "LIMITED_TIME_OFFER":
+            cleaned[-1] = special.check_offer(component, category)
         else:
             raise refuse(f"Unknown component type {component.get('type')!r}; use HEADER, "
-                         "BODY, FOOTER or BUTTONS.")
+                         "BODY, FOOTER, BUTTONS, CAROUSEL or LIMITED_TIME_OFFER.")
+    special.check_layout([c["type"] for c in cleaned])
     if seen.get("BODY", 0) != 1:
         raise refuse("A template needs exactly one BODY component.", BODY_FORMAT,
                      "Body Format Is Incorrect")
