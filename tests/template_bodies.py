@@ -29,7 +29,6 @@ def create_body(name: str = "order_shipped", category: str = "UTILITY",
 
 def auth_body(name: str = "login_code", **extra: Any) -> dict[str, Any]:
     return create_body(name, "AUTHENTICATION", components=[
-        {"type": "BODY", "text": "Your login code is {{1}} and it is valid now.",
-         "example": {"body_text": [["123456"]]}},
+        {"type": "BODY", "add_security_recommendation": True},
         {"type": "BUTTONS", "buttons": [{"type": "OTP", "otp_type": "COPY_CODE",
                                           "text": "Copy code"}]}], **extra)

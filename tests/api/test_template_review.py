@@ -113,7 +113,7 @@ def test_promotional_content_in_the_legacy_world_is_rejected_promotional() -> No
 def test_an_invalid_format_rejection_carries_rejection_info() -> None:
     sim, seen = make()
     sim.templates.create(WABA_ID, create_body("login_code", "AUTHENTICATION", components=[
-        body_component("Your login code is {{1}} for now.", ["123456"])]))
+        {"type": "BODY", "add_security_recommendation": True}]))
     sim.advance("1m")
     assert seen[-1].value["reason"] == "INVALID_FORMAT"
     assert seen[-1].value["rejection_info"] == {

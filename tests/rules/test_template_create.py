@@ -77,7 +77,25 @@ def test_a_category_outside_the_era_is_refused_naming_the_accepted_ones(
     ("2022", "OTP"), ("current", "AUTHENTICATION"), ("current", "marketing"),
 ])
 def test_each_era_accepts_its_own_categories(era: str, category: str) -> None:
-    assert validate_create(create_body(category=category), era).category == category.upper()
+    preset = [{"type": "BODY", "add_security_recommendation": True}]  # §2.2: preset text
+    body = create_body(category=category,
+                       components=preset if category == "AUTHENTICATION" else None)
+    assert validate_create(body, era).category == category.upper()
+
+
+def test_an_authentication_body_takes_no_text_of_its_own() -> None:
+    """§2.2: an AUTHENTICATION body is the platform's preset text (audit L4: free text was
+    accepted and only judged at review)."""
+    free = create_body(category="AUTHENTICATION", components=[
+        {"type": "BODY", "text": "Hello friend, buy now {{1}} today.",
+         "example": {"body_text": [["x"]]}}])
+    with pytest.raises(GraphError) as caught:
+        validate_create(free, "current")
+    assert (caught.value.code, caught.value.subcode) == (100, 2388072)
+    preset = create_body(category="AUTHENTICATION", components=[
+        {"type": "BODY", "text": "*{{1}}* is your verification code.",
+         "example": {"body_text": [["123456"]]}}])
+    assert validate_create(preset, "current").category == "AUTHENTICATION"
 
 
 def _components(*extra: dict[str, Any]) -> list[dict[str, Any]]:

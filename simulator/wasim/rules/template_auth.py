@@ -14,6 +14,7 @@ from typing import Any
 from wasim.errors import INVALID_PARAMETER, GraphError
 
 FOOTER_FORMAT = 2388073
+BODY_FORMAT = 2388072
 
 
 def refuse(details: str, subcode: int | None = None, title: str | None = None) -> GraphError:
@@ -32,6 +33,11 @@ AUTH_CATEGORIES = ("AUTHENTICATION", "OTP")
 def preset_auth(component: dict[str, Any], kind: str) -> dict[str, Any]:
     """AUTHENTICATION bodies and footers are preset texts (M-TCOMP, SPEC create example):
     ``add_security_recommendation`` and ``code_expiration_minutes`` (1 to 90) choose them."""
+    if kind == "BODY" and "text" in component and component["text"] not in (
+            AUTH_BODY, AUTH_BODY + AUTH_SECURITY):
+        raise refuse("Authentication templates use the platform's preset body text: give "
+                     "add_security_recommendation instead of a text.", BODY_FORMAT,
+                     "Body Format Is Incorrect")
     if kind == "BODY" and "text" not in component:
         security = component.get("add_security_recommendation") is True
         return {**component, "text": AUTH_BODY + (AUTH_SECURITY if security else ""),

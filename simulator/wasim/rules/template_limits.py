@@ -64,15 +64,15 @@ def check_name_free(deleted_at: datetime | None, name: str, now: datetime) -> No
 
 
 def list_filter(raw: str | None, param: str, allowed: tuple[str, ...]) -> set[str] | None:
-    """A comma list filter of ``GET /{WABA-ID}/message_templates`` (§2.5), upper-cased.
+    """A comma list filter of ``GET /{WABA-ID}/message_templates`` (§2.5).
 
-    Graph validates enum parameters: a value outside ``allowed`` answers 100 naming the
-    parameter and the accepted values (it used to match nothing, silently). Values are
-    matched in any case, as the simulator has always done (``status=rejected``).
+    Graph validates enum parameters exactly: a value outside ``allowed``, lower case
+    included (``status=paused``), answers 100 naming the parameter and the accepted values
+    (it used to match nothing, silently, or match in any case).
     """
     if not raw:
         return None
-    values = [v.strip().upper() for v in raw.split(",")]
+    values = [v.strip() for v in raw.split(",")]
     for i, value in enumerate(values):
         if value not in allowed:
             raise INVALID_PARAMETER(
