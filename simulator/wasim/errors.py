@@ -236,3 +236,16 @@ def by_code(code: int, details: str | None = None) -> GraphError:
     if spec is None:
         return GraphError(code=code, title=f"Error {code}", details=details or "")
     return spec(details)
+
+
+FAILURE_RULES: dict[int, str] = {
+    131047: "§1.3 free-form message outside the 24-hour customer service window",
+    131049: "§6 marketing template to a US number (us_marketing_pause, rules_as_of)",
+    131050: "§6 marketing template to a customer who opted out of marketing",
+    131048: "§6 business-initiated send past the messaging limit tier",
+    131053: "§8 media whose type or size does not fit the message",
+    131026: "§5.2 message undeliverable to this customer",
+    131000: "§4.3 something went wrong (a fault injected by /_sim/faults)",
+}
+"""The rule (section of docs/rules.md) behind each asynchronous failure code, as the inbox
+page and the conversations listing name it beside a failed message."""

@@ -26,20 +26,9 @@ from starlette.routing import Route
 from wasim.api.control import REDACTED, Handler, _object, control
 from wasim.api.paging import page
 from wasim.delivery.engine import DeliveryEngine, attach, engine_of
-from wasim.errors import INVALID_PARAMETER
+from wasim.errors import FAILURE_RULES, INVALID_PARAMETER
 from wasim.simulation import Simulator
 from wasim.world.models import InboundMessage, OutboundMessage
-
-FAILURE_RULES: dict[int, str] = {
-    131047: "§1.3 free-form message outside the 24-hour customer service window",
-    131049: "§6 marketing template to a US number (us_marketing_pause, rules_as_of)",
-    131050: "§6 marketing template to a customer who opted out of marketing",
-    131048: "§6 business-initiated send past the messaging limit tier",
-    131053: "§8 media whose type or size does not fit the message",
-    131026: "§5.2 message undeliverable to this customer",
-    131000: "§4.3 something went wrong (a fault injected by /_sim/faults)",
-}
-"""The rule (section of the rules page) behind each asynchronous failure code."""
 
 
 def _window(sim: Simulator, wa_id: str, phone_number_id: str | None) -> dict[str, Any]:
