@@ -173,18 +173,18 @@ class Core:
 
     # --- webhooks --------------------------------------------------------------------
 
-    def emit(self, waba_id: str, field: str,
-             value: dict[str, Any] | Callable[[], dict[str, Any]],
+    def emit(self, waba_id: str, field: str, value: dict[str, Any],
              entry_time: bool = False, at: datetime | None = None) -> Webhook:
-        """Record and hand on a webhook; ``value`` may be a builder, run when first read.
+        """Record and hand on a webhook of ``value``.
         ``at``: the time it is emitted at (default: now; the event it reports took it)."""
         now = self.clock.now() if at is None else at
-        time = now if entry_time else None
-        if callable(value):
-            webhook = Webhook.later(self.ids.token(8), field, waba_id, now, value, time)
-        else:
-            webhook = Webhook(self.ids.token(8), field, waba_id,
-                              envelope(waba_id, field, value, time), now)
+        return self.record(Webhook(self.ids.token(8), field, waba_id,
+                                   envelope(waba_id, field, value,
+                                            now if entry_time else None), now))
+
+    def record(self, webhook: Webhook) -> Webhook:
+        """Record and hand on a webhook built by its feature (a status webhook keeps
+        what its body is made from and builds it when read)."""
         self.webhooks.append(webhook)
         if self.sink is not None:
             self.sink(webhook)

@@ -27,9 +27,9 @@ from wasim.platform.lifecycle import delays_for, is_voice
 from wasim.platform.send_hooks import SendAttempt, SendHook
 from wasim.platform.webhooks import (
     StatusSnapshot,
+    StatusWebhook,
     inbound_value,
     status_snapshot,
-    status_value_later,
     unix,
 )
 from wasim.rules import billing, marketing, numbers, payloads, reactions, templates, window
@@ -56,6 +56,7 @@ class Backend(Feature):
         self.ids = core.ids
         self.schedule = core.schedule
         self.emit = core.emit
+        self.record = core.record
         self.send_hooks = core.send_hooks
         """Platform rules joined to every send (limits, media, registration)."""
         self._hook_key: tuple[SendHook, ...] | None = None
@@ -319,7 +320,7 @@ class Backend(Feature):
             conversation = billing.status_conversation(message.conversation, status)
         event = StatusEvent(status, now, pricing, conversation, errors)
         statuses.append(event)
-        self.emit(waba_id, "messages", status_value_later(snapshot, message, event), at=now)
+        self.record(StatusWebhook(self.ids.token(8), waba_id, now, snapshot, message, event))
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
                      details: str | None = None) -> OutboundMessage:

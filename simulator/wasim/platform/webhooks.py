@@ -11,11 +11,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable
 from datetime import datetime
-from functools import partial
 from typing import Any
 
+from wasim.world.journal import Webhook, envelope
 from wasim.world.models import Contact, OutboundMessage, PhoneNumber, StatusEvent
 
 
@@ -83,26 +82,63 @@ StatusSnapshot = tuple[str, str, str, str, str]
 display number, phone number id, profile name, ``wa_id``, BSUID."""
 
 
+_SNAPSHOTS: dict[tuple[int, int], StatusSnapshot] = {}
+"""The last snapshot taken per number and contact (by identity), shared by every status
+webhook while their fields stay the same."""
+
+
 def status_snapshot(phone: PhoneNumber, contact: Contact) -> StatusSnapshot:
     """The number's and contact's fields a status webhook shows, taken now (a later
-    profile-name change must not rewrite an old webhook)."""
-    return (phone.display_phone_number, phone.id, contact.name, contact.wa_id,
-            contact.user_id)
+    profile-name change must not rewrite an old webhook).
 
-
-def status_value_later(snapshot: StatusSnapshot, message: OutboundMessage,
-                       event: StatusEvent) -> Callable[[], dict[str, Any]]:
-    """``status_value`` as it reads now, built only when called (``Webhook.later``).
-
-    The message's fields it reads (id, recipient, callback data) and the event never
-    change; one ``snapshot`` serves every status of a step.
+    An equal snapshot taken before is answered instead of a new tuple, so the status
+    webhooks of one conversation share one; the table forgets everything when it passes
+    4,096 pairs.
     """
-    return partial(_snapshot_value, snapshot, message, event)
+    snapshot = (phone.display_phone_number, phone.id, contact.name, contact.wa_id,
+                contact.user_id)
+    key = (id(phone), id(contact))
+    known = _SNAPSHOTS.get(key)
+    if known == snapshot:
+        return known
+    if len(_SNAPSHOTS) >= 4096:
+        _SNAPSHOTS.clear()
+    _SNAPSHOTS[key] = snapshot
+    return snapshot
 
 
-def _snapshot_value(snapshot: StatusSnapshot, message: OutboundMessage,
-                    event: StatusEvent) -> dict[str, Any]:
-    return _status_value(*snapshot, message, event)
+class StatusWebhook(Webhook):
+    """A status webhook (§5.2) kept as what its body is made from: the number's and
+    contact's fields at emission (``snapshot``), the message and the status event.
+
+    The body is built on every read, the same JSON each time: the fields it reads of
+    the message (id, recipient, callback data) and the event never change, and the
+    snapshot was taken when the status was reached (a later profile-name change does not
+    rewrite an old webhook). About a hundred bytes per status, where a built body is
+    about two kilobytes.
+    """
+
+    __slots__ = ("_message", "_snapshot")
+
+    def __init__(self, id: str, waba_id: str, created_at: datetime,
+                 snapshot: StatusSnapshot, message: OutboundMessage,
+                 event: StatusEvent) -> None:
+        self.id = id
+        self.field = "messages"
+        self.waba_id = waba_id
+        self.created_at = created_at
+        self._body = event
+        self._snapshot = snapshot
+        self._message = message
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return envelope(self.waba_id, "messages", self.value)
+
+    @property
+    def value(self) -> dict[str, Any]:
+        event: StatusEvent = self._body
+        return _status_value(*self._snapshot, self._message, event)
 
 
 def _status_value(display_phone_number: str, phone_number_id: str, name: str, wa_id: str,

@@ -67,13 +67,14 @@ class Journal(Generic[T]):
 class Webhook:
     """A webhook the platform emitted: its field, owner WABA, body and time.
 
-    The body is either given built (``payload``) or made when first read: :meth:`later`
-    takes a function that builds the ``value``, so a send whose status webhooks nobody
-    reads (no webhook target, no assertion) never pays for building them.
+    This class keeps its body built (``payload``). A subclass may keep only what the
+    body is made from and build it on every read instead (the status webhooks of
+    ``wasim.platform.webhooks.StatusWebhook``): nothing built is kept, so a long run
+    holds a few references per webhook, not a tree of dicts, whether or not its
+    webhooks were listed or delivered. Each read answers a fresh, equal body.
     """
 
-    __slots__ = ("_entry_time", "_make_value", "_payload", "created_at", "field", "id",
-                 "waba_id")
+    __slots__ = ("_body", "created_at", "field", "id", "waba_id")
 
     def __init__(self, id: str, field: str, waba_id: str, payload: dict[str, Any] | None,
                  created_at: datetime) -> None:
@@ -81,34 +82,15 @@ class Webhook:
         self.field = field
         self.waba_id = waba_id
         self.created_at = created_at
-        self._payload = payload
-        self._make_value: Callable[[], dict[str, Any]] | None = None
-        self._entry_time: datetime | None = None
-
-    @classmethod
-    def later(cls, id: str, field: str, waba_id: str, created_at: datetime,
-              make_value: Callable[[], dict[str, Any]],
-              entry_time: datetime | None = None) -> Webhook:
-        """A webhook whose envelope around ``make_value()`` is built when first read."""
-        webhook = cls.__new__(cls)  # __init__'s fields, each set once
-        webhook.id = id
-        webhook.field = field
-        webhook.waba_id = waba_id
-        webhook.created_at = created_at
-        webhook._payload = None
-        webhook._make_value = make_value
-        webhook._entry_time = entry_time
-        return webhook
+        self._body: Any = payload
+        """The payload (this class), or what a subclass builds it from."""
 
     @property
     def payload(self) -> dict[str, Any]:
-        if self._payload is None:
-            make_value, self._make_value = self._make_value, None
-            if make_value is None:
-                raise RuntimeError(f"webhook {self.id} has no body")
-            self._payload = envelope(self.waba_id, self.field, make_value(),
-                                     self._entry_time)
-        return self._payload
+        if self._body is None:
+            raise RuntimeError(f"webhook {self.id} has no body")
+        payload: dict[str, Any] = self._body
+        return payload
 
     @property
     def value(self) -> dict[str, Any]:

@@ -1,0 +1,92 @@
+"""Status webhooks are kept compact (what their body is made from) and built when read:
+every read, listing and delivery shows the same bytes, and nothing read is kept."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+from wasim import Simulator
+from wasim.delivery.engine import attach
+from wasim.platform.webhooks import StatusWebhook, encode, sign, status_snapshot
+
+from tests.conftest import ANA, text_message
+from tests.webhooks.helpers import SECRET, Receiver
+
+
+def _status_webhooks(sim: Simulator) -> list[StatusWebhook]:
+    found = [w for w in sim.webhooks if isinstance(w, StatusWebhook)]
+    assert found, "the send emitted no status webhook"
+    return found
+
+
+def test_a_listed_status_webhook_is_byte_for_byte_the_delivered_body(
+        sim: Simulator, client: httpx.Client) -> None:
+    receiver = Receiver()
+    engine = attach(sim, receiver)
+    try:
+        sim.inbound(ANA, "hi")
+        sim.send(text_message(biz_opaque_callback_data="order-7"))
+        sim.advance("1m")
+        assert engine.flush()
+    finally:
+        engine.close()
+    compact = _status_webhooks(sim)
+    delivered = [body for _, body in receiver.posts if b'"statuses"' in body]
+    assert [encode(w.payload) for w in compact] == delivered
+    for (headers, body) in receiver.posts:
+        if body in delivered:
+            assert headers["X-Hub-Signature-256"] == sign(body, SECRET)
+    listed = client.get("/_sim/webhooks").json()["data"]
+    by_id = {item["id"]: item for item in listed}
+    for webhook, body in zip(compact, delivered, strict=True):
+        assert by_id[webhook.id]["payload"] == json.loads(body)
+        assert by_id[webhook.id]["field"] == "messages"
+    statuses = [json.loads(b)["entry"][0]["changes"][0]["value"]["statuses"][0]
+                for b in delivered]
+    assert [s["status"] for s in statuses] == ["sent", "delivered"]
+    assert {s["biz_opaque_callback_data"] for s in statuses} == {"order-7"}
+
+
+def test_each_read_builds_a_fresh_equal_body_and_keeps_none(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    sim.send(text_message())
+    webhook = _status_webhooks(sim)[0]
+    first = webhook.payload
+    first["entry"][0]["changes"][0]["value"]["statuses"][0]["status"] = "tampered"
+    second = webhook.payload
+    assert second is not first
+    assert second["entry"][0]["changes"][0]["value"]["statuses"][0]["status"] == "sent"
+    assert webhook.value == second["entry"][0]["changes"][0]["value"]
+    assert webhook == next(w for w in sim.webhooks if w.id == webhook.id)
+    assert webhook.to_dict()["payload"] == second
+
+
+def test_a_later_profile_name_change_leaves_earlier_status_webhooks_as_emitted(
+        sim: Simulator) -> None:
+    sim.inbound(ANA, "hi", name="Ana")
+    sim.send(text_message())
+    before = [encode(w.payload) for w in _status_webhooks(sim)]
+    sim.set_contact(ANA, name="Ana Lima")
+    sim.send(text_message())
+    after = _status_webhooks(sim)
+    assert [encode(w.payload) for w in after[:len(before)]] == before
+    assert after[-1].value["contacts"][0]["profile"] == {"name": "Ana Lima"}
+    assert json.loads(before[0])["entry"][0]["changes"][0]["value"]["contacts"][0][
+        "profile"] == {"name": "Ana"}
+
+
+def test_status_snapshots_are_shared_while_the_fields_stay_the_same(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi", name="Ana")
+    account = sim.world.account_of_phone(sim.world.first_phone().id)
+    assert account is not None
+    phone = sim.world.first_phone()
+    contact = account.contacts[ANA]
+    first = status_snapshot(phone, contact)
+    assert status_snapshot(phone, contact) is first
+    contact.name = "Ana Lima"
+    renamed = status_snapshot(phone, contact)
+    assert renamed is not first
+    assert renamed == (phone.display_phone_number, phone.id, "Ana Lima", ANA,
+                       contact.user_id)
+    assert first[2] == "Ana"
