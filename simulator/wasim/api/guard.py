@@ -53,6 +53,8 @@ CONTROL_MEDIA_LIMIT = 136 * MB
 STATE_LIMIT = 256 * MB
 """``PUT /_sim/state``: a state export."""
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+HOSTS_REMEMBERED = 256
+"""How many distinct ``Host`` values a guard remembers its answer for."""
 
 
 def body_limit(method: str, path: str) -> int:
@@ -132,6 +134,18 @@ class Guard:
         self.app = app
         self.sim = sim
         self.policy = policy if policy is not None else Policy()
+        self._hosts_seen: dict[str, bool] = {}
+        """``policy.host_allowed`` per ``Host`` value seen (a client sends the same one
+        with every request); at most :data:`HOSTS_REMEMBERED` entries."""
+
+    def _host_allowed(self, host: str) -> bool:
+        allowed = self._hosts_seen.get(host)
+        if allowed is None:
+            allowed = self.policy.host_allowed(host)
+            if len(self._hosts_seen) >= HOSTS_REMEMBERED:
+                self._hosts_seen.clear()
+            self._hosts_seen[host] = allowed
+        return allowed
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -168,7 +182,7 @@ class Guard:
         host = headers.get("host", "")
         method: str = scope["method"]
         path: str = scope["path"]
-        if not self.policy.host_allowed(host):
+        if not self._host_allowed(host):
             return PERMISSION_DENIED(
                 f"Host {host[:100]!r} is not this server's: wasim answers only loopback "
                 "names, its bound address and names given by --allow-host (a DNS-rebinding "
@@ -208,14 +222,20 @@ class Guard:
         return None
 
 
+_WANTED = {name: name.decode("latin-1") for name in (
+    b"host", b"origin", b"content-length", b"transfer-encoding", b"content-type",
+    b"authorization")}
+"""The request headers wasim's checks read, by their lower-case names as ASGI gives them."""
+
+
 def _headers(scope: Scope) -> dict[str, str]:
     """The request headers wasim's checks read (the first of each), by lower-case name."""
-    wanted = (b"host", b"origin", b"content-length", b"transfer-encoding", b"content-type",
-              b"authorization")
     found: dict[str, str] = {}
+    wanted = _WANTED
     for key, value in scope["headers"]:
-        if key in wanted and key.decode("latin-1") not in found:
-            found[key.decode("latin-1")] = value.decode("latin-1")
+        name = wanted.get(key)
+        if name is not None and name not in found:
+            found[name] = value.decode("latin-1")
     return found
 
 

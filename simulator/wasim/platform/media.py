@@ -40,6 +40,7 @@ class MediaStore(Feature, SendHook):
         self._core = core
         self._clock = core.clock
         self._ids = core.ids
+        self._last: tuple[SendAttempt, list[tuple[str, str, str]]] | None = None
 
     def _records(self) -> dict[str, MediaFile]:
         return self._core.world.media.files
@@ -142,14 +143,22 @@ class MediaStore(Feature, SendHook):
     # --- sends by id ---------------------------------------------------------------
 
     def _referenced(self, attempt: SendAttempt) -> list[tuple[str, str, str]]:
-        """(message type, path, media id) for each media id the send refers to."""
+        """(message type, path, media id) for each media id the send refers to.
+
+        ``check`` and ``async_failure`` both ask for one send: the answer for the latest
+        send is kept, so its body is walked once.
+        """
+        if self._last is not None and self._last[0] is attempt:
+            return self._last[1]
         request = attempt.request
         found: list[tuple[str, str, str]] = []
         if request.type in rules.MEDIA_TYPES and isinstance(request.content, dict):
             if request.content.get("id") is not None:
                 found.append((request.type, f"{request.type}.id", str(request.content["id"])))
-        elif request.type in ("template", "interactive") and isinstance(request.content, dict):
+        elif (request.type in ("template", "interactive") and isinstance(request.content, dict)
+              and _names_media_id(request.content)):
             found.extend(_nested_ids(request.content, request.type))
+        self._last = (attempt, found)
         return found
 
     def check(self, attempt: SendAttempt) -> None:
@@ -178,6 +187,29 @@ class MediaStore(Feature, SendHook):
                 if error is not None:
                     return error
         return None
+
+
+_MEDIA_KEYS = frozenset(rules.MEDIA_TYPES)
+
+
+def _names_media_id(content: dict[str, Any]) -> bool:
+    """Whether any media object with an ``id`` sits anywhere inside ``content``: the
+    walk of :func:`_nested_ids` without the paths it builds, which most template and
+    interactive sends (no media, or media by ``link``) end with."""
+    pending: list[Any] = [content]
+    while pending:
+        node = pending.pop()
+        if type(node) is dict:
+            for key, value in node.items():
+                if type(value) is dict:
+                    if key in _MEDIA_KEYS and value.get("id") is not None:
+                        return True
+                    pending.append(value)
+                elif type(value) is list:
+                    pending.extend(value)
+        elif type(node) is list:
+            pending.extend(node)
+    return False
 
 
 def _nested_ids(content: dict[str, Any], root: str) -> list[tuple[str, str, str]]:
