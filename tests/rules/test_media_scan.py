@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from wasim.platform.media import _names_media_id, _nested_ids
 
 CASES: list[tuple[dict[str, Any], list[tuple[str, str, str]]]] = [
