@@ -228,9 +228,12 @@ its template (Meta's own example sends ``"sub_type": "CATALOG"``)."""
 
 
 def normalized_template(content: Any) -> Any:
-    """A copy of a template send's type object with the ``CASE_INSENSITIVE`` values in
-    lower case, which the rules compare; anything malformed is left for the checks."""
+    """A template send's type object with the ``CASE_INSENSITIVE`` values in lower case,
+    which the rules compare (a copy when one of them is not; the object itself when all
+    are, as clients send them); anything malformed is left for the checks."""
     if not isinstance(content, dict) or not isinstance(content.get("components"), list):
+        return content
+    if not _any_upper(content["components"]):
         return content
     components = []
     for component in content["components"]:
@@ -242,6 +245,25 @@ def normalized_template(content: Any) -> Any:
                                            for p in params]
         components.append(component)
     return {**content, "components": components}
+
+
+def _upper(value: Any) -> bool:
+    """Whether ``value`` is a string that lower-casing changes."""
+    return isinstance(value, str) and not value.islower() and value.lower() != value
+
+
+def _any_upper(components: list[Any]) -> bool:
+    """Whether :func:`normalized_template` has anything to lower in ``components``."""
+    for component in components:
+        if isinstance(component, dict):
+            if _upper(component.get("type")) or _upper(component.get("sub_type")):
+                return True
+            params = component.get("parameters")
+            if isinstance(params, list):
+                for param in params:
+                    if isinstance(param, dict) and _upper(param.get("type")):
+                        return True
+    return False
 
 
 def _lowered(obj: dict[str, Any], *keys: str) -> dict[str, Any]:
@@ -262,7 +284,48 @@ def _check_language_policy(language: dict[str, Any]) -> None:
         raise field.invalid("template.language.policy", "must be deterministic")
 
 
+_COMPONENT_TYPES = frozenset({"header", "body", "button", "footer", "carousel",
+                              "limited_time_offer"})
+
+
 def _check_template(content: dict[str, Any]) -> None:
+    """The shape of a template send (§3). Most sends are well formed: a quick pass checks
+    them; any doubt and the careful pass names the offending field."""
+    if not _plainly_fine(content):
+        _check_template_fields(content)
+
+
+def _plainly_fine(content: dict[str, Any]) -> bool:
+    """Whether ``content`` passes every check of :func:`_check_template_fields` with no
+    case that needs its care (a single pass, no paths built)."""
+    name, language = content.get("name"), content.get("language")
+    if type(name) is not str or not name or len(name) > 512 or type(language) is not dict:
+        return False
+    code = language.get("code")
+    if type(code) is not str or not code or language.get("policy") is not None:
+        return False
+    components = content.get("components", [])
+    if type(components) is not list:
+        return False
+    for component in components:
+        if type(component) is not dict:
+            return False
+        kind = component.get("type")
+        if type(kind) is not str or kind not in _COMPONENT_TYPES:
+            return False
+        params = component.get("parameters", [])
+        if type(params) is not list:
+            return False
+        for param in params:
+            if type(param) is not dict:
+                return False
+            kind = param.get("type")
+            if type(kind) is not str or not kind:
+                return False
+    return True
+
+
+def _check_template_fields(content: dict[str, Any]) -> None:
     field.text(content, "name", "template.name", max_len=512)
     language = field.obj(content, "language", "template.language")
     field.text(language, "code", "template.language.code")
@@ -272,8 +335,7 @@ def _check_template(content: dict[str, Any]) -> None:
         raise field.invalid("template.components", "must be an array")
     for i, component in enumerate(field.each_obj(components, "template.components")):
         kind = field.text(component, "type", f"template.components[{i}].type")
-        if kind not in ("header", "body", "button", "footer", "carousel",
-                        "limited_time_offer"):
+        if kind not in _COMPONENT_TYPES:
             raise field.invalid(f"template.components[{i}].type",
                            "must be one of header, body, button")
         params = component.get("parameters", [])

@@ -15,6 +15,7 @@ for text that renders too long).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -37,13 +38,32 @@ def _value(param: dict[str, Any]) -> str:
     return str(inner.get("fallback_value", "")) if isinstance(inner, dict) else ""
 
 
+def _values(params: list[dict[str, Any]], named: bool) -> dict[str, str]:
+    """Each placeholder's value by its name (``"1"``, ``"2"``... when positional)."""
+    if named:
+        return {str(p.get("parameter_name")): _value(p) for p in params}
+    return {str(i): _value(p) for i, p in enumerate(params, start=1)}
+
+
 def render(text: str, params: list[dict[str, Any]], named: bool) -> str:
     """``text`` with each placeholder replaced by its parameter's value (§3)."""
-    if named:
-        values = {str(p.get("parameter_name")): _value(p) for p in params}
-    else:
-        values = {str(i): _value(p) for i, p in enumerate(params, start=1)}
+    values = _values(params, named)
     return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan(text: str) -> tuple[int, tuple[tuple[str, str], ...]]:
+    """How ``text`` renders: the length of what is not a placeholder, and each
+    placeholder's name and text as written (a template's text is read once)."""
+    literal = len(PLACEHOLDER.sub("", text))
+    return literal, tuple((m.group(1), m.group(0)) for m in PLACEHOLDER.finditer(text))
+
+
+def rendered_length(text: str, params: list[dict[str, Any]], named: bool) -> int:
+    """``len(render(text, params, named))`` without building the text."""
+    values = _values(params, named)
+    literal, slots = _plan(text)
+    return literal + sum(len(values.get(name, written)) for name, written in slots)
 
 
 def _too_long(where: str, length: int, limit: int) -> Exception:
@@ -67,12 +87,12 @@ def check_lengths(template: Template, components: list[dict[str, Any]]) -> None:
         if len(code) > CODE_MAX:
             raise _too_long("body: the authentication code", len(code), CODE_MAX)
     if "BODY" in parts:
-        rendered = render(str(parts["BODY"].get("text", "")), body, named)
+        length = rendered_length(str(parts["BODY"].get("text", "")), body, named)
         limit = BODY_ALONE_MAX if len(parts) == 1 else BODY_WITH_OTHERS_MAX
-        if len(rendered) > limit:
-            raise _too_long("body: the rendered text", len(rendered), limit)
+        if length > limit:
+            raise _too_long("body: the rendered text", length, limit)
     header = parts.get("HEADER")
     if header is not None and str(header.get("format", "TEXT")).upper() == "TEXT":
-        rendered = render(str(header.get("text", "")), given.get("header", []), False)
-        if len(rendered) > HEADER_MAX:
-            raise _too_long("header: the rendered text", len(rendered), HEADER_MAX)
+        length = rendered_length(str(header.get("text", "")), given.get("header", []), False)
+        if length > HEADER_MAX:
+            raise _too_long("header: the rendered text", length, HEADER_MAX)

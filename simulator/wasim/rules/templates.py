@@ -8,6 +8,7 @@ named or media kind → 132012, a parameter value the platform refuses → 13201
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -29,11 +30,18 @@ _MEDIA_FORMATS = ("IMAGE", "VIDEO", "DOCUMENT", "LOCATION")
 
 def placeholders(text: str) -> list[str]:
     """The distinct parameter names of a text, in order of first appearance."""
+    return list(_placeholders(text))
+
+
+@functools.lru_cache(maxsize=1024)
+def _placeholders(text: str) -> tuple[str, ...]:
+    """:func:`placeholders`, read once per text (a template's text changes only by an
+    edit, which makes a new text)."""
     seen: list[str] = []
     for name in PLACEHOLDER.findall(text):
         if name not in seen:
             seen.append(name)
-    return seen
+    return tuple(seen)
 
 
 def check_status(template: Template | None, name: str, language: str) -> Template:
