@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from wasim.rules.template_lengths import render, rendered_length
 
 
