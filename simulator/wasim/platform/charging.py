@@ -15,16 +15,39 @@ from typing import Any
 from wasim.clock import parse_instant
 from wasim.ids import IdGenerator
 from wasim.rules import billing
+from wasim.world.compact import ConversationRef
 from wasim.world.parts import Conversation, FreeEntryPoint
 from wasim.world.state import World
 
 
 @dataclass(slots=True)
 class Charge:
-    """What a send costs: the ``pricing`` and ``conversation`` objects of its statuses."""
+    """What a send costs: the ``pricing`` and ``conversation`` objects of its statuses.
+
+    ``pricing`` is one shared dict per distinct value (never changed once made);
+    ``conversation`` the compact :class:`~wasim.world.compact.ConversationRef`.
+    """
 
     pricing: dict[str, Any]
-    conversation: dict[str, Any] | None
+    conversation: ConversationRef | None
+
+
+_PRICING: dict[tuple[Any, ...], dict[str, Any]] = {}
+"""The pricing objects made so far, by what decides them: a few distinct values, shared
+by every message (about 180 bytes saved per stored message)."""
+
+
+def _pricing(key: tuple[Any, ...], make: Any, *args: Any) -> dict[str, Any]:
+    found = _PRICING.get(key)
+    if found is None:
+        found = make(*args)
+        if len(_PRICING) < 256:
+            _PRICING[key] = found
+    return found
+
+
+def _ref(conversation_id: str, origin: str, expires: datetime) -> ConversationRef:
+    return ConversationRef(conversation_id, int(expires.timestamp()), origin)
 
 
 def _key(phone_number_id: str, wa_id: str) -> str:
@@ -83,15 +106,17 @@ def charge(world: World, ids: IdGenerator, *, phone_number_id: str, wa_id: str,
     fep = _fep(world, ids, phone_number_id, wa_id, now)
     settings = world.settings
     if billing.model_at(settings.pricing_model, now) == "PMP":
-        pricing = billing.pmp_pricing(category, in_window, fep is not None,
-                                      settings.fep_pricing_category)
-        return Charge(pricing, billing.pmp_conversation(api_version, message_id, category,
-                                                        now, fep))
+        fep_category = settings.fep_pricing_category
+        pricing = _pricing(("PMP", category, in_window, fep is not None, fep_category),
+                           billing.pmp_pricing, category, in_window, fep is not None,
+                           fep_category)
+        parts = billing.pmp_conversation_parts(api_version, message_id, category, now, fep)
+        return Charge(pricing, None if parts is None else _ref(*parts))
     if fep is not None:
-        conv = billing.conversation(fep["id"], "referral_conversion",
-                                    parse_instant(fep["expires_at"]))
-        return Charge(billing.cbp_pricing("referral_conversion"), conv)
+        return Charge(_pricing(("CBP", "referral_conversion"), billing.cbp_pricing,
+                               "referral_conversion"),
+                      _ref(fep["id"], "referral_conversion", parse_instant(fep["expires_at"])))
     opened = _cbp_conversation(world, ids, phone_number_id, wa_id,
                                billing.cbp_category(category, in_window, now), now)
-    conv = billing.conversation(opened.id, opened.category, opened.expires_at)
-    return Charge(billing.cbp_pricing(opened.category), conv)
+    return Charge(_pricing(("CBP", opened.category), billing.cbp_pricing, opened.category),
+                  _ref(opened.id, opened.category, opened.expires_at))

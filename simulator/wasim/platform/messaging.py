@@ -276,7 +276,7 @@ class Backend(Feature):
                 status, seconds = "delivered", delivered_after
             elif status == "delivered":
                 status, seconds = "read", read_after
-            elif status == "read" and is_voice(message.body):
+            elif status == "read" and message.type == "audio" and is_voice(message.body):
                 status, seconds = "played", 0
             else:
                 return
@@ -317,7 +317,8 @@ class Backend(Feature):
         elif status == "sent" or (status in ("delivered", "read")
                                   and not _priced_on_delivery(statuses)):
             pricing = message.pricing
-            conversation = billing.status_conversation(message.conversation, status)
+            conversation = message.conversation_ref or billing.status_conversation(
+                message.conversation, status)
         event = StatusEvent(status, now, pricing, conversation, errors)
         statuses.append(event)
         self.record(StatusWebhook(self.ids.token(8), waba_id, now, snapshot, message, event))

@@ -62,7 +62,7 @@ def status_object(message: OutboundMessage, event: StatusEvent) -> dict[str, Any
     if event.conversation is not None:
         status["conversation"] = event.conversation
     if event.pricing is not None:
-        status["pricing"] = event.pricing
+        status["pricing"] = dict(event.pricing)  # shared by many records: a copy to show
     if event.errors is not None:
         status["errors"] = event.errors
     if message.biz_opaque_callback_data is not None:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from wasim.world.compact import shared
+
 T = TypeVar("T")
 
 
@@ -116,7 +118,11 @@ class Webhook:
 
 @dataclass(slots=True)
 class RequestRecord:
-    """A Graph API call as the HTTP edge saw it."""
+    """A Graph API call as the HTTP edge saw it.
+
+    Its method, path and version are kept as shared strings (every send to one number
+    has the same path): about 130 bytes less per recorded call.
+    """
 
     method: str
     path: str
@@ -125,6 +131,12 @@ class RequestRecord:
     api_version: str | None = None
     error_code: int | None = None
     implemented: bool = True
+
+    def __post_init__(self) -> None:
+        self.method = shared(self.method)
+        self.path = shared(self.path)
+        if self.api_version is not None:
+            self.api_version = shared(self.api_version)
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "status_code": self.status_code,

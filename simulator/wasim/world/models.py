@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from wasim.clock import parse_instant
+from wasim.world.compact import ConversationRef, conversation_view, pack_body, shared, unpack_body
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -147,19 +148,48 @@ class Template:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-@dataclass(slots=True)
 class StatusEvent:
     """One status an outbound message reached, with what its webhook carried (§5.2).
 
-    Treat as read-only once recorded (not ``frozen``: a frozen dataclass sets each field
-    through ``object.__setattr__``, which doubled the cost of recording a status).
+    Treat as read-only once recorded. ``conversation`` may be kept as the message's
+    :class:`~wasim.world.compact.ConversationRef` (shared, not copied); it reads as the
+    dict this status's webhook shows (``expiration_timestamp`` on ``sent`` only).
     """
 
-    status: str
-    at: datetime
-    pricing: dict[str, Any] | None = None
-    conversation: dict[str, Any] | None = None
-    errors: list[dict[str, Any]] | None = None
+    __slots__ = ("_conversation", "at", "errors", "pricing", "status")
+
+    def __init__(self, status: str, at: datetime, pricing: dict[str, Any] | None = None,
+                 conversation: dict[str, Any] | ConversationRef | None = None,
+                 errors: list[dict[str, Any]] | None = None) -> None:
+        self.status = status
+        self.at = at
+        self.pricing = pricing
+        self._conversation = conversation
+        self.errors = errors
+
+    @property
+    def conversation(self) -> dict[str, Any] | None:
+        shown: dict[str, Any] | None = conversation_view(self._conversation, self.status)
+        return shown
+
+    @conversation.setter
+    def conversation(self, value: dict[str, Any] | ConversationRef | None) -> None:
+        self._conversation = value
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.status, self.at, self.pricing, self.conversation, self.errors)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StatusEvent):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return (f"StatusEvent(status={self.status!r}, at={self.at!r}, "
+                f"pricing={self.pricing!r}, conversation={self.conversation!r}, "
+                f"errors={self.errors!r})")
 
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "at": self.at.isoformat(), "pricing": self.pricing,
@@ -171,33 +201,108 @@ class StatusEvent:
                    d.get("conversation"), d.get("errors"))
 
 
-@dataclass(slots=True)
-class OutboundMessage:
-    """A message the business sent and the platform accepted (HTTP 200 + wamid)."""
+_MESSAGE_FIELDS = ("id", "phone_number_id", "waba_id", "to", "input", "type", "body",
+                   "created_at", "in_window", "category", "template_name",
+                   "template_language", "api_version", "pricing",
+                   "biz_opaque_callback_data", "conversation", "statuses", "error")
 
-    id: str
-    phone_number_id: str
-    waba_id: str
-    to: str
-    input: str
-    type: str
-    body: dict[str, Any]
-    created_at: datetime
-    in_window: bool
-    category: str | None = None
-    template_name: str | None = None
-    template_language: str | None = None
-    api_version: str = ""
-    pricing: dict[str, Any] | None = None
-    biz_opaque_callback_data: str | None = None
-    conversation: dict[str, Any] | None = None
-    statuses: list[StatusEvent] = field(default_factory=list)
-    error: dict[str, Any] | None = None
+
+class OutboundMessage:
+    """A message the business sent and the platform accepted (HTTP 200 + wamid).
+
+    Kept compact, read as usual (:mod:`wasim.world.compact`): ``body`` is stored as the
+    bytes of its JSON and reads as a fresh, equal dict; ``conversation`` as a
+    :class:`~wasim.world.compact.ConversationRef` shared with the statuses; ``input``
+    not stored when it equals ``to``; short repeated strings (type, Graph version) shared.
+    """
+
+    __slots__ = ("_body", "_conversation", "_input", "api_version",
+                 "biz_opaque_callback_data", "category", "created_at", "error", "id",
+                 "in_window", "phone_number_id", "pricing", "statuses", "template_language",
+                 "template_name", "to", "type", "waba_id")
+
+    def __init__(self, id: str, phone_number_id: str, waba_id: str, to: str, input: str,
+                 type: str, body: dict[str, Any], created_at: datetime, in_window: bool,
+                 category: str | None = None, template_name: str | None = None,
+                 template_language: str | None = None, api_version: str = "",
+                 pricing: dict[str, Any] | None = None,
+                 biz_opaque_callback_data: str | None = None,
+                 conversation: dict[str, Any] | ConversationRef | None = None,
+                 statuses: list[StatusEvent] | None = None,
+                 error: dict[str, Any] | None = None) -> None:
+        self.id = id
+        self.phone_number_id = phone_number_id
+        self.waba_id = waba_id
+        self.to = to
+        self._input = None if input == to else input
+        self.type = shared(type)
+        self._body = pack_body(body)
+        self.created_at = created_at
+        self.in_window = in_window
+        self.category = category
+        self.template_name = template_name
+        self.template_language = template_language
+        self.api_version = shared(api_version)
+        self.pricing = pricing
+        self.biz_opaque_callback_data = biz_opaque_callback_data
+        self._conversation = conversation
+        self.statuses = [] if statuses is None else statuses
+        self.error = error
+
+    @property
+    def input(self) -> str:
+        """The recipient as the request gave it."""
+        return self.to if self._input is None else self._input
+
+    @input.setter
+    def input(self, value: str) -> None:
+        self._input = None if value == self.to else value
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The request body (a fresh, equal dict at every read)."""
+        body: dict[str, Any] = unpack_body(self._body)
+        return body
+
+    @body.setter
+    def body(self, value: dict[str, Any]) -> None:
+        self._body = pack_body(value)
+
+    @property
+    def conversation(self) -> dict[str, Any] | None:
+        """The ``conversation`` object of the ``sent`` status (§5.2), or ``None``."""
+        shown: dict[str, Any] | None = conversation_view(self._conversation)
+        return shown
+
+    @conversation.setter
+    def conversation(self, value: dict[str, Any] | ConversationRef | None) -> None:
+        self._conversation = value
+
+    @property
+    def conversation_ref(self) -> ConversationRef | None:
+        """The conversation as kept, when it is kept as a shared ref (its statuses keep
+        the same ref)."""
+        stored = self._conversation
+        return stored if type(stored) is ConversationRef else None
 
     @property
     def status(self) -> str:
         """The latest status reached (``accepted`` before the first webhook)."""
         return self.statuses[-1].status if self.statuses else "accepted"
+
+    def _fields(self) -> tuple[Any, ...]:
+        return tuple(getattr(self, name) for name in _MESSAGE_FIELDS)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OutboundMessage):
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _MESSAGE_FIELDS)
+        return f"OutboundMessage({shown})"
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "phone_number_id": self.phone_number_id,
@@ -214,9 +319,21 @@ class OutboundMessage:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OutboundMessage:
+        """A message from its export, kept as compact as a sent one: a ``conversation``
+        (and each status's) becomes a shared ref where that shows exactly the same."""
         data = {k: v for k, v in d.items() if k != "status"}
         data["created_at"] = parse_instant(data["created_at"])
-        data["statuses"] = [StatusEvent.from_dict(s) for s in data.get("statuses", [])]
+        statuses = [StatusEvent.from_dict(s) for s in data.get("statuses", [])]
+        data["statuses"] = statuses
+        ref = ConversationRef.of(data.get("conversation"))
+        if ref is not None:
+            data["conversation"] = ref
+            for event in statuses:
+                shown = event.conversation
+                if shown is not None and (shown == ref.as_dict(event.status == "sent")
+                                          and list(shown) == list(ref.as_dict(
+                                              event.status == "sent"))):
+                    event.conversation = ref
         return cls(**data)
 
 

@@ -1,0 +1,111 @@
+"""Compact forms of what every stored message keeps, so a long run stays small (§5.2, §7).
+
+A served simulator keeps tens of thousands of messages; each is read rarely (a listing,
+an export, a webhook built for delivery) and written once. So the records keep small
+forms and build the usual dicts when read, every read answering an equal value:
+
+- :class:`ConversationRef`: a ``conversation`` object (§5.2) as its id, expiry and
+  origin; shared by a message and its statuses, shown with ``expiration_timestamp`` on
+  ``sent`` only.
+- :func:`pack_body` / :func:`unpack_body`: a request body as the bytes of its JSON (with
+  orjson installed; without it the dict is kept as it is).
+- :func:`shared`: one string object for the many equal short strings (message types,
+  Graph versions, request paths), from a bounded table.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+try:
+    import orjson
+except ImportError:  # the optional speed-up is not installed: bodies are kept as given
+    orjson = None  # type: ignore[assignment]
+
+
+class ConversationRef(NamedTuple):
+    """A ``conversation`` object of §5.2 as three fields (a tuple, about 64 bytes, where
+    the dict form takes about 500)."""
+
+    id: str
+    expires: int
+    """``expiration_timestamp`` as Unix seconds."""
+    origin: str
+    """``origin.type``."""
+
+    def as_dict(self, with_expiration: bool = True) -> dict[str, Any]:
+        """The object as statuses carry it: ``expiration_timestamp`` only on ``sent``."""
+        if with_expiration:
+            return {"id": self.id, "expiration_timestamp": str(self.expires),
+                    "origin": {"type": self.origin}}
+        return {"id": self.id, "origin": {"type": self.origin}}
+
+    @classmethod
+    def of(cls, value: Any) -> ConversationRef | None:
+        """The ref that shows exactly ``value`` (keys in the same order), if there is one:
+        for records loaded from an export."""
+        if (type(value) is not dict or list(value) != ["id", "expiration_timestamp", "origin"]
+                or not isinstance(value["id"], str)):
+            return None
+        expires, origin = value["expiration_timestamp"], value["origin"]
+        if (type(expires) is not str or not expires.isdigit() or str(int(expires)) != expires
+                or type(origin) is not dict or list(origin) != ["type"]
+                or type(origin["type"]) is not str):
+            return None
+        return cls(value["id"], int(expires), origin["type"])
+
+
+def conversation_view(value: Any, status: str | None = None) -> Any:
+    """What a record shows of its stored ``conversation`` (a ref, a dict or ``None``);
+    ``status``: as that status's webhook shows it (expiry on ``sent`` only)."""
+    if type(value) is ConversationRef:
+        return value.as_dict(status is None or status == "sent")
+    return value
+
+
+_BODY_OPTIONS = 0 if orjson is None else (
+    orjson.OPT_PASSTHROUGH_SUBCLASS | orjson.OPT_PASSTHROUGH_DATETIME
+    | orjson.OPT_PASSTHROUGH_DATACLASS)
+"""orjson refuses (so the dict is kept) what it would otherwise write as something else:
+subclasses of str/int/dict/list, datetimes, dataclasses."""
+
+
+def pack_body(body: Any) -> Any:
+    """``body`` as the bytes of its JSON (about a quarter of the dict's memory), or
+    ``body`` itself when it is no JSON object orjson writes as it is (or orjson is not
+    installed).
+
+    The bytes kept leave out the JSON's first byte, always the ``{`` of an object:
+    orjson answers bytes inside a 4 KB buffer, and the slice that drops that byte is an
+    exact-size copy made at once. Read back, a tuple in the body reads as a list and a
+    NaN as ``None``, as any JSON of it would show them (neither comes through HTTP).
+    """
+    if orjson is None or type(body) is not dict:
+        return body
+    try:
+        return orjson.dumps(body, option=_BODY_OPTIONS)[1:]
+    except orjson.JSONEncodeError:
+        return body
+
+
+def unpack_body(stored: Any) -> Any:
+    """The body :func:`pack_body` kept, as a fresh dict (equal at every read)."""
+    if type(stored) is bytes:
+        return orjson.loads(b"{" + stored)
+    return stored
+
+
+_SHARED: dict[str, str] = {}
+_SHARED_LIMIT = 4096
+
+
+def shared(value: str) -> str:
+    """One object for equal strings (``text``, ``v23.0``, a request path): the first one
+    seen, while the table has room (it holds at most 4,096, so unbounded values such as
+    paths with ids cannot grow it without limit)."""
+    found = _SHARED.get(value)
+    if found is not None:
+        return found
+    if len(_SHARED) < _SHARED_LIMIT and type(value) is str:
+        _SHARED[value] = value
+    return value

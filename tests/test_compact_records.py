@@ -1,0 +1,119 @@
+"""Stored messages keep compact forms (body as JSON bytes, conversation as a shared ref,
+shared pricing and strings) and read exactly as before: these pin the reads."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import httpx
+from wasim import Simulator
+from wasim.world.compact import ConversationRef, pack_body, unpack_body
+from wasim.world.models import OutboundMessage
+
+from tests.conftest import ANA, MESSAGES, text_message
+
+
+def _sent(sim: Simulator, body: dict[str, object], api_version: str = "v23.0") -> OutboundMessage:
+    wamid = sim.send(body, api_version=api_version)["messages"][0]["id"]
+    return sim.world.messages[wamid]
+
+
+def test_a_stored_body_reads_as_an_equal_fresh_dict_in_the_same_key_order(
+        sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    body = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": ANA,
+            "type": "text", "text": {"preview_url": False, "body": "caf\u00e9 \U0001f600"}}
+    message = _sent(sim, body)
+    first = message.body
+    assert first == body and list(first) == list(body)
+    assert list(first["text"]) == ["preview_url", "body"]
+    first["text"]["body"] = "changed"
+    assert message.body["text"]["body"] == "caf\u00e9 \U0001f600"
+    assert message.to_dict()["body"] == body
+
+
+def test_a_body_orjson_would_change_is_kept_as_given() -> None:
+    class Name(str):
+        pass
+
+    odd = {"to": Name("x"), "n": 2**70}
+    assert pack_body(odd) is odd
+    assert unpack_body(pack_body(odd)) is odd
+    plain = {"a": [1, 2.5, None, True], "b": {"c": "d"}}
+    packed = pack_body(plain)
+    assert isinstance(packed, bytes) and unpack_body(packed) == plain
+
+
+def test_input_reads_as_given_whether_or_not_it_equals_the_recipient(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    same = _sent(sim, text_message())
+    assert same.input == ANA == same.to
+    spelled = _sent(sim, text_message(to="+1 (650) 555-1234"))
+    assert spelled.to == ANA and spelled.input == "+1 (650) 555-1234"
+    assert spelled.to_dict()["input"] == "+1 (650) 555-1234"
+
+
+def test_conversations_read_per_status_as_the_webhooks_show_them(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    message = _sent(sim, text_message())
+    sim.advance("1m")
+    expected = {"id": hashlib.md5(message.id.encode()).hexdigest(),
+                "expiration_timestamp": str(int(message.created_at.timestamp()) + 86400),
+                "origin": {"type": "service"}}
+    assert message.conversation == expected
+    assert list(message.conversation or {}) == ["id", "expiration_timestamp", "origin"]
+    sent, delivered = message.statuses[0], message.statuses[1]
+    assert sent.conversation == expected
+    assert delivered.conversation == {"id": expected["id"], "origin": {"type": "service"}}
+    shown = [w.value["statuses"][0] for w in sim.webhooks if w.field == "messages"
+             and "statuses" in w.value]
+    assert [s.get("conversation") for s in shown] == [expected, delivered.conversation]
+
+
+def test_an_imported_message_is_compact_again_and_exports_the_same(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    _sent(sim, text_message(biz_opaque_callback_data="cb"))
+    sim.advance("1m")
+    state = sim.export_state()
+    again = Simulator(now="2026-01-05T09:00:00Z", seed=7)
+    again.import_state(json.loads(json.dumps(state)))
+    assert json.dumps(again.export_state(), sort_keys=False) == json.dumps(
+        state, sort_keys=False)
+    message = next(iter(again.world.messages.values()))
+    ref = message.conversation_ref
+    assert isinstance(ref, ConversationRef)
+    assert all(s.conversation is None or s._conversation is ref for s in message.statuses)
+
+
+def test_an_import_keeps_a_conversation_of_another_shape_as_it_is(sim: Simulator) -> None:
+    odd = {"origin": {"type": "service"}, "id": "c1", "expiration_timestamp": "1767690000"}
+    assert ConversationRef.of(odd) is None
+    message = OutboundMessage.from_dict({
+        "id": "wamid.X", "phone_number_id": "1", "waba_id": "2", "to": ANA, "input": ANA,
+        "type": "text", "body": text_message(), "created_at": "2026-01-05T09:00:00+00:00",
+        "in_window": True, "conversation": odd, "statuses": []})
+    assert message.conversation is odd and message.conversation_ref is None
+
+
+def test_pricing_is_shared_by_records_and_copied_into_what_is_shown(sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    one, two = _sent(sim, text_message()), _sent(sim, text_message(body="again"))
+    assert one.pricing is two.pricing and one.pricing is not None
+    status = next(w for w in sim.webhooks if "statuses" in w.value).value["statuses"][0]
+    status["pricing"]["billable"] = "tampered"
+    assert one.pricing["billable"] is False
+    assert one.statuses[0].pricing == {"billable": False, "pricing_model": "PMP",
+                                       "type": "free_customer_service",
+                                       "category": "service"}
+
+
+def test_request_records_share_their_path_strings(sim: Simulator,
+                                                  client: httpx.Client) -> None:
+    sim.inbound(ANA, "hi")
+    for text in ("one", "two"):
+        assert client.post(MESSAGES, json=text_message(body=text)).status_code == 200
+    first, second = list(sim.requests)[-2:]
+    assert first.path == second.path == MESSAGES
+    assert first.path is second.path and first.method is second.method
+    assert first.to_dict()["path"] == MESSAGES
