@@ -43,10 +43,12 @@ def rss_mb(pid: int) -> float:
 
 
 class Server:
-    """``wasim serve`` in its own process on a free port."""
+    """``wasim serve`` in its own process on a free port (``probe``: through
+    ``bench/stalls.py``, which reports what blocked the loop at exit)."""
 
-    def __init__(self, *args: str, port: int | None = None) -> None:
+    def __init__(self, *args: str, port: int | None = None, probe: bool = False) -> None:
         self.port = port or free_port()
+        self.probe = probe
         self.url = f"http://127.0.0.1:{self.port}"
         self.args = args
         self.process: subprocess.Popen[str] | None = None
@@ -54,7 +56,8 @@ class Server:
 
     def start(self) -> Server:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "wasim", "serve", "--quiet", "--port", str(self.port),
+            [sys.executable, *([str(ROOT / "bench" / "stalls.py")] if self.probe
+                               else ["-m", "wasim"]), "serve", "--quiet", "--port", str(self.port),
              *self.args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
             cwd=ROOT)
         wait_for(f"{self.url}/_sim/health", self.process)

@@ -69,6 +69,46 @@ def test_pending_deliveries_are_never_dropped() -> None:
         engine.close()
 
 
+def test_a_trim_drops_at_most_one_step_and_the_next_trims_go_on() -> None:
+    sim = _sim()
+    sim.inbound(ANA, "hi")
+    with sync_client(create_app(sim)) as http:
+        ids = [http.post(MESSAGES, json=text_message(body=f"m{i}"),
+                         headers={"Authorization": f"Bearer {TOKEN}"}).json()[
+                             "messages"][0]["id"] for i in range(250)]
+    sim.advance("1s")
+    retention = Retention(sim._core, lambda: sim.delivery)
+    assert [retention.trim(step=40) for _ in range(5)] == [40, 40, 40, 30, 0]
+    assert list(sim.world.messages) == ids[150:]
+    assert retention.dropped == 150
+
+
+def test_the_delivery_log_keeps_a_webhook_while_a_kept_delivery_carries_it() -> None:
+    sim = _sim()
+    sim.inbound(ANA, "hi")
+    engine = sim.attach(lambda headers, body: 200)
+    try:
+        sim.send(text_message(body="first"))
+        engine.flush()
+        event = next(iter(engine.deliveries.values()))
+        engine.redeliver(event.webhook_id)
+        for i in range(5):
+            sim.send(text_message(body=f"m{i}"))
+        engine.flush()
+        log = engine.log
+        total = len(log.deliveries)
+        attempts = len(log.attempts)
+        assert log.trim(total - 1) == 1  # the event goes, its redelivery stays
+        assert event.id not in log.deliveries and event.webhook_id in log.webhooks
+        assert log.trimmed["delivered"] == 1
+        assert len(log.attempts) + log.trimmed["attempts"] == attempts
+        assert log.trim(0) == total - 1
+        assert log.deliveries == {} and log.webhooks == {} and log.attempts == []
+        assert log.trimmed["attempts"] == attempts
+    finally:
+        engine.close()
+
+
 @pytest.mark.parametrize("value", [5, 0, 1.5, "many", True])
 def test_retention_takes_a_whole_number_of_at_least_100_or_null(value: object) -> None:
     sim = Simulator()

@@ -148,9 +148,12 @@ def _call(sim: Simulator, sender: str, body: dict[str, Any]) -> Any:
 
 async def messages(sim: Simulator, request: Request) -> Any:
     query = request.query_params
-    found = sim.messages(to=query.get("to"), status=query.get("status"),
-                         type=query.get("type"))
-    return page(request, list(found), lambda m: m.id, lambda m: m.to_dict())
+    to, status, kind = query.get("to"), query.get("status"), query.get("type")
+    if to is None and status is None and kind is None:  # no filter: no pass over them all
+        found = list(sim.world.messages.values())
+    else:
+        found = sim.messages(to=to, status=status, type=kind)
+    return page(request, found, lambda m: m.id, lambda m: m.to_dict())
 
 
 async def message_get(sim: Simulator, request: Request) -> Any:

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from wasim.api.control import Handler, _object, control
-from wasim.api.paging import paging, window
+from wasim.api.paging import Keys, paging, window
 from wasim.delivery.engine import Delivery, DeliveryEngine, attach, engine_of, settled
 from wasim.errors import INVALID_PARAMETER
 from wasim.simulation import Simulator
@@ -56,7 +56,7 @@ async def deliveries(sim: Simulator, request: Request) -> Any:
     found: dict[str, Any] = {}
 
     def select(chosen: list[Delivery]) -> list[Delivery]:
-        keys = [d.id for d in chosen]
+        keys = Keys(chosen, lambda d: d.id)
         start, end = window(request, keys)
         found.update(paging(request, keys, start, end))
         return chosen[start:end]

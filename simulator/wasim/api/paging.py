@@ -14,7 +14,7 @@ arrive; one that is no longer kept (retention) is a code 100 error.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
 from starlette.requests import Request
@@ -74,10 +74,34 @@ def paging(request: Request, keys: Sequence[str], start: int, end: int) -> dict[
     return found
 
 
+class Keys(Sequence[str]):
+    """The keys of ``items``, each computed when asked for: a page reads the few it
+    needs (its ends, a cursor found from the newest end), so rendering one page of a
+    listing of 100,000 items costs about what a page of a short one does."""
+
+    def __init__(self, items: Sequence[T], key: Callable[[T], str]) -> None:
+        self._items: Sequence[Any] = items
+        self._key: Callable[[Any], str] = key
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
+        if isinstance(index, slice):
+            return [self._key(item) for item in self._items[index]]
+        return self._key(self._items[index])
+
+
 def page(request: Request, items: Sequence[T], key: Callable[[T], str],
          render: Callable[[T], Any]) -> dict[str, Any]:
     """One page of ``items`` (oldest first) as the listing's answer."""
-    keys = [key(item) for item in items]
+    keys = Keys(items, key)
     start, end = window(request, keys)
     answer: dict[str, Any] = {"data": [render(items[i]) for i in range(start, end)]}
     found = paging(request, keys, start, end)

@@ -8,8 +8,10 @@ retry policy of §5.3 to each outcome, and answers the log's queries.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import islice
 from typing import Any
 
 from wasim.clock import parse_instant
@@ -150,11 +152,15 @@ class DeliveryLog:
         self.seq = 0
         self.trimmed = {"delivered": 0, "dropped": 0, "attempts": 0}
         """What :meth:`trim` forgot, so the log's counts stay whole."""
+        self.carriers: dict[str, int] = {}
+        """How many kept deliveries carry each webhook (a redelivery or a duplicate
+        carries the same webhook as its event)."""
 
     def new(self, webhook_id: str, at: datetime, kind: str) -> Delivery:
         self.seq += 1
         delivery = Delivery(f"d{self.seq}", webhook_id, at, kind)
         self.deliveries[delivery.id] = delivery
+        self.carriers[webhook_id] = self.carriers.get(webhook_id, 0) + 1
         return delivery
 
     def record(self, delivery: Delivery, at: datetime, status: int | None,
@@ -191,22 +197,32 @@ class DeliveryLog:
         """The deliveries in ``state`` (``pending``: any not finished; ``None``: all)."""
         if state is not None and state not in (*STATES, "pending"):
             raise INVALID_PARAMETER(f"state must be one of pending, {', '.join(STATES)}")
+        if state is None:
+            return list(self.deliveries.values())
         return [d for d in self.deliveries.values()
                 if state is None or d.state == state or (state == "pending" and d.pending)]
 
     def summary(self, chosen: list[Delivery]) -> dict[str, Any]:
-        """Counts over the whole log, and ``chosen`` with their attempts."""
-        wanted = {d.id for d in chosen}
+        """Counts over the whole log, and ``chosen`` with their attempts.
+
+        The attempts are looked for from the newest back, only until every chosen
+        delivery's are found (a page of recent deliveries reads the end of the list)."""
+        wanted = {d.id: d.attempts for d in chosen}
+        needed = sum(wanted.values())
         logs: dict[str, list[dict[str, Any]]] = {}
-        for attempt in self.attempts:
+        for attempt in reversed(self.attempts):
+            if needed <= 0:
+                break
             if attempt.delivery_id in wanted:
                 logs.setdefault(attempt.delivery_id, []).append(attempt.to_dict())
-        values = self.deliveries.values()
+                needed -= 1
+        for found in logs.values():
+            found.reverse()
+        counts = Counter(d.state for d in self.deliveries.values())
         trimmed = self.trimmed
-        return {"pending": sum(d.pending for d in values),
-                "dropped": sum(d.state == "dropped" for d in values) + trimmed["dropped"],
-                "delivered": sum(d.state == "delivered" for d in values)
-                + trimmed["delivered"],
+        return {"pending": counts["queued"] + counts["held"] + counts["retrying"],
+                "dropped": counts["dropped"] + trimmed["dropped"],
+                "delivered": counts["delivered"] + trimmed["delivered"],
                 "attempts": len(self.attempts) + trimmed["attempts"],
                 "data": [d.to_dict() | {"attempts_log": logs.get(d.id, [])} for d in chosen]}
 
@@ -220,32 +236,55 @@ class DeliveryLog:
         self.deliveries.update(
             (d["id"], Delivery.from_dict(d)) for d in data.get("deliveries", []))
         self.retrying.update(d.id for d in self.deliveries.values() if d.state == "retrying")
+        for delivery in self.deliveries.values():
+            self.carriers[delivery.webhook_id] = self.carriers.get(delivery.webhook_id, 0) + 1
         self.attempts.extend(Attempt.from_dict(a) for a in data.get("attempts", []))
         self.seq = int(data.get("seq", len(self.deliveries)))
         self.trimmed.update({k: int(v) for k, v in (data.get("trimmed") or {}).items()
                              if k in self.trimmed})
 
-    def trim(self, keep: int) -> int:
-        """Forget the oldest finished deliveries (delivered or dropped) beyond ``keep``,
-        with their attempts and the webhooks no kept delivery carries; pending ones are
-        never forgotten. Returns how many deliveries went."""
+    def trim(self, keep: int, at_most: int | None = None) -> int:
+        """Forget the oldest finished deliveries (delivered or dropped) beyond ``keep``
+        (at most ``at_most`` of them), with their attempts and the webhooks no kept
+        delivery carries; pending ones are never forgotten. Returns how many went.
+
+        Its cost follows what goes, not what is kept (a served simulator trims a little
+        at every tick): the scan stops once enough finished deliveries are found, the
+        attempts go from the front of their list (newer attempts of a forgotten delivery,
+        behind a kept one's, go when they reach the front), and a webhook goes when the
+        last delivery carrying it does (:attr:`carriers`; one the log holds for a lookup
+        only goes when it reaches the front of :attr:`webhooks`)."""
         excess = len(self.deliveries) - keep
+        if at_most is not None:
+            excess = min(excess, at_most)
         if excess <= 0:
             return 0
-        gone: set[str] = set()
+        gone: list[Delivery] = []
         for delivery in self.deliveries.values():
             if len(gone) >= excess:
                 break
             if delivery.state in ("delivered", "dropped"):
-                gone.add(delivery.id)
-        for delivery_id in gone:
-            self.trimmed[self.deliveries.pop(delivery_id).state] += 1
-        before = len(self.attempts)
-        self.attempts[:] = [a for a in self.attempts if a.delivery_id not in gone]
-        self.trimmed["attempts"] += before - len(self.attempts)
-        carried = {d.webhook_id for d in self.deliveries.values()}
-        for webhook_id in [w for w in self.webhooks if w not in carried]:
-            del self.webhooks[webhook_id]
+                gone.append(delivery)
+        carriers, webhooks = self.carriers, self.webhooks
+        for delivery in gone:
+            del self.deliveries[delivery.id]
+            self.trimmed[delivery.state] += 1
+            left = carriers.get(delivery.webhook_id, 1) - 1
+            if left > 0:
+                carriers[delivery.webhook_id] = left
+            else:
+                carriers.pop(delivery.webhook_id, None)
+                webhooks.pop(delivery.webhook_id, None)
+        for webhook_id in list(islice(webhooks, excess)):  # kept for a lookup, uncarried
+            if webhook_id in carriers:
+                break
+            del webhooks[webhook_id]
+        attempts, kept = self.attempts, self.deliveries
+        front = 0
+        while front < len(attempts) and attempts[front].delivery_id not in kept:
+            front += 1
+        del attempts[:front]
+        self.trimmed["attempts"] += front
         return len(gone)
 
     def clear(self) -> None:
@@ -253,4 +292,5 @@ class DeliveryLog:
         self.deliveries.clear()
         self.attempts.clear()
         self.webhooks.clear()
+        self.carriers.clear()
         self.retrying.clear()

@@ -9,13 +9,17 @@ inbound messages (x1) and finished webhook deliveries with their attempts (x4). 
 deliveries, windows, contacts, templates and media are never dropped. With
 ``--data`` the dropped history stays on disk (:mod:`wasim.serve.store`).
 
-Trimming runs from the server's ticker, under the lock, once a limit is passed by a tenth,
-so its cost is spread over many sends.
+Trimming runs from the server's ticker, under the lock, in small steps: each tick drops at
+most :data:`STEP` messages (and a proportional share of each journal), so no tick holds the
+server's loop for long (dropping thousands at once took 30 ms and more, a pause every
+request waiting at that moment felt), while a tick every 50 ms still trims faster than
+any load adds.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import islice
 from typing import Any
 
 from wasim.core import Core, Feature
@@ -26,7 +30,8 @@ FINISHED = frozenset({"delivered", "read", "played", "failed"})
 WEBHOOKS_PER_MESSAGE = 4
 REQUESTS_PER_MESSAGE = 4
 DELIVERIES_PER_MESSAGE = 4
-SLACK = 1.1
+STEP = 500
+"""Most messages one trim drops (journals: their multiple of it)."""
 
 
 class Retention(Feature):
@@ -45,36 +50,41 @@ class Retention(Feature):
         self._evicted = evicted
         self.dropped = 0
 
-    def trim(self) -> int:
-        """Drop what is over the limit; returns how many messages went."""
+    def trim(self, step: int = STEP) -> int:
+        """Drop what is over the limit, at most ``step`` messages (and ``step`` times
+        each journal's multiple); returns how many messages went."""
         limit = self._core.world.settings.retention_messages
         if limit is None:
             return 0
         core = self._core
         with core.lock:
-            gone = self._trim_messages(limit)
-            self._trim_journal(core.webhooks, limit * WEBHOOKS_PER_MESSAGE)
-            self._trim_journal(core.requests, limit * REQUESTS_PER_MESSAGE)
+            gone = self._trim_messages(limit, step)
+            self._trim_journal(core.webhooks, limit * WEBHOOKS_PER_MESSAGE,
+                               step * WEBHOOKS_PER_MESSAGE)
+            self._trim_journal(core.requests, limit * REQUESTS_PER_MESSAGE,
+                               step * REQUESTS_PER_MESSAGE)
             inbound = core.world.inbound
-            if len(inbound) > limit * SLACK:
-                del inbound[:len(inbound) - limit]
+            if len(inbound) > limit:
+                del inbound[:min(len(inbound) - limit, step)]
             engine = self._engine()
             if engine is not None and len(engine.deliveries) > (
-                    limit * DELIVERIES_PER_MESSAGE * SLACK):
-                engine.log.trim(limit * DELIVERIES_PER_MESSAGE)
+                    limit * DELIVERIES_PER_MESSAGE):
+                engine.log.trim(limit * DELIVERIES_PER_MESSAGE,
+                                at_most=step * DELIVERIES_PER_MESSAGE)
         self.dropped += gone
         return gone
 
-    def _trim_messages(self, limit: int) -> int:
+    def _trim_messages(self, limit: int, step: int) -> int:
         messages = self._core.world.messages
-        excess = len(messages) - limit
-        if excess <= 0 or len(messages) <= limit * SLACK:
+        excess = min(len(messages) - limit, step)
+        if excess <= 0:
             return 0
-        chosen = [m.id for _, m in zip(range(excess * 4), messages.values(), strict=False)
+        chosen = [m.id for m in islice(messages.values(), max(excess, step) * 4)
                   if m.status in FINISHED][:excess]
         if len(chosen) < excess:  # mostly unfinished: the oldest go anyway
             taken = set(chosen)
-            chosen += [i for i in messages if i not in taken][:excess - len(chosen)]
+            chosen += [i for i in islice(messages, excess * 2) if i not in taken
+                       ][:excess - len(chosen)]
         if self._evicted is not None:
             self._evicted(chosen)
         for message_id in chosen:
@@ -82,6 +92,6 @@ class Retention(Feature):
         return len(chosen)
 
     @staticmethod
-    def _trim_journal(journal: Journal[Any], keep: int) -> None:
-        if len(journal) > keep * SLACK:
-            journal.drop_oldest(len(journal) - keep)
+    def _trim_journal(journal: Journal[Any], keep: int, step: int) -> None:
+        if len(journal) > keep:
+            journal.drop_oldest(min(len(journal) - keep, step))
