@@ -111,3 +111,28 @@ def test_a_reset_clears_the_file(tmp_path: Path) -> None:
     again = _sim()
     Store(tmp_path).restore(again._core)
     assert again.world.messages == {} and len(again.webhooks) == 0
+
+
+def test_a_message_changed_after_a_restart_is_still_one_row(tmp_path: Path) -> None:
+    sim = _sim()
+    sim.set_progression("manual")
+    sim.inbound(ANA, "hi")
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    sent = [sim.send(text_message(body=f"m{i}"))["messages"][0]["id"] for i in range(3)]
+    store.close()
+    again = _sim()
+    second = Store(tmp_path)
+    second.restore(again._core)
+    second.start(again._core, None)
+    again.set_status(sent[1], "read")
+    again.send(text_message(body="after"))
+    second.close()
+    with sqlite3.connect(tmp_path / "wasim.sqlite3") as db:
+        rows = db.execute("SELECT id, data FROM messages ORDER BY seq").fetchall()
+    assert [r[0] for r in rows][:3] == sent and len(rows) == 4
+    assert '"status":"read"' in rows[1][1]
+    third = _sim()
+    Store(tmp_path).restore(third._core)
+    assert third.message(sent[1]).status == "read"
+    assert list(third.world.messages)[:3] == sent

@@ -41,19 +41,22 @@ FILE_NAME = "wasim.sqlite3"
 FLUSH_SECONDS = 0.5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS messages (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
                                      data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS messages_seq ON messages (seq);
 CREATE TABLE IF NOT EXISTS inbound (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS webhooks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
                                      data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS deliveries (id TEXT PRIMARY KEY, seq INTEGER NOT NULL,
+CREATE TABLE IF NOT EXISTS deliveries (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
                                        pending INTEGER NOT NULL, data TEXT NOT NULL);
-CREATE INDEX IF NOT EXISTS deliveries_seq ON deliveries (seq);
 CREATE TABLE IF NOT EXISTS attempts (seq INTEGER PRIMARY KEY, delivery_id TEXT NOT NULL,
                                      data TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts (delivery_id);
 """
+KEYS_NOTE = """Messages and deliveries are keyed by their ``seq`` (the row id: a message's or
+delivery's first write gives it the next number, kept for its later writes), not by their
+wamid or delivery id: the writer knows the ``seq`` of everything in memory, and an index on
+a wamid (random text) made each write touch a random page of an index that grows with the
+history kept on disk (the send cost rose with it)."""
 TABLES = ("meta", "messages", "inbound", "webhooks", "deliveries", "attempts")
 
 
@@ -90,10 +93,10 @@ class _Changes:
     def __init__(self) -> None:
         self.wipe = False
         self.state: dict[str, Any] = {}
-        self.messages: list[tuple[str, Any]] = []
+        self.messages: list[tuple[int, str, Any]] = []
         self.inbound: list[dict[str, Any]] = []
         self.webhooks: list[Webhook] = []
-        self.deliveries: list[tuple[str, bool, Any]] = []
+        self.deliveries: list[tuple[int, str, bool, Any]] = []
         self.attempts: list[Any] = []
 
 
@@ -118,17 +121,22 @@ class Store:
         self._write_lock = threading.Lock()
         self._forget()
         self._seq = self._max_seq()
+        self._loaded_seqs: dict[str, int] = {}
+        """The ``seq`` of each message and delivery :meth:`load` read (taken by the first
+        :meth:`_take` after it)."""
         self.writes = 0
 
     def _forget(self) -> None:
         """What was written (reset when the file is cleared)."""
         self._messages_table: object = None
         self._message_sigs: dict[str, int] = {}
+        self._message_seqs: dict[str, int] = {}
         self._delivery_sigs: dict[str, tuple[str, int]] = {}
+        self._delivery_seqs: dict[str, int] = {}
         self._last_inbound: object = None
         self._last_webhook: object = None
         self._last_attempt: object = None
-        self._evicted: list[tuple[str, dict[str, Any]]] = []
+        self._evicted: list[tuple[int, str, dict[str, Any]]] = []
 
     def _max_seq(self) -> int:
         row = self._db.execute("SELECT max(m) FROM (SELECT max(seq) m FROM messages UNION "
@@ -150,7 +158,7 @@ class Store:
         state: dict[str, Any] = json.loads(row[0])
         limit = -1 if keep is None else keep
         state["world"]["messages"] = self._rows(
-            "SELECT data FROM messages ORDER BY seq DESC LIMIT ?", limit)
+            "SELECT data, seq FROM messages ORDER BY seq DESC LIMIT ?", limit)
         state["world"]["inbound"] = self._rows(
             "SELECT data FROM inbound ORDER BY seq DESC LIMIT ?", limit)
         state["webhooks"] = self._rows("SELECT data FROM webhooks ORDER BY seq DESC LIMIT ?",
@@ -161,6 +169,8 @@ class Store:
             "(SELECT seq, data FROM deliveries WHERE pending = 0 ORDER BY seq DESC LIMIT ?)",
             (finished,)))
         deliveries = [json.loads(data) for _, data in found]
+        self._loaded_seqs.update((d["id"], seq) for d, (seq, _) in
+                                 zip(deliveries, found, strict=True))
         wanted = [d["id"] for d in deliveries]
         attempts: list[tuple[int, str]] = []
         for start in range(0, len(wanted), 500):
@@ -178,8 +188,13 @@ class Store:
         return state
 
     def _rows(self, query: str, limit: int) -> list[dict[str, Any]]:
-        """The rows of a newest-first ``query``, oldest first."""
-        rows = [json.loads(r[0]) for r in self._db.execute(query, (limit,))]
+        """The rows of a newest-first ``query``, oldest first (with a second column, the
+        row's ``seq``, noted for the first write of what it holds)."""
+        rows = []
+        for row in self._db.execute(query, (limit,)):
+            rows.append(json.loads(row[0]))
+            if len(row) > 1:
+                self._loaded_seqs[rows[-1]["id"]] = row[1]
         rows.reverse()
         return rows
 
@@ -217,10 +232,23 @@ class Store:
         messages = core.world.messages
         for message_id in message_ids:
             message = messages.get(message_id)
+            seq = self._message_seqs.pop(message_id, None)
             if message is not None and self._message_sigs.get(message_id) != len(
                     message.statuses):
-                self._evicted.append((message_id, message.to_dict()))
+                self._evicted.append((seq or self._next_seq(), message_id,
+                                      message.to_dict()))
             self._message_sigs.pop(message_id, None)
+
+    def _next_seq(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    def _seq_of(self, seqs: dict[str, int], key: str) -> int:
+        """The row ``seq`` of a message or delivery (a new one for its first write)."""
+        seq = seqs.get(key)
+        if seq is None:
+            seq = seqs[key] = self._loaded_seqs.pop(key, 0) or self._next_seq()
+        return seq
 
     def flush(self) -> int:
         """Write what changed since the last flush; returns how many rows."""
@@ -250,14 +278,17 @@ class Store:
             changes.wipe = self._messages_table is not None
             self._forget()
             self._messages_table = world.messages
-        sigs = self._message_sigs
+        sigs, seqs = self._message_sigs, self._message_seqs
         fresh: dict[str, int] = {}
         for message_id, message in world.messages.items():
             count = len(message.statuses)
             fresh[message_id] = count
             if sigs.get(message_id) != count:
-                changes.messages.append((message_id, message))
+                changes.messages.append((self._seq_of(seqs, message_id), message_id,
+                                         message))
         self._message_sigs = fresh
+        if len(seqs) > 2 * len(fresh) + 1000:  # gone from memory without an eviction
+            self._message_seqs = {k: seqs[k] for k in fresh if k in seqs}
         changes.messages[:0] = self._evicted
         self._evicted = []
         inbound = _new_items(world.inbound, self._last_inbound)
@@ -281,12 +312,16 @@ class Store:
     def _take_deliveries(self, engine: DeliveryEngine, changes: _Changes) -> None:
         changes.state["delivery_seq"] = engine.log.seq
         fresh: dict[str, tuple[str, int]] = {}
+        seqs = self._delivery_seqs
         for delivery in engine.deliveries.values():
             sig = (delivery.state, delivery.attempts)
             fresh[delivery.id] = sig
             if self._delivery_sigs.get(delivery.id) != sig:
-                changes.deliveries.append((delivery.id, delivery.pending, delivery))
+                changes.deliveries.append((self._seq_of(seqs, delivery.id), delivery.id,
+                                           delivery.pending, delivery))
         self._delivery_sigs = fresh
+        if len(seqs) > 2 * len(fresh) + 1000:  # trimmed from the log
+            self._delivery_seqs = {k: seqs[k] for k in fresh if k in seqs}
         attempts = engine.attempts
         new = _new_items(attempts, self._last_attempt)
         changes.attempts = new
@@ -301,23 +336,19 @@ class Store:
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
             rows = []
-            for message_id, message in changes.messages:
-                self._seq += 1
+            for seq, message_id, message in changes.messages:
                 data = message if isinstance(message, dict) else message.to_dict()
-                rows.append((message_id, self._seq, dumps(data)))
-            db.executemany("INSERT INTO messages (id, seq, data) VALUES (?, ?, ?) ON CONFLICT"
-                           "(id) DO UPDATE SET data = excluded.data", rows)
+                rows.append((seq, message_id, dumps(data)))
+            db.executemany("INSERT OR REPLACE INTO messages (seq, id, data) VALUES (?, ?, ?)",
+                           rows)
             db.executemany("INSERT INTO inbound (data) VALUES (?)",
                            [(dumps(m),) for m in changes.inbound])
             db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)",
                            [(w.id, dumps(w.to_dict())) for w in changes.webhooks])
-            drows = []
-            for delivery_id, pending, delivery in changes.deliveries:
-                self._seq += 1
-                drows.append((delivery_id, self._seq, int(pending), dumps(delivery.to_dict())))
-            db.executemany("INSERT INTO deliveries (id, seq, pending, data) VALUES (?, ?, ?, ?)"
-                           " ON CONFLICT(id) DO UPDATE SET pending = excluded.pending, "
-                           "data = excluded.data", drows)
+            drows = [(seq, delivery_id, int(pending), dumps(delivery.to_dict()))
+                     for seq, delivery_id, pending, delivery in changes.deliveries]
+            db.executemany("INSERT OR REPLACE INTO deliveries (seq, id, pending, data) "
+                           "VALUES (?, ?, ?, ?)", drows)
             db.executemany("INSERT INTO attempts (delivery_id, data) VALUES (?, ?)",
                            [(a.delivery_id, dumps(a.to_dict())) for a in changes.attempts])
             db.execute("INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) "
