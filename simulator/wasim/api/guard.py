@@ -160,7 +160,9 @@ class Guard:
             await send(message)
 
         try:
-            refusal, receive = await self._admit(scope, receive)
+            refusal, buffer = self._admit(scope)
+            if buffer:
+                refusal, receive = await _buffered(receive, buffer)
             if refusal is not None:
                 await self._answer(refusal, scope, receive, tracking)
                 return
@@ -176,8 +178,9 @@ class Guard:
         response = error_response(error, self.sim._core.ids.fbtrace_id())
         await response(scope, receive, send)
 
-    async def _admit(self, scope: Scope, receive: Receive) -> tuple[GraphError | None, Receive]:
-        """The refusal of this request, if any, and the ``receive`` to hand on."""
+    def _admit(self, scope: Scope) -> tuple[GraphError | None, int]:
+        """The refusal of this request, if any, and, for a body of unknown length, the
+        limit to read it up to before the app sees it (``0``: hand ``receive`` on)."""
         headers = _headers(scope)
         host = headers.get("host", "")
         method: str = scope["method"]
@@ -186,27 +189,25 @@ class Guard:
             return PERMISSION_DENIED(
                 f"Host {host[:100]!r} is not this server's: wasim answers only loopback "
                 "names, its bound address and names given by --allow-host (a DNS-rebinding "
-                "guard)", http_status=403), receive
+                "guard)", http_status=403), 0
         origin = headers.get("origin")
         if origin is not None and not self.policy.origin_allowed(origin, host):
             return PERMISSION_DENIED(
                 f"requests from origin {origin[:100]!r} are refused: only pages of the "
                 "server's own origin or of one given by --allow-origin may call wasim",
-                http_status=403), receive
+                http_status=403), 0
         length = headers.get("content-length")
         has_body = (length not in (None, "0")) or "transfer-encoding" in headers
         if path.startswith("/_sim/"):
             refusal = self._control(scope, headers, has_body, method)
             if refusal is not None:
-                return refusal, receive
+                return refusal, 0
         limit = body_limit(method, path)
         if length is not None:
             if not length.isdigit() or int(length) > limit:
-                return _too_large(limit), receive
-            return None, receive
-        if has_body:
-            return await _buffered(receive, limit)
-        return None, receive
+                return _too_large(limit), 0
+            return None, 0
+        return None, limit if has_body else 0
 
     def _control(self, scope: Scope, headers: dict[str, str], has_body: bool,
                  method: str) -> GraphError | None:
