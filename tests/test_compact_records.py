@@ -117,3 +117,31 @@ def test_request_records_share_their_path_strings(sim: Simulator,
     assert first.path == second.path == MESSAGES
     assert first.path is second.path and first.method is second.method
     assert first.to_dict()["path"] == MESSAGES
+
+
+def test_bodies_round_trip_whichever_way_their_json_starts() -> None:
+    bodies = [{}, {"messaging_product": "whatsapp"},
+              {"messaging_product": "whatsapp", "to": ANA, "type": "text",
+               "text": {"body": "caf\u00e9"}},
+              {"to": ANA, "messaging_product": "whatsapp"},
+              {"messaging_product": "whatsapp-x", "to": ANA}]
+    for body in bodies:
+        packed = pack_body(body)
+        assert isinstance(packed, bytes)
+        back = unpack_body(packed)
+        assert back == body and list(back) == list(body)
+    assert len(pack_body(bodies[2])) < len(json.dumps(bodies[2]).encode()) - 25
+
+
+def test_a_per_message_conversation_reads_as_the_billing_rule_gives_it() -> None:
+    from datetime import UTC, datetime
+
+    from wasim.platform.charging import MessageConversation
+    from wasim.rules import billing
+
+    at = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    kept = MessageConversation("wamid.ABC", at, "marketing")
+    full = billing.pmp_conversation("v23.0", "wamid.ABC", "marketing", at, None)
+    assert kept.as_dict() == full and list(kept.as_dict()) == list(full or {})
+    assert kept.as_dict(False) == billing.status_conversation(full, "delivered")
+    assert billing.pmp_conversation("v24.0", "wamid.ABC", "marketing", at, None) is None

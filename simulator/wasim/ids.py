@@ -51,7 +51,19 @@ class IdGenerator:
         """``n`` random bytes as hex (``randbytes(n).hex()``, without its extra call)."""
         return self._random.getrandbits(n * 8).to_bytes(n, "little").hex()
 
+    def token_number(self, n: int = 16) -> int:
+        """:meth:`token` as the number it is written from (``token_hex(number, n)`` gives
+        the same text, and the same draw): a record may keep the number, about half the
+        memory of the text."""
+        return self._random.getrandbits(n * 8)
+
     def bsuid(self, country: str = "US") -> str:
         """A business-scoped user id such as ``US.13491208655302741918`` (§11): the user's
         country (``wasim.rules.regions.region_of`` of the number), a dot, 20 digits."""
         return f"{country}.{self.numeric(20)}"
+
+
+def token_hex(number: int, n: int = 16) -> str:
+    """The text :meth:`IdGenerator.token` gives for the number of
+    :meth:`IdGenerator.token_number`."""
+    return number.to_bytes(n, "little").hex()

@@ -82,11 +82,11 @@ def test_status_snapshots_are_shared_while_the_fields_stay_the_same(sim: Simulat
     assert account is not None
     phone = sim.world.first_phone()
     contact = account.contacts[ANA]
-    first = status_snapshot(phone, contact)
-    assert status_snapshot(phone, contact) is first
+    first = status_snapshot(account.waba_id, phone, contact)
+    assert status_snapshot(account.waba_id, phone, contact) is first
     contact.name = "Ana Lima"
-    renamed = status_snapshot(phone, contact)
+    renamed = status_snapshot(account.waba_id, phone, contact)
     assert renamed is not first
-    assert renamed == (phone.display_phone_number, phone.id, "Ana Lima", ANA,
-                       contact.user_id)
-    assert first[2] == "Ana"
+    assert renamed == (account.waba_id, phone.display_phone_number, phone.id, "Ana Lima",
+                       ANA, contact.user_id)
+    assert first[3] == "Ana"

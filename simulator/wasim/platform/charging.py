@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from wasim.clock import parse_instant
 from wasim.ids import IdGenerator
@@ -29,7 +29,7 @@ class Charge:
     """
 
     pricing: dict[str, Any]
-    conversation: ConversationRef | None
+    conversation: ConversationRef | MessageConversation | None
 
 
 _PRICING: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -48,6 +48,23 @@ def _pricing(key: tuple[Any, ...], make: Any, *args: Any) -> dict[str, Any]:
 
 def _ref(conversation_id: str, origin: str, expires: datetime) -> ConversationRef:
     return ConversationRef(conversation_id, int(expires.timestamp()), origin)
+
+
+class MessageConversation(NamedTuple):
+    """A per-message ``conversation`` (PMP, v23.0 and older, §5.2) kept as what it
+    follows from: the message's id and send time (both the message's own objects) and
+    the origin. Its id and expiry are worked out when read (``as_dict``), by the rule of
+    ``billing.message_conversation``."""
+
+    message_id: str
+    sent_at: datetime
+    origin: str
+
+    def as_dict(self, with_expiration: bool = True) -> dict[str, Any]:
+        shown = billing.message_conversation(self.message_id, self.origin, self.sent_at)
+        if not with_expiration:
+            del shown["expiration_timestamp"]  # the other keys keep their order
+        return shown
 
 
 def _key(phone_number_id: str, wa_id: str) -> str:
@@ -110,8 +127,12 @@ def charge(world: World, ids: IdGenerator, *, phone_number_id: str, wa_id: str,
         pricing = _pricing(("PMP", category, in_window, fep is not None, fep_category),
                            billing.pmp_pricing, category, in_window, fep is not None,
                            fep_category)
-        parts = billing.pmp_conversation_parts(api_version, message_id, category, now, fep)
-        return Charge(pricing, None if parts is None else _ref(*parts))
+        conv: ConversationRef | MessageConversation | None = None
+        if fep is not None:
+            conv = _ref(fep["id"], "referral_conversion", parse_instant(fep["expires_at"]))
+        elif billing.has_message_conversation(api_version):
+            conv = MessageConversation(message_id, now, category)
+        return Charge(pricing, conv)
     if fep is not None:
         return Charge(_pricing(("CBP", "referral_conversion"), billing.cbp_pricing,
                                "referral_conversion"),

@@ -264,7 +264,7 @@ class Backend(Feature):
         delivered_after, read_after = delays_for(self.world, message.to)
         account, phone = self.phone(message.phone_number_id)
         contact = account.contacts.get(message.to) or self.contact(account, message.to)
-        snapshot = status_snapshot(phone, contact)
+        snapshot = status_snapshot(account.waba_id, phone, contact)
         errors = [error] if error else None
         while True:
             if status == "delivered" and read_after == 0:
@@ -297,7 +297,7 @@ class Backend(Feature):
         account, phone = self.phone(message.phone_number_id)
         contact = account.contacts.get(message.to) or self.contact(account, message.to)
         self._reach(message, status, errors, self.clock.now(), account.waba_id,
-                    status_snapshot(phone, contact))
+                    status_snapshot(account.waba_id, phone, contact))
 
     def _reach(self, message: OutboundMessage, status: str,
                errors: list[dict[str, Any]] | None, now: datetime, waba_id: str,
@@ -321,7 +321,7 @@ class Backend(Feature):
                 message.conversation, status)
         event = StatusEvent(status, now, pricing, conversation, errors)
         statuses.append(event)
-        self.record(StatusWebhook(self.ids.token(8), waba_id, now, snapshot, message, event))
+        self.record(StatusWebhook(self.ids.token_number(8), snapshot, message, event))
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
                      details: str | None = None) -> OutboundMessage:

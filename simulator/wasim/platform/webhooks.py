@@ -14,6 +14,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from wasim.ids import token_hex
 from wasim.world.journal import Webhook, envelope
 from wasim.world.models import Contact, OutboundMessage, PhoneNumber, StatusEvent
 
@@ -77,9 +78,9 @@ def status_value(phone: PhoneNumber, contact: Contact, message: OutboundMessage,
                          contact.user_id, message, event)
 
 
-StatusSnapshot = tuple[str, str, str, str, str]
-"""What a status webhook shows of the number and the contact, as it was when emitted:
-display number, phone number id, profile name, ``wa_id``, BSUID."""
+StatusSnapshot = tuple[str, str, str, str, str, str]
+"""What a status webhook shows of the account, number and contact, as it was when
+emitted: WABA id, display number, phone number id, profile name, ``wa_id``, BSUID."""
 
 
 _SNAPSHOTS: dict[tuple[int, int], StatusSnapshot] = {}
@@ -87,15 +88,15 @@ _SNAPSHOTS: dict[tuple[int, int], StatusSnapshot] = {}
 webhook while their fields stay the same."""
 
 
-def status_snapshot(phone: PhoneNumber, contact: Contact) -> StatusSnapshot:
-    """The number's and contact's fields a status webhook shows, taken now (a later
-    profile-name change must not rewrite an old webhook).
+def status_snapshot(waba_id: str, phone: PhoneNumber, contact: Contact) -> StatusSnapshot:
+    """The account's, number's and contact's fields a status webhook shows, taken now (a
+    later profile-name change must not rewrite an old webhook).
 
     An equal snapshot taken before is answered instead of a new tuple, so the status
     webhooks of one conversation share one; the table forgets everything when it passes
     4,096 pairs.
     """
-    snapshot = (phone.display_phone_number, phone.id, contact.name, contact.wa_id,
+    snapshot = (waba_id, phone.display_phone_number, phone.id, contact.name, contact.wa_id,
                 contact.user_id)
     key = (id(phone), id(contact))
     known = _SNAPSHOTS.get(key)
@@ -108,37 +109,51 @@ def status_snapshot(phone: PhoneNumber, contact: Contact) -> StatusSnapshot:
 
 
 class StatusWebhook(Webhook):
-    """A status webhook (§5.2) kept as what its body is made from: the number's and
-    contact's fields at emission (``snapshot``), the message and the status event.
+    """A status webhook (§5.2) kept as what its body is made from: its id as a number,
+    the account's, number's and contact's fields at emission (``snapshot``), the message
+    and the status event. 64 bytes and a number, where a built body is about two
+    kilobytes.
 
     The body is built on every read, the same JSON each time: the fields it reads of
     the message (id, recipient, callback data) and the event never change, and the
     snapshot was taken when the status was reached (a later profile-name change does not
-    rewrite an old webhook). About a hundred bytes per status, where a built body is
-    about two kilobytes.
+    rewrite an old webhook). It was emitted when the status was reached (``created_at``
+    is the event's time).
     """
 
-    __slots__ = ("_message", "_snapshot")
+    __slots__ = ("_event", "_message", "_number", "_snapshot")
 
-    def __init__(self, id: str, waba_id: str, created_at: datetime,
-                 snapshot: StatusSnapshot, message: OutboundMessage,
+    def __init__(self, number: int, snapshot: StatusSnapshot, message: OutboundMessage,
                  event: StatusEvent) -> None:
-        self.id = id
-        self.field = "messages"
-        self.waba_id = waba_id
-        self.created_at = created_at
-        self._body = event
+        self._number = number
         self._snapshot = snapshot
         self._message = message
+        self._event = event
+
+    @property
+    def id(self) -> str:
+        """The 16 hex digits of ``IdGenerator.token(8)``, from the number kept."""
+        return token_hex(self._number, 8)
+
+    @property
+    def field(self) -> str:
+        return "messages"
+
+    @property
+    def waba_id(self) -> str:
+        return self._snapshot[0]
+
+    @property
+    def created_at(self) -> datetime:
+        return self._event.at
 
     @property
     def payload(self) -> dict[str, Any]:
-        return envelope(self.waba_id, "messages", self.value)
+        return envelope(self._snapshot[0], "messages", self.value)
 
     @property
     def value(self) -> dict[str, Any]:
-        event: StatusEvent = self._body
-        return _status_value(*self._snapshot, self._message, event)
+        return _status_value(*self._snapshot[1:], self._message, self._event)
 
 
 def _status_value(display_phone_number: str, phone_number_id: str, name: str, wa_id: str,

@@ -111,20 +111,24 @@ def pmp_conversation(api_version: str, message_id: str, category: str, sent_at: 
         sent_at: When it was sent (per-message conversations expire 24 h later).
         fep: The open FEP conversation (``id``, ``expires_at`` ISO) or ``None``.
     """
-    parts = pmp_conversation_parts(api_version, message_id, category, sent_at, fep)
-    return None if parts is None else conversation(*parts)
-
-
-def pmp_conversation_parts(api_version: str, message_id: str, category: str,
-                           sent_at: datetime, fep: dict[str, Any] | None
-                           ) -> tuple[str, str, datetime] | None:
-    """:func:`pmp_conversation` as its id, origin type and expiry, the dict not built
-    (a stored message keeps them in a compact form, §5.2)."""
     if fep is not None:
-        return fep["id"], "referral_conversion", datetime.fromisoformat(fep["expires_at"])
-    if version_of(api_version) >= (24, 0):
+        return conversation(fep["id"], "referral_conversion",
+                            datetime.fromisoformat(fep["expires_at"]))
+    if not has_message_conversation(api_version):
         return None
-    return _per_message_id(message_id), category, sent_at + CONVERSATION
+    return message_conversation(message_id, category, sent_at)
+
+
+def has_message_conversation(api_version: str) -> bool:
+    """Whether a PMP message outside FEP windows shows a per-message ``conversation``
+    (v23.0 and older, §5.2)."""
+    return version_of(api_version) < (24, 0)
+
+
+def message_conversation(message_id: str, category: str, sent_at: datetime) -> dict[str, Any]:
+    """The per-message ``conversation`` of a PMP message (v23.0 and older, §5.2): its id
+    derived from the message's, expiring 24 h after the send."""
+    return conversation(_per_message_id(message_id), category, sent_at + CONVERSATION)
 
 
 def _per_message_id(message_id: str) -> str:

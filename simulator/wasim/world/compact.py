@@ -4,9 +4,9 @@ A served simulator keeps tens of thousands of messages; each is read rarely (a l
 an export, a webhook built for delivery) and written once. So the records keep small
 forms and build the usual dicts when read, every read answering an equal value:
 
-- :class:`ConversationRef`: a ``conversation`` object (§5.2) as its id, expiry and
-  origin; shared by a message and its statuses, shown with ``expiration_timestamp`` on
-  ``sent`` only.
+- :class:`ConversationRef` (any :class:`SharedConversation`): a ``conversation``
+  object (§5.2) as its id, expiry and origin; shared by a message and its statuses,
+  shown with ``expiration_timestamp`` on ``sent`` only.
 - :func:`pack_body` / :func:`unpack_body`: a request body as the bytes of its JSON (with
   orjson installed; without it the dict is kept as it is).
 - :func:`shared`: one string object for the many equal short strings (message types,
@@ -15,7 +15,7 @@ forms and build the usual dicts when read, every read answering an equal value:
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 try:
     import orjson
@@ -55,12 +55,23 @@ class ConversationRef(NamedTuple):
         return cls(value["id"], int(expires), origin["type"])
 
 
+class SharedConversation(Protocol):
+    """A ``conversation`` kept in a compact form that a message and its statuses share:
+    :class:`ConversationRef`, or a form that works its fields out when read (the
+    per-message conversations of ``wasim.platform.charging``)."""
+
+    def as_dict(self, with_expiration: bool = True) -> dict[str, Any]:
+        """The object as statuses carry it: ``expiration_timestamp`` only on ``sent``."""
+        ...
+
+
 def conversation_view(value: Any, status: str | None = None) -> Any:
-    """What a record shows of its stored ``conversation`` (a ref, a dict or ``None``);
-    ``status``: as that status's webhook shows it (expiry on ``sent`` only)."""
-    if type(value) is ConversationRef:
-        return value.as_dict(status is None or status == "sent")
-    return value
+    """What a record shows of its stored ``conversation`` (a shared form, a dict or
+    ``None``); ``status``: as that status's webhook shows it (expiry on ``sent``
+    only)."""
+    if value is None or type(value) is dict:
+        return value
+    return value.as_dict(status is None or status == "sent")
 
 
 _BODY_OPTIONS = 0 if orjson is None else (
@@ -70,29 +81,41 @@ _BODY_OPTIONS = 0 if orjson is None else (
 subclasses of str/int/dict/list, datetimes, dataclasses."""
 
 
+_USUAL_START = b'{"messaging_product":"whatsapp"'
+"""How almost every send body's JSON starts: kept once here, not in every message."""
+_USUAL_CUT = len(_USUAL_START)
+
+
 def pack_body(body: Any) -> Any:
-    """``body`` as the bytes of its JSON (about a quarter of the dict's memory), or
+    """``body`` as the bytes of its JSON (about a fifth of the dict's memory), or
     ``body`` itself when it is no JSON object orjson writes as it is (or orjson is not
     installed).
 
-    The bytes kept leave out the JSON's first byte, always the ``{`` of an object:
-    orjson answers bytes inside a 4 KB buffer, and the slice that drops that byte is an
-    exact-size copy made at once. Read back, a tuple in the body reads as a list and a
-    NaN as ``None``, as any JSON of it would show them (neither comes through HTTP).
+    The bytes kept leave out how the JSON starts: ``{"messaging_product":"whatsapp"``
+    when it starts so and goes on (what is kept then starts with the comma after it),
+    else only the opening ``{`` (what is kept then starts with a quote, or is the closing
+    brace). The slice is also what copies the bytes out of the 4 KB
+    buffer orjson writes into. Read back, a tuple in the body reads as a list and a NaN
+    as ``None``, as any JSON of it would show them (neither comes through HTTP).
     """
     if orjson is None or type(body) is not dict:
         return body
     try:
-        return orjson.dumps(body, option=_BODY_OPTIONS)[1:]
+        raw = orjson.dumps(body, option=_BODY_OPTIONS)
     except orjson.JSONEncodeError:
         return body
+    if raw.startswith(_USUAL_START) and raw[_USUAL_CUT] == 44:  # a comma follows
+        return raw[_USUAL_CUT:]
+    return raw[1:]
 
 
 def unpack_body(stored: Any) -> Any:
     """The body :func:`pack_body` kept, as a fresh dict (equal at every read)."""
-    if type(stored) is bytes:
-        return orjson.loads(b"{" + stored)
-    return stored
+    if type(stored) is not bytes:
+        return stored
+    if stored[0] == 44:  # a comma: the usual start was cut
+        return orjson.loads(_USUAL_START + stored)
+    return orjson.loads(b"{" + stored)
 
 
 _SHARED: dict[str, str] = {}

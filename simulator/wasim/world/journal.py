@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from wasim.world.compact import shared
 
@@ -69,30 +69,48 @@ class Journal(Generic[T]):
 class Webhook:
     """A webhook the platform emitted: its field, owner WABA, body and time.
 
-    This class keeps its body built (``payload``). A subclass may keep only what the
-    body is made from and build it on every read instead (the status webhooks of
-    ``wasim.platform.webhooks.StatusWebhook``): nothing built is kept, so a long run
-    holds a few references per webhook, not a tree of dicts, whether or not its
-    webhooks were listed or delivered. Each read answers a fresh, equal body.
+    ``Webhook(id, field, waba_id, payload, created_at)`` keeps its body built. A
+    subclass may keep only what the body is made from and build it on every read
+    instead (the status webhooks of ``wasim.platform.webhooks.StatusWebhook``): nothing
+    built is kept, so a long run holds a few references per webhook, not a tree of
+    dicts, whether or not its webhooks were listed or delivered. Each read answers a
+    fresh, equal body.
     """
 
-    __slots__ = ("_body", "created_at", "field", "id", "waba_id")
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Webhook:
+        # ``Webhook(...)`` makes the kind that keeps its body; a subclass makes itself
+        return object.__new__(_BuiltWebhook if cls is Webhook else cls)
 
     def __init__(self, id: str, field: str, waba_id: str, payload: dict[str, Any] | None,
                  created_at: datetime) -> None:
-        self.id = id
-        self.field = field
-        self.waba_id = waba_id
-        self.created_at = created_at
-        self._body: Any = payload
-        """The payload (this class), or what a subclass builds it from."""
+        built = cast(_BuiltWebhook, self)
+        built.id = id
+        built.field = field
+        built.waba_id = waba_id
+        built.created_at = created_at
+        built._payload = payload
+
+    @property
+    def id(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def field(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def waba_id(self) -> str:
+        raise NotImplementedError
+
+    @property
+    def created_at(self) -> datetime:
+        raise NotImplementedError
 
     @property
     def payload(self) -> dict[str, Any]:
-        if self._body is None:
-            raise RuntimeError(f"webhook {self.id} has no body")
-        payload: dict[str, Any] = self._body
-        return payload
+        raise NotImplementedError
 
     @property
     def value(self) -> dict[str, Any]:
@@ -114,6 +132,23 @@ class Webhook:
     def __repr__(self) -> str:
         return (f"Webhook(id={self.id!r}, field={self.field!r}, waba_id={self.waba_id!r}, "
                 f"payload={self.payload!r}, created_at={self.created_at!r})")
+
+
+class _BuiltWebhook(Webhook):
+    """A :class:`Webhook` that keeps its body built (what ``Webhook(...)`` makes)."""
+
+    __slots__ = ("_payload", "created_at", "field", "id", "waba_id")
+    id: str
+    field: str
+    waba_id: str
+    created_at: datetime
+    _payload: dict[str, Any] | None
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        if self._payload is None:
+            raise RuntimeError(f"webhook {self.id} has no body")
+        return self._payload
 
 
 @dataclass(slots=True)

@@ -12,7 +12,14 @@ from datetime import datetime
 from typing import Any
 
 from wasim.clock import parse_instant
-from wasim.world.compact import ConversationRef, conversation_view, pack_body, shared, unpack_body
+from wasim.world.compact import (
+    ConversationRef,
+    SharedConversation,
+    conversation_view,
+    pack_body,
+    shared,
+    unpack_body,
+)
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -159,7 +166,7 @@ class StatusEvent:
     __slots__ = ("_conversation", "at", "errors", "pricing", "status")
 
     def __init__(self, status: str, at: datetime, pricing: dict[str, Any] | None = None,
-                 conversation: dict[str, Any] | ConversationRef | None = None,
+                 conversation: dict[str, Any] | SharedConversation | None = None,
                  errors: list[dict[str, Any]] | None = None) -> None:
         self.status = status
         self.at = at
@@ -173,7 +180,7 @@ class StatusEvent:
         return shown
 
     @conversation.setter
-    def conversation(self, value: dict[str, Any] | ConversationRef | None) -> None:
+    def conversation(self, value: dict[str, Any] | SharedConversation | None) -> None:
         self._conversation = value
 
     def _fields(self) -> tuple[Any, ...]:
@@ -227,7 +234,7 @@ class OutboundMessage:
                  template_language: str | None = None, api_version: str = "",
                  pricing: dict[str, Any] | None = None,
                  biz_opaque_callback_data: str | None = None,
-                 conversation: dict[str, Any] | ConversationRef | None = None,
+                 conversation: dict[str, Any] | SharedConversation | None = None,
                  statuses: list[StatusEvent] | None = None,
                  error: dict[str, Any] | None = None) -> None:
         self.id = id
@@ -275,15 +282,15 @@ class OutboundMessage:
         return shown
 
     @conversation.setter
-    def conversation(self, value: dict[str, Any] | ConversationRef | None) -> None:
+    def conversation(self, value: dict[str, Any] | SharedConversation | None) -> None:
         self._conversation = value
 
     @property
-    def conversation_ref(self) -> ConversationRef | None:
-        """The conversation as kept, when it is kept as a shared ref (its statuses keep
-        the same ref)."""
+    def conversation_ref(self) -> SharedConversation | None:
+        """The conversation as kept, when it is kept in a shared form (its statuses keep
+        the same one)."""
         stored = self._conversation
-        return stored if type(stored) is ConversationRef else None
+        return None if isinstance(stored, dict) else stored
 
     @property
     def status(self) -> str:
