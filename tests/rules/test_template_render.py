@@ -33,3 +33,9 @@ CASES: list[tuple[str, list[dict[str, Any]], bool]] = [
 def test_rendered_length_is_the_length_of_the_rendered_text(
         body: str, params: list[dict[str, Any]], named: bool) -> None:
     assert rendered_length(body, params, named) == len(render(body, params, named))
+
+
+@pytest.mark.parametrize("body", ["{{01}} and {{1}}", "{{0}}{{3}}", "{{1x}}", "{{ 2 }}{{2}}"])
+def test_positional_names_match_render_exactly(body: str) -> None:
+    params = [text("one"), text("two!")]
+    assert rendered_length(body, params, False) == len(render(body, params, False))

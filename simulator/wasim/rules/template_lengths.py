@@ -52,18 +52,33 @@ def render(text: str, params: list[dict[str, Any]], named: bool) -> str:
 
 
 @functools.lru_cache(maxsize=1024)
-def _plan(text: str) -> tuple[int, tuple[tuple[str, str], ...]]:
+def _plan(text: str) -> tuple[int, tuple[tuple[str, str, int], ...]]:
     """How ``text`` renders: the length of what is not a placeholder, and each
-    placeholder's name and text as written (a template's text is read once)."""
+    placeholder's name, its text as written and its position as a number (``0`` when
+    the name is not one) (a template's text is read once)."""
     literal = len(PLACEHOLDER.sub("", text))
-    return literal, tuple((m.group(1), m.group(0)) for m in PLACEHOLDER.finditer(text))
+    return literal, tuple((m.group(1), m.group(0),
+                           int(m.group(1)) if m.group(1).isdecimal() and m.group(1).isascii()
+                           else 0)
+                          for m in PLACEHOLDER.finditer(text))
 
 
 def rendered_length(text: str, params: list[dict[str, Any]], named: bool) -> int:
     """``len(render(text, params, named))`` without building the text."""
-    values = _values(params, named)
     literal, slots = _plan(text)
-    return literal + sum(len(values.get(name, written)) for name, written in slots)
+    if not slots:
+        return literal
+    if named:
+        values = _values(params, True)
+        return literal + sum(len(values.get(name, written)) for name, written, _ in slots)
+    count = len(params)
+    for name, written, position in slots:
+        # render's key str(i) matches the name exactly: "01" is not parameter 1
+        if 0 < position <= count and str(position) == name:
+            literal += len(_value(params[position - 1]))
+        else:
+            literal += len(written)
+    return literal
 
 
 def _too_long(where: str, length: int, limit: int) -> Exception:
