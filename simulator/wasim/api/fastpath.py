@@ -57,11 +57,6 @@ class WasimApp(Starlette):
         if scope["type"] == "http" and scope["method"] == "POST" and not self.user_middleware:
             params = send_params(scope)
             if params is not None:
-                scope["app"] = self
-                if "router" not in scope:
-                    scope["router"] = self.router
-                scope["endpoint"] = self._send_endpoint
-                scope["path_params"] = params
                 message = await receive()
                 if message["type"] == "http.request" and not message.get("more_body", False):
                     authorization = authorization_of(scope)
@@ -69,6 +64,12 @@ class WasimApp(Starlette):
                         await self._send_direct(scope, receive, send, message.get("body", b""),
                                                 params, authorization)
                         return
+                # what Starlette's router would have put in the scope for the endpoint
+                scope["app"] = self
+                if "router" not in scope:
+                    scope["router"] = self.router
+                scope["endpoint"] = self._send_endpoint
+                scope["path_params"] = params
                 request = Request(scope, _replay(message, receive), send)
                 response = await self._send_endpoint(request)
                 await response(scope, receive, send)
