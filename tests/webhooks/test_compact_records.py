@@ -8,7 +8,14 @@ import json
 import httpx
 from wasim import Simulator
 from wasim.delivery.engine import attach
-from wasim.platform.webhooks import StatusWebhook, encode, sign, status_snapshot
+from wasim.platform.webhooks import (
+    InboundWebhook,
+    StatusWebhook,
+    encode,
+    inbound_snapshot,
+    sign,
+    status_snapshot,
+)
 
 from tests.conftest import ANA, text_message
 from tests.webhooks.helpers import SECRET, Receiver
@@ -90,3 +97,38 @@ def test_status_snapshots_are_shared_while_the_fields_stay_the_same(sim: Simulat
     assert renamed == (account.waba_id, phone.display_phone_number, phone.id, "Ana Lima",
                        ANA, contact.user_id)
     assert first[3] == "Ana"
+
+
+def test_inbound_webhooks_are_kept_compact_and_deliver_the_listed_bytes(
+        sim: Simulator) -> None:
+    receiver = Receiver()
+    engine = attach(sim, receiver)
+    try:
+        sim.inbound(ANA, "hi", name="Ana")
+        sim.inbound(ANA, "again", name="Ana Lima")
+        assert engine.flush()
+    finally:
+        engine.close()
+    inbound = [w for w in sim.webhooks if isinstance(w, InboundWebhook)]
+    assert len(inbound) == 2
+    assert [encode(w.payload) for w in inbound] == [body for _, body in receiver.posts]
+    first, second = (w.value for w in inbound)
+    assert first["contacts"] == [{"profile": {"name": "Ana"}, "wa_id": ANA,
+                                  "user_id": first["contacts"][0]["user_id"]}]
+    assert second["contacts"][0]["profile"] == {"name": "Ana Lima"}
+    assert first["messages"][0] is sim.received[0].message
+    assert first["messages"][0]["text"] == {"body": "hi"}
+    assert inbound[0].created_at == sim.received[0].at
+    assert inbound[0].to_dict()["payload"] == json.loads(receiver.posts[0][1])
+
+
+def test_a_system_message_webhook_carries_no_contacts(sim: Simulator) -> None:
+    account = sim.world.account_of_phone(sim.world.first_phone().id)
+    assert account is not None
+    phone = sim.world.first_phone()
+    snapshot = inbound_snapshot(account.waba_id, phone, None)
+    webhook = InboundWebhook(7, sim.clock.now(), snapshot, {"type": "system"})
+    value = webhook.value
+    assert "contacts" not in value and value["messages"] == [{"type": "system"}]
+    assert webhook.id == "0700000000000000" and webhook.waba_id == account.waba_id
+    assert webhook.payload["entry"][0]["id"] == account.waba_id

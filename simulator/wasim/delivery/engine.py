@@ -144,8 +144,9 @@ class DeliveryEngine(Feature):
         subscriptions = self.sim.world.subscribed_apps
         if subscriptions and subscriptions.get(webhook.waba_id, True) is False:
             return
-        self.log.webhooks[webhook.id] = webhook
-        delivery = self.log.new(webhook.id, webhook.created_at, "event")
+        webhook_id = webhook.id  # one string for all (a compact webhook writes it anew)
+        self.log.webhooks[webhook_id] = webhook
+        delivery = self.log.new(webhook_id, webhook.created_at, "event")
         drills = self.drills
         route = drills.route(delivery.id)
         if route == "delay":
@@ -157,7 +158,7 @@ class DeliveryEngine(Feature):
         else:
             self._enqueue(delivery.id, webhook.created_at)
         if drills.take_duplicate():
-            copy = self.log.new(webhook.id, webhook.created_at, "duplicate")
+            copy = self.log.new(webhook_id, webhook.created_at, "duplicate")
             self._enqueue(copy.id, webhook.created_at)
 
     def _release(self, delivery_ids: list[str]) -> None:

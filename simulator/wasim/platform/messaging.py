@@ -26,9 +26,9 @@ from wasim.platform.charging import charge, record_referral
 from wasim.platform.lifecycle import delays_for, is_voice
 from wasim.platform.send_hooks import SendAttempt, SendHook
 from wasim.platform.webhooks import (
+    InboundWebhook,
     StatusSnapshot,
     StatusWebhook,
-    inbound_value,
     status_snapshot,
     unix,
 )
@@ -55,8 +55,7 @@ class Backend(Feature):
         self.clock = core.clock
         self.ids = core.ids
         self.schedule = core.schedule
-        self.emit = core.emit
-        self.record = core.record
+        self.emit, self.record = core.emit, core.record
         self.send_hooks = core.send_hooks
         """Platform rules joined to every send (limits, media, registration)."""
         self._hook_key: tuple[SendHook, ...] | None = None
@@ -372,7 +371,8 @@ class Backend(Feature):
                                reaction_opens=self.world.settings.reaction_opens_window):
             self.world.windows[(phone.id, contact.wa_id)] = now
         sender = None if message_type == "system" else contact
-        self.emit(account.waba_id, "messages", inbound_value(phone, sender, message))
+        self.record(InboundWebhook.of(self.ids.token_number(8), self.clock.now(),
+                                      account.waba_id, phone, sender, message))
         if message_type == "system" and isinstance(content, dict):
             identity.changed_number(account, contact,
                                    payloads.normalize_phone(str(content.get("wa_id", ""))),

@@ -156,6 +156,67 @@ class StatusWebhook(Webhook):
         return _status_value(*self._snapshot[1:], self._message, self._event)
 
 
+class InboundWebhook(Webhook):
+    """An inbound message webhook (§5.1) kept as what its body is made from: its id as a
+    number, the time, the account's and number's fields (``snapshot``: with the
+    contact's, except for a system message, which carries no contacts) and the message
+    object, the same dict the inbound record keeps. Built on every read, the same JSON
+    each time."""
+
+    __slots__ = ("_at", "_message", "_number", "_snapshot")
+
+    def __init__(self, number: int, at: datetime, snapshot: tuple[str, ...],
+                 message: dict[str, Any]) -> None:
+        self._number = number
+        self._at = at
+        self._snapshot = snapshot
+        self._message = message
+
+    @classmethod
+    def of(cls, number: int, at: datetime, waba_id: str, phone: PhoneNumber,
+           contact: Contact | None, message: dict[str, Any]) -> InboundWebhook:
+        """The webhook of ``message`` from ``contact`` (``None``: a system message)."""
+        return cls(number, at, inbound_snapshot(waba_id, phone, contact), message)
+
+    @property
+    def id(self) -> str:
+        return token_hex(self._number, 8)
+
+    @property
+    def field(self) -> str:
+        return "messages"
+
+    @property
+    def waba_id(self) -> str:
+        return self._snapshot[0]
+
+    @property
+    def created_at(self) -> datetime:
+        return self._at
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return envelope(self._snapshot[0], "messages", self.value)
+
+    @property
+    def value(self) -> dict[str, Any]:
+        snapshot = self._snapshot
+        value = _metadata(snapshot[1], snapshot[2])
+        if len(snapshot) > 3:
+            value["contacts"] = [_contact_entry(snapshot[3], snapshot[4], snapshot[5])]
+        value["messages"] = [self._message]
+        return value
+
+
+def inbound_snapshot(waba_id: str, phone: PhoneNumber,
+                     contact: Contact | None) -> tuple[str, ...]:
+    """What an inbound webhook shows of the account, number and sender (no sender: a
+    system message), taken now; shared as :func:`status_snapshot` is."""
+    if contact is None:
+        return (waba_id, phone.display_phone_number, phone.id)
+    return status_snapshot(waba_id, phone, contact)
+
+
 def _status_value(display_phone_number: str, phone_number_id: str, name: str, wa_id: str,
                   user_id: str, message: OutboundMessage,
                   event: StatusEvent) -> dict[str, Any]:
