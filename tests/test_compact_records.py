@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from datetime import UTC, datetime
 
 import httpx
 from wasim import Simulator
@@ -134,8 +135,6 @@ def test_bodies_round_trip_whichever_way_their_json_starts() -> None:
 
 
 def test_a_per_message_conversation_reads_as_the_billing_rule_gives_it() -> None:
-    from datetime import UTC, datetime
-
     from wasim.platform.charging import MessageConversation
     from wasim.rules import billing
 
@@ -145,3 +144,29 @@ def test_a_per_message_conversation_reads_as_the_billing_rule_gives_it() -> None
     assert kept.as_dict() == full and list(kept.as_dict()) == list(full or {})
     assert kept.as_dict(False) == billing.status_conversation(full, "delivered")
     assert billing.pmp_conversation("v24.0", "wamid.ABC", "marketing", at, None) is None
+
+
+def test_rarely_set_fields_read_and_write_as_plain_fields() -> None:
+    message = OutboundMessage("wamid.Y", "1", "2", ANA, ANA, "template", text_message(),
+                              datetime(2026, 1, 5, tzinfo=UTC), False, "MARKETING",
+                              "promo", "en_US")
+    assert (message.input, message.biz_opaque_callback_data, message.error) == (
+        ANA, None, None)
+    assert (message.category, message.template_name, message.template_language) == (
+        "MARKETING", "promo", "en_US")
+    message.error = {"code": 131049}
+    message.biz_opaque_callback_data = "cb"
+    message.input = "+1 650 555 1234"
+    assert message.error == {"code": 131049} and message.biz_opaque_callback_data == "cb"
+    assert message.input == "+1 650 555 1234" and message.to == ANA
+    message.error = None
+    message.biz_opaque_callback_data = None
+    message.input = ANA
+    assert (message.input, message.biz_opaque_callback_data, message.error) == (
+        ANA, None, None)
+    again = OutboundMessage.from_dict(message.to_dict())
+    assert again == message and again.to_dict() == message.to_dict()
+    other = OutboundMessage("wamid.Z", "1", "2", ANA, ANA, "template", text_message(),
+                            datetime(2026, 1, 5, tzinfo=UTC), False, "MARKETING",
+                            "promo", "en_US")
+    assert other._template is message._template

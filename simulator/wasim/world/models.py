@@ -1,7 +1,8 @@
 """Value objects and records of the simulated platform.
 
-Immutable facts (tokens, status events, inbound messages) are frozen dataclasses; records
-that the backend updates in place (templates, outbound messages) are plain dataclasses.
+Immutable facts (tokens, inbound messages) are frozen dataclasses; records that the
+backend updates in place (templates) are plain dataclasses; outbound messages and their
+status events are compact classes of ``wasim.world.messages``, re-exported here.
 Every class converts to and from JSON for state export/import.
 """
 
@@ -12,14 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from wasim.clock import parse_instant
-from wasim.world.compact import (
-    ConversationRef,
-    SharedConversation,
-    conversation_view,
-    pack_body,
-    shared,
-    unpack_body,
-)
+from wasim.world.messages import OutboundMessage, StatusEvent  # kept compact there
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -155,195 +149,6 @@ class Template:
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
-class StatusEvent:
-    """One status an outbound message reached, with what its webhook carried (§5.2).
-
-    Treat as read-only once recorded. ``conversation`` may be kept as the message's
-    :class:`~wasim.world.compact.ConversationRef` (shared, not copied); it reads as the
-    dict this status's webhook shows (``expiration_timestamp`` on ``sent`` only).
-    """
-
-    __slots__ = ("_conversation", "at", "errors", "pricing", "status")
-
-    def __init__(self, status: str, at: datetime, pricing: dict[str, Any] | None = None,
-                 conversation: dict[str, Any] | SharedConversation | None = None,
-                 errors: list[dict[str, Any]] | None = None) -> None:
-        self.status = status
-        self.at = at
-        self.pricing = pricing
-        self._conversation = conversation
-        self.errors = errors
-
-    @property
-    def conversation(self) -> dict[str, Any] | None:
-        shown: dict[str, Any] | None = conversation_view(self._conversation, self.status)
-        return shown
-
-    @conversation.setter
-    def conversation(self, value: dict[str, Any] | SharedConversation | None) -> None:
-        self._conversation = value
-
-    def _fields(self) -> tuple[Any, ...]:
-        return (self.status, self.at, self.pricing, self.conversation, self.errors)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, StatusEvent):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        return (f"StatusEvent(status={self.status!r}, at={self.at!r}, "
-                f"pricing={self.pricing!r}, conversation={self.conversation!r}, "
-                f"errors={self.errors!r})")
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "at": self.at.isoformat(), "pricing": self.pricing,
-                "conversation": self.conversation, "errors": self.errors}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> StatusEvent:
-        return cls(d["status"], parse_instant(d["at"]), d.get("pricing"),
-                   d.get("conversation"), d.get("errors"))
-
-
-_MESSAGE_FIELDS = ("id", "phone_number_id", "waba_id", "to", "input", "type", "body",
-                   "created_at", "in_window", "category", "template_name",
-                   "template_language", "api_version", "pricing",
-                   "biz_opaque_callback_data", "conversation", "statuses", "error")
-
-
-class OutboundMessage:
-    """A message the business sent and the platform accepted (HTTP 200 + wamid).
-
-    Kept compact, read as usual (:mod:`wasim.world.compact`): ``body`` is stored as the
-    bytes of its JSON and reads as a fresh, equal dict; ``conversation`` as a
-    :class:`~wasim.world.compact.ConversationRef` shared with the statuses; ``input``
-    not stored when it equals ``to``; short repeated strings (type, Graph version) shared.
-    """
-
-    __slots__ = ("_body", "_conversation", "_input", "api_version",
-                 "biz_opaque_callback_data", "category", "created_at", "error", "id",
-                 "in_window", "phone_number_id", "pricing", "statuses", "template_language",
-                 "template_name", "to", "type", "waba_id")
-
-    def __init__(self, id: str, phone_number_id: str, waba_id: str, to: str, input: str,
-                 type: str, body: dict[str, Any], created_at: datetime, in_window: bool,
-                 category: str | None = None, template_name: str | None = None,
-                 template_language: str | None = None, api_version: str = "",
-                 pricing: dict[str, Any] | None = None,
-                 biz_opaque_callback_data: str | None = None,
-                 conversation: dict[str, Any] | SharedConversation | None = None,
-                 statuses: list[StatusEvent] | None = None,
-                 error: dict[str, Any] | None = None) -> None:
-        self.id = id
-        self.phone_number_id = phone_number_id
-        self.waba_id = waba_id
-        self.to = to
-        self._input = None if input == to else input
-        self.type = shared(type)
-        self._body = pack_body(body)
-        self.created_at = created_at
-        self.in_window = in_window
-        self.category = category
-        self.template_name = template_name
-        self.template_language = template_language
-        self.api_version = shared(api_version)
-        self.pricing = pricing
-        self.biz_opaque_callback_data = biz_opaque_callback_data
-        self._conversation = conversation
-        self.statuses = [] if statuses is None else statuses
-        self.error = error
-
-    @property
-    def input(self) -> str:
-        """The recipient as the request gave it."""
-        return self.to if self._input is None else self._input
-
-    @input.setter
-    def input(self, value: str) -> None:
-        self._input = None if value == self.to else value
-
-    @property
-    def body(self) -> dict[str, Any]:
-        """The request body (a fresh, equal dict at every read)."""
-        body: dict[str, Any] = unpack_body(self._body)
-        return body
-
-    @body.setter
-    def body(self, value: dict[str, Any]) -> None:
-        self._body = pack_body(value)
-
-    @property
-    def conversation(self) -> dict[str, Any] | None:
-        """The ``conversation`` object of the ``sent`` status (§5.2), or ``None``."""
-        shown: dict[str, Any] | None = conversation_view(self._conversation)
-        return shown
-
-    @conversation.setter
-    def conversation(self, value: dict[str, Any] | SharedConversation | None) -> None:
-        self._conversation = value
-
-    @property
-    def conversation_ref(self) -> SharedConversation | None:
-        """The conversation as kept, when it is kept in a shared form (its statuses keep
-        the same one)."""
-        stored = self._conversation
-        return None if isinstance(stored, dict) else stored
-
-    @property
-    def status(self) -> str:
-        """The latest status reached (``accepted`` before the first webhook)."""
-        return self.statuses[-1].status if self.statuses else "accepted"
-
-    def _fields(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in _MESSAGE_FIELDS)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, OutboundMessage):
-            return NotImplemented
-        return self._fields() == other._fields()
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _MESSAGE_FIELDS)
-        return f"OutboundMessage({shown})"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "phone_number_id": self.phone_number_id,
-                "waba_id": self.waba_id, "to": self.to, "input": self.input,
-                "type": self.type, "body": self.body, "created_at": self.created_at.isoformat(),
-                "in_window": self.in_window, "category": self.category,
-                "template_name": self.template_name,
-                "template_language": self.template_language, "api_version": self.api_version,
-                "pricing": self.pricing,
-                "biz_opaque_callback_data": self.biz_opaque_callback_data,
-                "conversation": self.conversation,
-                "status": self.status,
-                "statuses": [s.to_dict() for s in self.statuses], "error": self.error}
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> OutboundMessage:
-        """A message from its export, kept as compact as a sent one: a ``conversation``
-        (and each status's) becomes a shared ref where that shows exactly the same."""
-        data = {k: v for k, v in d.items() if k != "status"}
-        data["created_at"] = parse_instant(data["created_at"])
-        statuses = [StatusEvent.from_dict(s) for s in data.get("statuses", [])]
-        data["statuses"] = statuses
-        ref = ConversationRef.of(data.get("conversation"))
-        if ref is not None:
-            data["conversation"] = ref
-            for event in statuses:
-                shown = event.conversation
-                if shown is not None and (shown == ref.as_dict(event.status == "sent")
-                                          and list(shown) == list(ref.as_dict(
-                                              event.status == "sent"))):
-                    event.conversation = ref
-        return cls(**data)
-
-
 @dataclass(frozen=True, slots=True)
 class InboundMessage:
     """A message a customer sent to a business number (§5.1)."""
@@ -364,3 +169,6 @@ class InboundMessage:
     def from_dict(cls, d: dict[str, Any]) -> InboundMessage:
         return cls(d["id"], d["phone_number_id"], d["from"], d["type"], d["message"],
                    parse_instant(d["at"]))
+
+__all__ = ["Contact", "InboundMessage", "OutboundMessage", "PhoneNumber", "StatusEvent",
+           "Template", "Token"]
