@@ -14,7 +14,9 @@ instead of ``python -m wasim serve`` (same arguments). It times, in the server p
   (``sim_request``).
 
 At exit it prints one line to stderr, ``stalls: {...}``: for each probe the count, the
-total, the largest, and how many took over 10, 25, 50 and 100 ms.
+total, the largest, and how many took over 10, 25, 50 and 100 ms; and (Linux) the loop
+thread's ``schedstat``: seconds it ran, and seconds it was ready to run but waited for a
+CPU (other processes on the machine).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import json
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 Probe = dict[str, float]
@@ -113,8 +116,14 @@ def main() -> int:
     try:
         return wasim_main(sys.argv[1:])
     finally:
-        report = {name: {k: round(v, 1) for k, v in probe.items()}
-                  for name, probe in sorted(PROBES.items())}
+        report: dict[str, Any] = {name: {k: round(v, 1) for k, v in probe.items()}
+                                  for name, probe in sorted(PROBES.items())}
+        try:  # the loop's thread: seconds on a CPU, seconds runnable but waiting for one
+            ran, waited, _ = Path("/proc/thread-self/schedstat").read_text().split()
+            report["schedstat_s"] = {"on_cpu": round(int(ran) / 1e9, 1),
+                                     "waiting_for_a_cpu": round(int(waited) / 1e9, 1)}
+        except (OSError, ValueError):
+            pass
         print("stalls: " + json.dumps(report), file=sys.stderr, flush=True)
 
 
