@@ -10,6 +10,7 @@ import asyncio
 import contextlib
 import logging
 import socket
+import sys
 import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
@@ -27,6 +28,11 @@ from wasim.serve.store import Store
 from wasim.simulation import Simulator
 
 TICK_SECONDS = 0.05
+STORE_SWITCH_SECONDS = 0.001
+"""The interpreter's thread switch interval while a store writes (default 5 ms): the
+writer lets go of the GIL around every row SQLite writes and waits for it back each time
+behind the server's busy loop, up to the interval; at 5 ms one flush of a few thousand
+rows took seconds under load (bench/soak.py --data --probe) and the writer fell behind."""
 logger = logging.getLogger("wasim.server")
 
 
@@ -94,14 +100,17 @@ def ticking_app(sim: Simulator, freezer: StateFreezer | None = None, *,
             freezer.take_over()
         engine = sim.attach()
         deliver_on_loop(engine, asyncio.get_running_loop())
+        switching = sys.getswitchinterval()
         if store is not None:
             store.start(core, engine)
+            sys.setswitchinterval(STORE_SWITCH_SECONDS)
         task = asyncio.create_task(tick())
         try:
             yield
         finally:
             task.cancel()
             await _shut_down(sim, store, grace, report)
+            sys.setswitchinterval(switching)
             if freezer is not None:
                 freezer.release()
 
