@@ -1,5 +1,5 @@
-"""JSON for the send path: orjson when it is installed (``pip install 'wasim[speed]'``),
-else the standard library; the same values and bytes either way.
+"""JSON for the send path: orjson (a dependency of wasim on CPython), else the standard
+library; the same values and bytes either way.
 
 orjson parses a request body about twice as fast as ``json`` and refuses by itself what
 the simulator refuses anyway (lone surrogates, ``NaN``), so a body it accepts needs no
@@ -16,7 +16,7 @@ from typing import Any
 
 try:
     import orjson
-except ImportError:  # the optional speed-up is not installed
+except ImportError:  # another interpreter than CPython: the standard library
     orjson = None  # type: ignore[assignment]
 
 ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":"))

@@ -34,7 +34,7 @@ from wasim.world.journal import Webhook
 
 try:
     import orjson
-except ImportError:  # the optional speed-up (wasim[speed]) is not installed
+except ImportError:  # another interpreter than CPython: the standard library
     orjson = None  # type: ignore[assignment]
 
 FILE_NAME = "wasim.sqlite3"

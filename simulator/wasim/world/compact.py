@@ -8,7 +8,7 @@ forms and build the usual dicts when read, every read answering an equal value:
   object (§5.2) as its id, expiry and origin; shared by a message and its statuses,
   shown with ``expiration_timestamp`` on ``sent`` only.
 - :func:`pack_body` / :func:`unpack_body`: a request body as the bytes of its JSON (with
-  orjson installed; without it the dict is kept as it is).
+  orjson, a dependency on CPython; without it the dict is kept as it is).
 - :func:`shared`: one string object for the many equal short strings (message types,
   Graph versions, request paths), from a bounded table.
 """
@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, Protocol
 
 try:
     import orjson
-except ImportError:  # the optional speed-up is not installed: bodies are kept as given
+except ImportError:  # another interpreter than CPython: bodies are kept as given
     orjson = None  # type: ignore[assignment]
 
 
