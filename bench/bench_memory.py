@@ -39,8 +39,12 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=20_000)
     parser.add_argument("--webhooks", action="store_true")
     parser.add_argument("--top", type=int, default=8)
+    parser.add_argument("--running-clock", action="store_true",
+                        help="the clock follows real time, as under wasim serve (each record "
+                        "then has a time of its own), instead of standing still")
     args = parser.parse_args()
-    sim = Simulator(now="2026-01-05T09:00:00Z", seed=1, settings={
+    start = None if args.running_clock else "2026-01-05T09:00:00Z"
+    sim = Simulator(now=start, seed=1, settings={
         "throughput_limit": False, "pair_rate_limit": False, "retention_messages": None})
     engine = sim.attach(lambda headers, body: 200) if args.webhooks else None
     for customer in CUSTOMERS:
