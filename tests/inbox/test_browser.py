@@ -117,6 +117,10 @@ def test_a_failing_receiver_shows_retries_and_a_redeliver_works(
     row = page.locator("tr[data-delivery]").first
     expect(row).to_have_attribute("data-state", "retrying")
     expect(row.locator(".attempts")).to_contain_text("500")
+    # the first failure is retried at once (§5.3); the second waits a minute of the
+    # simulated clock: only then can the receiver recover without that retry racing the
+    # redelivery below
+    expect(row.locator(".attempts")).to_have_attribute("data-attempts", "2")
     expect(row.locator("td").nth(3)).not_to_have_text("—")  # the next retry's time
     webhook = row.get_attribute("data-webhook")
     receiver.healthy.set()
