@@ -228,13 +228,17 @@ async def open_windows(port: int) -> None:
 
 
 async def mixed_load(port: int, connections: int, duration: float, tally: Tally,
-                     mix: str = "mixed") -> None:
+                     mix: str = "mixed", new_numbers: int | None = None) -> None:
     """``connections`` clients for ``duration`` seconds. ``mixed``: 35% sends inside the
     window, 15% to new numbers, 20% template sends, 15% inbound, 15% message reads;
-    ``text``: only sends inside the window; ``template``: only template sends."""
+    ``text``: only sends inside the window; ``template``: only template sends.
+
+    ``new_numbers``: the "new numbers" are a pool of that many, taken in turn (a customer
+    base of a given size); ``None``: every one a number never seen before (the audit's
+    mix), so the simulator keeps one more contact for each."""
     deadline = time.monotonic() + duration
     wamids: deque[str] = deque(maxlen=1000)  # recent ones: older ones may be evicted
-    fresh = iter(range(10**9))
+    fresh = (i % new_numbers if new_numbers else i for i in range(10**12))
 
     async def client(seed: int) -> None:
         rng = random.Random(seed)

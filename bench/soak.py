@@ -8,15 +8,18 @@ How to run (the full version wants a quiet machine, 10 minutes each):
                                                         # receiver in its own process
     python bench/soak.py --duration 60 --connections 64 # a short check
 
-The server runs with ``--set throughput_limit=false --set pair_rate_limit=false`` (and
-the default ``retention_messages``, unless ``--set retention_messages=...`` is given
-through ``--server-arg``). The load is the audit's mix: 35% sends inside the window (200
-customers wrote in first), 15% sends to new numbers, 20% template sends, 15% inbound
-messages, 15% message reads. Every ``--sample`` seconds it prints RSS, requests so far and
-the answer times of the ``/_sim/`` listings; with ``--webhook`` also emitted vs delivered
-webhooks and the backlog. At the end: requests, errors, p50/p99 latency, RSS before and
-after, and with ``--webhook``: delivered/emitted during the run, the backlog left, how
-long it takes to drain, lost events (emitted, never received) and bad signatures.
+The server runs with ``--set throughput_limit=false --set pair_rate_limit=false`` (and the
+default ``retention_messages``, unless ``--set retention_messages=...`` is given through
+``--server-arg``). The load is the audit's mix: 35% sends inside the window (200 customers
+wrote in first), 15% sends to new numbers, 20% template sends, 15% inbound messages, 15%
+message reads. The new numbers are numbers never seen before, each one a contact the
+simulator keeps (retention never drops contacts), so RSS grows with them; ``--new-numbers
+N`` draws them from a customer base of N instead. Every ``--sample`` seconds it prints
+RSS, requests so far and the answer times of the ``/_sim/`` listings; with ``--webhook``
+also emitted vs delivered webhooks and the backlog. At the end: requests, errors, p50/p99
+latency, RSS before and after, and with ``--webhook``: delivered/emitted during the run,
+the backlog left, how long it takes to drain, lost events (emitted, never received) and
+bad signatures.
 """
 
 from __future__ import annotations
@@ -84,6 +87,9 @@ def main() -> None:
                         help="another argument for wasim serve (repeatable)")
     parser.add_argument("--probe", action="store_true",
                         help="serve through bench/stalls.py: print what blocked the loop")
+    parser.add_argument("--new-numbers", type=int, default=None, metavar="N",
+                        help="send the mix's 15%% to new numbers to a pool of N numbers "
+                        "(a customer base of N) instead of a number never seen each time")
     parser.add_argument("--drain", type=float, default=180.0,
                         help="seconds to wait for the backlog after the load")
     args = parser.parse_args()
@@ -133,7 +139,8 @@ def run(args: argparse.Namespace, server: Server, receiver: Receiver | None) -> 
     thread = threading.Thread(target=read_samples, daemon=True)
     thread.start()
     started = time.monotonic()
-    asyncio.run(mixed_load(server.port, args.connections, args.duration, tally))
+    asyncio.run(mixed_load(server.port, args.connections, args.duration, tally,
+                           new_numbers=args.new_numbers))
     elapsed = time.monotonic() - started
     sampler.terminate()
     sampler.wait()
