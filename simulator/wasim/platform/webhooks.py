@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from wasim.ids import token_hex
 from wasim.world.journal import Webhook, envelope
@@ -108,27 +108,14 @@ def status_snapshot(waba_id: str, phone: PhoneNumber, contact: Contact) -> Statu
     return snapshot
 
 
-class StatusWebhook(Webhook):
-    """A status webhook (§5.2) kept as what its body is made from: its id as a number,
-    the account's, number's and contact's fields at emission (``snapshot``), the message
-    and the status event. 64 bytes and a number, where a built body is about two
-    kilobytes.
+class _MessagesWebhook(Webhook):
+    """A ``messages`` webhook kept as what its body is made from: its id as a number and a
+    snapshot whose first field is the account's id; a subclass keeps the rest and builds
+    ``value`` (and the envelope around it) on every read."""
 
-    The body is built on every read, the same JSON each time: the fields it reads of
-    the message (id, recipient, callback data) and the event never change, and the
-    snapshot was taken when the status was reached (a later profile-name change does not
-    rewrite an old webhook). It was emitted when the status was reached (``created_at``
-    is the event's time).
-    """
-
-    __slots__ = ("_event", "_message", "_number", "_snapshot")
-
-    def __init__(self, number: int, snapshot: StatusSnapshot, message: OutboundMessage,
-                 event: StatusEvent) -> None:
-        self._number = number
-        self._snapshot = snapshot
-        self._message = message
-        self._event = event
+    __slots__ = ("_number", "_snapshot")
+    _number: int
+    _snapshot: tuple[Any, ...]
 
     @property
     def id(self) -> str:
@@ -141,29 +128,54 @@ class StatusWebhook(Webhook):
 
     @property
     def waba_id(self) -> str:
-        return self._snapshot[0]
+        return str(self._snapshot[0])
+
+    @property
+    def payload(self) -> dict[str, Any]:
+        return envelope(self._snapshot[0], "messages", self.value)
+
+
+class StatusWebhook(_MessagesWebhook):
+    """A status webhook (§5.2) kept as what its body is made from: its id as a number,
+    the account's, number's and contact's fields at emission (``snapshot``), the message
+    and the status event. 64 bytes and a number, where a built body is about two
+    kilobytes.
+
+    The body is built on every read, the same JSON each time: the fields it reads of
+    the message (id, recipient, callback data) and the event never change, and the
+    snapshot was taken when the status was reached (a later profile-name change does not
+    rewrite an old webhook). It was emitted when the status was reached (``created_at``
+    is the event's time).
+    """
+
+    __slots__ = ("_event", "_message")
+
+    def __init__(self, number: int, snapshot: StatusSnapshot, message: OutboundMessage,
+                 event: StatusEvent) -> None:
+        self._number = number
+        self._snapshot = snapshot
+        self._message = message
+        self._event = event
 
     @property
     def created_at(self) -> datetime:
         return self._event.at
 
     @property
-    def payload(self) -> dict[str, Any]:
-        return envelope(self._snapshot[0], "messages", self.value)
-
-    @property
     def value(self) -> dict[str, Any]:
-        return _status_value(*self._snapshot[1:], self._message, self._event)
+        _, display, phone_id, name, wa_id, user_id = cast(StatusSnapshot, self._snapshot)
+        return _status_value(display, phone_id, name, wa_id, user_id, self._message,
+                             self._event)
 
 
-class InboundWebhook(Webhook):
+class InboundWebhook(_MessagesWebhook):
     """An inbound message webhook (§5.1) kept as what its body is made from: its id as a
     number, the time, the account's and number's fields (``snapshot``: with the
     contact's, except for a system message, which carries no contacts) and the message
     object, the same dict the inbound record keeps. Built on every read, the same JSON
     each time."""
 
-    __slots__ = ("_at", "_message", "_number", "_snapshot")
+    __slots__ = ("_at", "_message")
 
     def __init__(self, number: int, at: datetime, snapshot: tuple[str, ...],
                  message: dict[str, Any]) -> None:
@@ -179,24 +191,8 @@ class InboundWebhook(Webhook):
         return cls(number, at, inbound_snapshot(waba_id, phone, contact), message)
 
     @property
-    def id(self) -> str:
-        return token_hex(self._number, 8)
-
-    @property
-    def field(self) -> str:
-        return "messages"
-
-    @property
-    def waba_id(self) -> str:
-        return self._snapshot[0]
-
-    @property
     def created_at(self) -> datetime:
         return self._at
-
-    @property
-    def payload(self) -> dict[str, Any]:
-        return envelope(self._snapshot[0], "messages", self.value)
 
     @property
     def value(self) -> dict[str, Any]:
