@@ -1,13 +1,22 @@
 """The length check of a template send counts the rendered text without building it
-(``rules.template_lengths.rendered_length``): it must agree with the text ``render``
-builds, placeholder by placeholder."""
+(``rules.template_lengths.rendered_length``): it must agree with the text a plain
+substitution builds, placeholder by placeholder."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import pytest
-from wasim.rules.template_lengths import render, rendered_length
+from wasim.rules.template_lengths import _value, rendered_length
+from wasim.world.models import PLACEHOLDER
+
+
+def render(body: str, params: list[dict[str, Any]], named: bool) -> str:
+    """The rendered text itself (the test's oracle): names are ``"1"``, ``"2"``... when
+    positional, ``parameter_name`` when named; an unknown name stays as written."""
+    values = ({str(p.get("parameter_name")): _value(p) for p in params} if named
+              else {str(i): _value(p) for i, p in enumerate(params, start=1)})
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), body)
 
 
 def text(value: str) -> dict[str, Any]:

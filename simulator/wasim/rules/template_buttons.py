@@ -25,8 +25,7 @@ import re
 from typing import Any
 
 from wasim.errors import MISSING_PARAMETER, PARAM_COUNT, PARAM_FORMAT, TEMPLATE_VALIDATION
-
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+from wasim.world.models import PLACEHOLDER
 
 BUTTON_PARAMETERS: dict[str, tuple[str, str]] = {
     "URL": ("url", "text"),

@@ -23,7 +23,7 @@ from wasim.rules.template_auth import (
     preset_auth,
     refuse,
 )
-from wasim.rules.templates import PLACEHOLDER
+from wasim.world.models import PLACEHOLDER
 
 NAME = re.compile(r"^[a-z0-9_]+$")
 NAMED_PARAM = re.compile(r"^[a-z][a-z0-9_]*$")

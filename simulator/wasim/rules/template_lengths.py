@@ -16,13 +16,11 @@ for text that renders too long).
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from wasim.errors import TEXT_TOO_LONG
-from wasim.world.models import Template
+from wasim.world.models import PLACEHOLDER, Template
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 PARAMETER_MAX = 32_768
 BODY_WITH_OTHERS_MAX = 1_024
 BODY_ALONE_MAX = 32_768
@@ -38,19 +36,6 @@ def _value(param: dict[str, Any]) -> str:
     return str(inner.get("fallback_value", "")) if isinstance(inner, dict) else ""
 
 
-def _values(params: list[dict[str, Any]], named: bool) -> dict[str, str]:
-    """Each placeholder's value by its name (``"1"``, ``"2"``... when positional)."""
-    if named:
-        return {str(p.get("parameter_name")): _value(p) for p in params}
-    return {str(i): _value(p) for i, p in enumerate(params, start=1)}
-
-
-def render(text: str, params: list[dict[str, Any]], named: bool) -> str:
-    """``text`` with each placeholder replaced by its parameter's value (§3)."""
-    values = _values(params, named)
-    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-
-
 @functools.lru_cache(maxsize=1024)
 def _plan(text: str) -> tuple[int, tuple[tuple[str, str, int], ...]]:
     """How ``text`` renders: the length of what is not a placeholder, and each
@@ -64,16 +49,18 @@ def _plan(text: str) -> tuple[int, tuple[tuple[str, str, int], ...]]:
 
 
 def rendered_length(text: str, params: list[dict[str, Any]], named: bool) -> int:
-    """``len(render(text, params, named))`` without building the text."""
+    """The length of ``text`` with each placeholder replaced by its parameter's value
+    (§3; positional ``{{1}}`` is the first parameter; a placeholder with no parameter
+    stays as written), without building the text."""
     literal, slots = _plan(text)
     if not slots:
         return literal
     if named:
-        values = _values(params, True)
+        values = {str(p.get("parameter_name")): _value(p) for p in params}
         return literal + sum(len(values.get(name, written)) for name, written, _ in slots)
     count = len(params)
     for name, written, position in slots:
-        # render's key str(i) matches the name exactly: "01" is not parameter 1
+        # a positional name is its number written plainly: "01" is not parameter 1
         if 0 < position <= count and str(position) == name:
             literal += len(_value(params[position - 1]))
         else:

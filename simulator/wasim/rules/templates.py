@@ -9,7 +9,6 @@ named or media kind → 132012, a parameter value the platform refuses → 13201
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
 from wasim.errors import (
@@ -22,9 +21,8 @@ from wasim.errors import (
 )
 from wasim.rules.template_buttons import check_buttons, check_media_header
 from wasim.rules.template_lengths import check_lengths
-from wasim.world.models import Template
+from wasim.world.models import PLACEHOLDER, Template
 
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 _MEDIA_FORMATS = ("IMAGE", "VIDEO", "DOCUMENT", "LOCATION")
 
 

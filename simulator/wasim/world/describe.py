@@ -6,15 +6,12 @@ embedded default world (``python -m wasim.world.describe > docs/default-world.md
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from wasim.world.models import Template
+from wasim.world.models import PLACEHOLDER, Template
 from wasim.world.state import World
-
-PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> Iterator[str]:

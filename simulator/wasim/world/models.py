@@ -8,6 +8,7 @@ Every class converts to and from JSON for state export/import.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
@@ -23,6 +24,11 @@ def _iso(value: datetime | None) -> str | None:
 def _at(value: Any) -> datetime | None:
     return parse_instant(value) if value is not None else None
 
+
+
+PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_]+)\s*\}\}")
+"""A parameter in a template's text, ``{{1}}`` or ``{{first_name}}`` (spaces allowed
+inside the braces); group 1 is its name (§2.2)."""
 
 @dataclass(frozen=True, slots=True)
 class Token:

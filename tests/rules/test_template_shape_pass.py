@@ -1,0 +1,56 @@
+"""A template send's type object is checked by a quick pass first
+(``rules.content._plainly_fine``) and by the careful pass that names the bad field only
+when the quick one has a doubt: the quick pass must never let through what the careful
+pass refuses, and must pass the well-formed objects clients send."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from wasim.errors import GraphError
+from wasim.rules.content import _check_template_fields, _plainly_fine
+
+GOOD: dict[str, Any] = {"name": "shipping_update", "language": {"code": "en_US"},
+                        "components": [{"type": "body", "parameters": [
+                            {"type": "text", "text": "Ana"}]}]}
+
+
+def variant(**changes: Any) -> dict[str, Any]:
+    return {**GOOD, **changes}
+
+
+CASES: list[dict[str, Any]] = [
+    GOOD,
+    variant(components=[]),
+    {"name": "t", "language": {"code": "en"}},
+    variant(name=""), variant(name=None), variant(name=7), variant(name="x" * 513),
+    variant(language="en_US"), variant(language={}), variant(language={"code": ""}),
+    variant(language={"code": "en", "policy": "fallback"}),
+    variant(language={"code": "en", "policy": "deterministic"}),
+    variant(components={"type": "body"}), variant(components=["body"]),
+    variant(components=[{"type": "BODY"}]), variant(components=[{"type": "sidebar"}]),
+    variant(components=[{"type": {"x": 1}}]), variant(components=[{"type": ["body"]}]),
+    variant(components=[{"type": "body", "parameters": {"type": "text"}}]),
+    variant(components=[{"type": "body", "parameters": ["Ana"]}]),
+    variant(components=[{"type": "body", "parameters": [{"type": ""}]}]),
+    variant(components=[{"type": "body", "parameters": [{"text": "Ana"}]}]),
+    variant(components=[{"type": "button", "sub_type": "url", "index": "0",
+                         "parameters": [{"type": "text", "text": "x"}]}]),
+]
+
+
+@pytest.mark.parametrize("content", CASES)
+def test_the_quick_pass_passes_only_what_the_careful_pass_passes(
+        content: dict[str, Any]) -> None:
+    try:
+        _check_template_fields(content)
+        careful_ok = True
+    except GraphError:
+        careful_ok = False
+    if _plainly_fine(content):
+        assert careful_ok
+
+
+def test_a_well_formed_send_takes_the_quick_pass() -> None:
+    assert _plainly_fine(GOOD)
