@@ -1,7 +1,8 @@
 """A template send's type object is checked by a quick pass first
 (``rules.content._plainly_fine``) and by the careful pass that names the bad field only
 when the quick one has a doubt: the quick pass must never let through what the careful
-pass refuses, and must pass the well-formed objects clients send."""
+pass refuses or what needs lower-casing, and must pass the well-formed objects clients
+send."""
 
 from __future__ import annotations
 
@@ -9,7 +10,12 @@ from typing import Any
 
 import pytest
 from wasim.errors import GraphError
-from wasim.rules.content import _check_template_fields, _plainly_fine
+from wasim.rules.content import (
+    _check_template_fields,
+    _plainly_fine,
+    checked_template,
+    normalized_template,
+)
 
 GOOD: dict[str, Any] = {"name": "shipping_update", "language": {"code": "en_US"},
                         "components": [{"type": "body", "parameters": [
@@ -37,6 +43,11 @@ CASES: list[dict[str, Any]] = [
     variant(components=[{"type": "body", "parameters": [{"text": "Ana"}]}]),
     variant(components=[{"type": "button", "sub_type": "url", "index": "0",
                          "parameters": [{"type": "text", "text": "x"}]}]),
+    variant(components=[{"type": "button", "sub_type": "QUICK_REPLY", "index": "0",
+                         "parameters": [{"type": "payload", "payload": "x"}]}]),
+    variant(components=[{"type": "button", "sub_type": 3, "index": "0"}]),
+    variant(components=[{"type": "body", "parameters": [{"type": "TEXT", "text": "A"}]}]),
+    variant(components=[{"type": "body", "parameters": [{"type": "Text", "text": "A"}]}]),
 ]
 
 
@@ -50,7 +61,17 @@ def test_the_quick_pass_passes_only_what_the_careful_pass_passes(
         careful_ok = False
     if _plainly_fine(content):
         assert careful_ok
+        # and it has nothing to lower-case: the quick pass hands the object on as it is
+        assert normalized_template(content) is content
 
 
 def test_a_well_formed_send_takes_the_quick_pass() -> None:
     assert _plainly_fine(GOOD)
+
+
+def test_upper_case_values_take_the_careful_pass_that_lowers_them() -> None:
+    content = variant(components=[{"type": "BODY", "parameters": [
+        {"type": "TEXT", "text": "Ana"}]}])
+    assert not _plainly_fine(content)
+    assert checked_template(content)["components"] == GOOD["components"]
+    assert checked_template(GOOD) is GOOD

@@ -295,9 +295,21 @@ def _check_template(content: dict[str, Any]) -> None:
         _check_template_fields(content)
 
 
+def checked_template(content: Any) -> Any:
+    """A template send's type object, checked (§3) and with its ``CASE_INSENSITIVE``
+    values in lower case (:func:`normalized_template`). Most sends are well formed and
+    in lower case already: one quick pass finds that and returns ``content`` itself."""
+    if type(content) is dict and _plainly_fine(content):
+        return content
+    content = normalized_template(content)
+    check_content("template", content)
+    return content
+
+
 def _plainly_fine(content: dict[str, Any]) -> bool:
     """Whether ``content`` passes every check of :func:`_check_template_fields` with no
-    case that needs its care (a single pass, no paths built)."""
+    case that needs its care, and has nothing for :func:`normalized_template` to lower
+    (a single pass, no paths built)."""
     name, language = content.get("name"), content.get("language")
     if type(name) is not str or not name or len(name) > 512 or type(language) is not dict:
         return False
@@ -313,6 +325,9 @@ def _plainly_fine(content: dict[str, Any]) -> bool:
         kind = component.get("type")
         if type(kind) is not str or kind not in _COMPONENT_TYPES:
             return False
+        sub_type = component.get("sub_type")
+        if sub_type is not None and (type(sub_type) is not str or not sub_type.islower()):
+            return False
         params = component.get("parameters", [])
         if type(params) is not list:
             return False
@@ -320,7 +335,7 @@ def _plainly_fine(content: dict[str, Any]) -> bool:
             if type(param) is not dict:
                 return False
             kind = param.get("type")
-            if type(kind) is not str or not kind:
+            if type(kind) is not str or not kind.islower():
                 return False
     return True
 

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 
 from wasim.errors import INVALID_PARAMETER, UNSUPPORTED_TYPE
 from wasim.rules import fields as field
-from wasim.rules.content import check_content, normalized_template
+from wasim.rules.content import check_content, checked_template
 
 SEND_TYPES = (
     "text", "image", "audio", "video", "document", "sticker", "location", "contacts",
@@ -125,8 +125,9 @@ def parse_request(body: Any) -> SendRequest | ReadRequest:
     if content is None:
         raise field.missing(kind)
     if kind == "template":
-        content = normalized_template(content)
-    check_content(kind, content)
+        content = checked_template(content)
+    else:
+        check_content(kind, content)
     context = field.obj(body, "context", "context", required=False)
     context_id = field.text(context, "message_id", "context.message_id") if context else None
     opaque = field.text(body, "biz_opaque_callback_data", "biz_opaque_callback_data",
