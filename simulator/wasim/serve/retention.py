@@ -79,8 +79,10 @@ class Retention(Feature):
         excess = min(len(messages) - limit, step)
         if excess <= 0:
             return 0
-        chosen = [m.id for m in islice(messages.values(), max(excess, step) * 4)
-                  if m.status in FINISHED][:excess]
+        # the oldest finished ones, looked for among the oldest 4x step (the scan stops
+        # once it has found enough: usually the oldest are all finished)
+        chosen = list(islice((m.id for m in islice(messages.values(), max(excess, step) * 4)
+                              if m.status in FINISHED), excess))
         if len(chosen) < excess:  # mostly unfinished: the oldest go anyway
             taken = set(chosen)
             chosen += [i for i in islice(messages, excess * 2) if i not in taken
