@@ -48,7 +48,8 @@ def _count_error(where: str, given: int, expected: int) -> Exception:
     )
 
 
-def _needs_parameter(button: dict[str, Any]) -> bool:
+def needs_parameter(button: dict[str, Any]) -> bool:
+    """Whether a template button takes a parameter at send (§3)."""
     kind = str(button.get("type", "")).upper()
     if kind == "URL":
         return PLACEHOLDER.search(str(button.get("url", ""))) is not None
@@ -73,11 +74,11 @@ def check_buttons(buttons: list[dict[str, Any]], components: list[dict[str, Any]
         kind = str(button.get("type", "")).upper()
         where = f"button at index {position}"
         params = supplied.get("parameters", []) if supplied else []
-        if _needs_parameter(button) and len(params) != 1:
+        if needs_parameter(button) and len(params) != 1:
             raise _count_error(where, len(params), 1)
         if supplied is None or kind not in BUTTON_PARAMETERS:
             continue
-        if kind not in _OPTIONAL and not _needs_parameter(button) and params:
+        if kind not in _OPTIONAL and not needs_parameter(button) and params:
             raise _count_error(where, len(params), 0)
         _check_button(where, kind, supplied, params)
     if given:

@@ -15,11 +15,10 @@ for text that renders too long).
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from wasim.errors import TEXT_TOO_LONG
-from wasim.world.models import PLACEHOLDER, Template
+from wasim.rules.template_shape import RenderPlan, TemplateShape, render_plan
 
 PARAMETER_MAX = 32_768
 BODY_WITH_OTHERS_MAX = 1_024
@@ -36,33 +35,27 @@ def _value(param: dict[str, Any]) -> str:
     return str(inner.get("fallback_value", "")) if isinstance(inner, dict) else ""
 
 
-@functools.lru_cache(maxsize=1024)
-def _plan(text: str) -> tuple[int, tuple[tuple[str, str, int], ...]]:
-    """How ``text`` renders: the length of what is not a placeholder, and each
-    placeholder's name, its text as written and its position as a number (``0`` when
-    the name is not one) (a template's text is read once)."""
-    literal = len(PLACEHOLDER.sub("", text))
-    return literal, tuple((m.group(1), m.group(0),
-                           int(m.group(1)) if m.group(1).isdecimal() and m.group(1).isascii()
-                           else 0)
-                          for m in PLACEHOLDER.finditer(text))
-
-
 def rendered_length(text: str, params: list[dict[str, Any]], named: bool) -> int:
     """The length of ``text`` with each placeholder replaced by its parameter's value
     (§3; positional ``{{1}}`` is the first parameter; a placeholder with no parameter
     stays as written), without building the text."""
-    literal, slots = _plan(text)
+    return planned_length(render_plan(text), params, named)
+
+
+def planned_length(plan: RenderPlan, params: list[dict[str, Any]], named: bool) -> int:
+    """:func:`rendered_length` of the text whose :func:`render_plan` is ``plan``."""
+    literal, slots = plan
     if not slots:
         return literal
     if named:
         values = {str(p.get("parameter_name")): _value(p) for p in params}
         return literal + sum(len(values.get(name, written)) for name, written, _ in slots)
     count = len(params)
-    for name, written, position in slots:
-        # a positional name is its number written plainly: "01" is not parameter 1
-        if 0 < position <= count and str(position) == name:
-            literal += len(_value(params[position - 1]))
+    for _, written, position in slots:
+        if 0 < position <= count:
+            param = params[position - 1]
+            literal += len(str(param.get("text", "")) if param.get("type") == "text"
+                           else _value(param))
         else:
             literal += len(written)
     return literal
@@ -72,29 +65,23 @@ def _too_long(where: str, length: int, limit: int) -> Exception:
     return TEXT_TOO_LONG(f"{where} is {length} characters long; at most {limit} are allowed")
 
 
-def check_lengths(template: Template, components: list[dict[str, Any]]) -> None:
-    """Raise 132005 when a parameter or the text it renders is too long."""
-    parts = {str(c.get("type", "")).upper(): c for c in template.components}
-    given: dict[str, list[dict[str, Any]]] = {}
-    for component in components:
-        given.setdefault(str(component.get("type")), []).extend(
-            component.get("parameters", []))
-    named = template.parameter_format.upper() == "NAMED"
-    body = given.get("body", [])
+def check_lengths(shape: TemplateShape, header: list[dict[str, Any]],
+                  body: list[dict[str, Any]]) -> None:
+    """Raise 132005 when a parameter or the text it renders is too long (``header`` and
+    ``body``: the send's parameters of each)."""
     for param in body:
-        if param.get("type") == "text" and len(_value(param)) > PARAMETER_MAX:
+        if param.get("type") == "text" and len(str(param.get("text", ""))) > PARAMETER_MAX:
             raise _too_long("body: a text parameter", len(_value(param)), PARAMETER_MAX)
-    if template.category.upper() == "AUTHENTICATION" and body:
+    if shape.authentication and body:
         code = _value(body[0])
         if len(code) > CODE_MAX:
             raise _too_long("body: the authentication code", len(code), CODE_MAX)
-    if "BODY" in parts:
-        length = rendered_length(str(parts["BODY"].get("text", "")), body, named)
-        limit = BODY_ALONE_MAX if len(parts) == 1 else BODY_WITH_OTHERS_MAX
+    if shape.body_plan is not None:
+        length = planned_length(shape.body_plan, body, shape.named)
+        limit = BODY_ALONE_MAX if shape.body_alone else BODY_WITH_OTHERS_MAX
         if length > limit:
             raise _too_long("body: the rendered text", length, limit)
-    header = parts.get("HEADER")
-    if header is not None and str(header.get("format", "TEXT")).upper() == "TEXT":
-        length = rendered_length(str(header.get("text", "")), given.get("header", []), False)
+    if shape.header_plan is not None:
+        length = planned_length(shape.header_plan, header, False)
         if length > HEADER_MAX:
             raise _too_long("header: the rendered text", length, HEADER_MAX)

@@ -8,7 +8,6 @@ named or media kind → 132012, a parameter value the platform refuses → 13201
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from wasim.errors import (
@@ -20,26 +19,15 @@ from wasim.errors import (
     TEMPLATE_VALIDATION,
 )
 from wasim.rules.template_buttons import check_buttons, check_media_header
-from wasim.rules.template_lengths import check_lengths
-from wasim.world.models import PLACEHOLDER, Template
-
-_MEDIA_FORMATS = ("IMAGE", "VIDEO", "DOCUMENT", "LOCATION")
-
-
-def placeholders(text: str) -> list[str]:
-    """The distinct parameter names of a text, in order of first appearance."""
-    return list(_placeholders(text))
-
-
-@functools.lru_cache(maxsize=1024)
-def _placeholders(text: str) -> tuple[str, ...]:
-    """:func:`placeholders`, read once per text (a template's text changes only by an
-    edit, which makes a new text)."""
-    seen: list[str] = []
-    for name in PLACEHOLDER.findall(text):
-        if name not in seen:
-            seen.append(name)
-    return tuple(seen)
+from wasim.rules.template_lengths import (
+    BODY_ALONE_MAX,
+    BODY_WITH_OTHERS_MAX,
+    PARAMETER_MAX,
+    check_lengths,
+    planned_length,
+)
+from wasim.rules.template_shape import MEDIA_FORMATS, TemplateShape, shape_of
+from wasim.world.models import Template
 
 
 def check_status(template: Template | None, name: str, language: str) -> Template:
@@ -62,21 +50,6 @@ def check_status(template: Template | None, name: str, language: str) -> Templat
             f"(status {template.status})"
         )
     return template
-
-
-def _component(template: Template, kind: str) -> dict[str, Any] | None:
-    for component in template.components:
-        if str(component.get("type", "")).upper() == kind:
-            return component
-    return None
-
-
-def _given(components: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
-    params: list[dict[str, Any]] = []
-    for component in components:
-        if component.get("type") == kind:
-            params.extend(component.get("parameters", []))
-    return params
 
 
 def _count_error(where: str, given: int, expected: int) -> Exception:
@@ -111,11 +84,9 @@ def _check_text_value(where: str, param: dict[str, Any]) -> None:
         raise PARAM_FORMAT(f"{where}: parameter type {kind!r} where text is expected")
 
 
-def _check_header(template: Template, components: list[dict[str, Any]]) -> None:
-    header = _component(template, "HEADER")
-    given = _given(components, "header")
-    fmt = str(header.get("format", "TEXT")).upper() if header else None
-    if fmt in _MEDIA_FORMATS:
+def _check_header(shape: TemplateShape, given: list[dict[str, Any]]) -> None:
+    fmt = shape.header_format
+    if fmt in MEDIA_FORMATS:
         if len(given) != 1:
             raise _count_error("header", len(given), 1)
         if str(given[0].get("type", "")).upper() != fmt:
@@ -125,7 +96,7 @@ def _check_header(template: Template, components: list[dict[str, Any]]) -> None:
             )
         check_media_header(fmt, given[0])
         return
-    expected = placeholders(str(header.get("text", ""))) if header else []
+    expected = shape.header_expected
     if len(given) != len(expected):
         raise _count_error("header", len(given), len(expected))
     for param in given:
@@ -135,13 +106,11 @@ def _check_header(template: Template, components: list[dict[str, Any]]) -> None:
         _check_text_value("header", param)
 
 
-def _check_body(template: Template, components: list[dict[str, Any]]) -> None:
-    body = _component(template, "BODY")
-    expected = placeholders(str(body.get("text", ""))) if body else []
-    given = _given(components, "body")
+def _check_body(shape: TemplateShape, given: list[dict[str, Any]]) -> None:
+    expected = shape.body_expected
     if len(given) != len(expected):
         raise _count_error("body", len(given), len(expected))
-    named = template.parameter_format.upper() == "NAMED"
+    named = shape.named
     for param in given:
         has_name = param.get("parameter_name") is not None
         if named != has_name:
@@ -156,15 +125,66 @@ def _check_body(template: Template, components: list[dict[str, Any]]) -> None:
             )
 
 
-def _check_buttons(template: Template, components: list[dict[str, Any]]) -> None:
-    block = _component(template, "BUTTONS")
-    check_buttons(block.get("buttons", []) if block else [], components)
-
-
 def check_parameters(template: Template, components: list[dict[str, Any]]) -> None:
     """Raise 132000/132012/132018 unless ``components`` fit ``template``, 132005 when
-    the text they render is too long (§3, §4.3)."""
-    _check_header(template, components)
-    _check_body(template, components)
-    _check_buttons(template, components)
-    check_lengths(template, components)
+    the text they render is too long (§3, §4.3).
+
+    The template's side of each check is read once (``wasim.rules.template_shape``);
+    the send's components are walked once, into its header and body parameters. A send
+    that plainly fits (:func:`plainly_fits`) is done with; any doubt and each rule
+    checks it in turn, naming what is wrong."""
+    shape = shape_of(template)
+    header, body, buttons = grouped(components)
+    if not header and not buttons and plainly_fits(shape, body):
+        return
+    check_carefully(shape, components, header, body, buttons)
+
+
+def grouped(components: list[dict[str, Any]]) -> tuple[
+        list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """A send's header parameters, body parameters, and whether it has a button
+    component."""
+    header: list[dict[str, Any]] = []
+    body: list[dict[str, Any]] = []
+    buttons = False
+    for component in components:
+        kind = component.get("type")
+        if kind == "body":
+            body.extend(component.get("parameters", []))
+        elif kind == "header":
+            header.extend(component.get("parameters", []))
+        elif kind == "button":
+            buttons = True
+    return header, body, buttons
+
+
+def check_carefully(shape: TemplateShape, components: list[dict[str, Any]],
+                    header: list[dict[str, Any]], body: list[dict[str, Any]],
+                    buttons: bool) -> None:
+    """Each rule of :func:`check_parameters` in turn; the first that fails raises."""
+    _check_header(shape, header)
+    _check_body(shape, body)
+    if buttons or shape.buttons_need_parameters:
+        check_buttons(shape.buttons, components)
+    check_lengths(shape, header, body)
+
+
+def plainly_fits(shape: TemplateShape, body: list[dict[str, Any]]) -> bool:
+    """Whether a send with these body parameters and no header or button component
+    passes every check of :func:`check_parameters` with no case that needs its care: a
+    template with no header, positional parameters and no buttons that need one, not an
+    authentication template, and plain non-empty texts, one per placeholder, that
+    render within the limit. ``False`` is no verdict, only a doubt."""
+    if (not shape.plain or len(body) != len(shape.body_expected)):
+        return False
+    for param in body:
+        if param.get("type") != "text" or param.get("parameter_name") is not None:
+            return False
+        text = param.get("text")
+        if (type(text) is not str or len(text) > PARAMETER_MAX or not text.strip()
+                or "\n" in text or "\t" in text or "     " in text):
+            return False
+    if shape.body_plan is None:
+        return True
+    limit = BODY_ALONE_MAX if shape.body_alone else BODY_WITH_OTHERS_MAX
+    return planned_length(shape.body_plan, body, False) <= limit

@@ -131,6 +131,9 @@ class Template:
     """Which rule (or control verb) decided the status, as ``decision()`` shows it."""
     pauses: int = 0
     flagged: bool = False
+    shape: Any = field(default=None, init=False, repr=False, compare=False)
+    """What the send-time rules read from the template, kept between sends
+    (``wasim.rules.template_shape``; not part of the template's state)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "language": self.language,
@@ -151,7 +154,7 @@ class Template:
         data.update(data.pop("extra", None) or {})  # a format-1 export
         data["created_at"] = _at(data.get("created_at"))
         data["edits"] = [parse_instant(e) for e in data.get("edits") or []]
-        known = {f.name for f in fields(cls)}
+        known = {f.name for f in fields(cls) if f.init}
         return cls(**{k: v for k, v in data.items() if k in known})
 
 
