@@ -5,6 +5,8 @@ Pure data plus two lookups; template creation (era check) and pricing both read 
 
 from __future__ import annotations
 
+import functools
+
 LEGACY_TEN = (
     "ACCOUNT_UPDATE",
     "ALERT_UPDATE",
@@ -45,8 +47,10 @@ def current_category(category: str) -> str:
     return _TO_CURRENT.get(category.upper(), "MARKETING")
 
 
+@functools.lru_cache(maxsize=64)
 def pricing_category(category: str) -> str:
-    """The lowercase pricing category (``marketing``, ``utility``, ``authentication``)."""
+    """The lowercase pricing category (``marketing``, ``utility``, ``authentication``);
+    asked twice by every template send, of a handful of distinct names."""
     return current_category(category).lower()
 
 
