@@ -1,5 +1,5 @@
 """A template send's type object is checked by a quick pass first
-(``rules.content._plainly_fine``) and by the careful pass that names the bad field only
+(``rules.template_object._plainly_fine``) and by the careful pass that names the bad field only
 when the quick one has a doubt: the quick pass must never let through what the careful
 pass refuses or what needs lower-casing, and must pass the well-formed objects clients
 send."""
@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 from wasim.errors import GraphError
-from wasim.rules.content import (
+from wasim.platform.media import _names_media_id
+from wasim.rules.template_object import (
+    SCALARS_ONLY,
     _check_template_fields,
     _plainly_fine,
+    _quick_pass,
     checked_template,
     normalized_template,
 )
@@ -48,6 +51,20 @@ CASES: list[dict[str, Any]] = [
     variant(components=[{"type": "button", "sub_type": 3, "index": "0"}]),
     variant(components=[{"type": "body", "parameters": [{"type": "TEXT", "text": "A"}]}]),
     variant(components=[{"type": "body", "parameters": [{"type": "Text", "text": "A"}]}]),
+    variant(components=[{"type": "header", "parameters": [
+        {"type": "image", "image": {"id": "123"}}]}]),
+    variant(components=[{"type": "body", "parameters": [
+        {"type": "text", "text": "A", "video": {"id": "9"}}]}]),
+    variant(components=[{"type": "carousel", "cards": [{"card_index": 0, "components": [
+        {"type": "header", "parameters": [{"type": "image", "image": {"id": "1"}}]}]}]}]),
+    variant(components=[{"type": "body", "parameters": [{"type": "text", "text": "A"}],
+                         "document": {"id": "5"}}]),
+    variant(language={"code": "en", "sticker": {"id": "5"}}),
+    variant(image={"id": "5"}),
+    {"name": "t", "language": {"code": "en"}, "audio": {"id": "5"}},
+    variant(components=[{"type": "body", "parameters": [
+        {"type": "currency", "currency": {"fallback_value": "$1", "code": "USD",
+                                          "amount_1000": 1000}}]}]),
 ]
 
 
@@ -65,13 +82,23 @@ def test_the_quick_pass_passes_only_what_the_careful_pass_passes(
         assert normalized_template(content) is content
 
 
+@pytest.mark.parametrize("content", CASES)
+def test_an_object_said_to_hold_scalars_only_names_no_media_id(
+        content: dict[str, Any]) -> None:
+    if _quick_pass(content) == SCALARS_ONLY:
+        assert not _names_media_id(content)
+    if _names_media_id(content):
+        assert checked_template(content)[1] is False  # the media check walks it
+
+
 def test_a_well_formed_send_takes_the_quick_pass() -> None:
     assert _plainly_fine(GOOD)
+    assert _quick_pass(GOOD) == SCALARS_ONLY  # and the media check need not walk it
 
 
 def test_upper_case_values_take_the_careful_pass_that_lowers_them() -> None:
     content = variant(components=[{"type": "BODY", "parameters": [
         {"type": "TEXT", "text": "Ana"}]}])
     assert not _plainly_fine(content)
-    assert checked_template(content)["components"] == GOOD["components"]
-    assert checked_template(GOOD) is GOOD
+    assert checked_template(content)[0]["components"] == GOOD["components"]
+    assert checked_template(GOOD)[0] is GOOD

@@ -155,8 +155,8 @@ class MediaStore(Feature, SendHook):
         if request.type in rules.MEDIA_TYPES and isinstance(request.content, dict):
             if request.content.get("id") is not None:
                 found.append((request.type, f"{request.type}.id", str(request.content["id"])))
-        elif (request.type in ("template", "interactive") and isinstance(request.content, dict)
-              and _names_media_id(request.content)):
+        elif (request.type in ("template", "interactive") and not request.scalars_only
+              and isinstance(request.content, dict) and _names_media_id(request.content)):
             found.extend(_nested_ids(request.content, request.type))
         self._last = (attempt, found)
         return found

@@ -22,7 +22,8 @@ from typing import Any, NamedTuple
 
 from wasim.errors import INVALID_PARAMETER, UNSUPPORTED_TYPE
 from wasim.rules import fields as field
-from wasim.rules.content import check_content, checked_template
+from wasim.rules.content import check_content
+from wasim.rules.template_object import checked_template
 
 SEND_TYPES = (
     "text", "image", "audio", "video", "document", "sticker", "location", "contacts",
@@ -45,6 +46,10 @@ class SendRequest(NamedTuple):
     content: Any
     context_id: str | None
     biz_opaque_callback_data: str | None
+    scalars_only: bool = False
+    """The type object is known to hold no object or array below the lists and objects
+    of its kind's shape (a template's ``language``, ``components`` and their
+    ``parameters``): so no media object."""
 
     @property
     def interactive_type(self) -> str | None:
@@ -124,15 +129,16 @@ def parse_request(body: Any) -> SendRequest | ReadRequest:
     content = body.get(kind)
     if content is None:
         raise field.missing(kind)
+    scalars_only = False
     if kind == "template":
-        content = checked_template(content)
+        content, scalars_only = checked_template(content)
     else:
         check_content(kind, content)
     context = field.obj(body, "context", "context", required=False)
     context_id = field.text(context, "message_id", "context.message_id") if context else None
     opaque = field.text(body, "biz_opaque_callback_data", "biz_opaque_callback_data",
                    max_len=512, required=False)
-    return SendRequest(kind, given, to, bsuid, content, context_id, opaque)
+    return SendRequest(kind, given, to, bsuid, content, context_id, opaque, scalars_only)
 
 
 def _parse_read(body: dict[str, Any]) -> ReadRequest:
