@@ -129,10 +129,82 @@ def test_a_message_changed_after_a_restart_is_still_one_row(tmp_path: Path) -> N
     again.send(text_message(body="after"))
     second.close()
     with sqlite3.connect(tmp_path / "wasim.sqlite3") as db:
-        rows = db.execute("SELECT id, data FROM messages ORDER BY seq").fetchall()
+        rows = db.execute("SELECT id, seq FROM messages ORDER BY seq").fetchall()
+        read = db.execute("SELECT data FROM statuses WHERE message_seq = ? ORDER BY idx",
+                          (rows[1][1],)).fetchall()
     assert [r[0] for r in rows][:3] == sent and len(rows) == 4
-    assert '"status":"read"' in rows[1][1]
+    assert '"read"' in read[-1][0]
     third = _sim()
     Store(tmp_path).restore(third._core)
     assert third.message(sent[1]).status == "read"
     assert list(third.world.messages)[:3] == sent
+
+
+def _rows(tmp_path: Path, query: str) -> list[Any]:
+    with sqlite3.connect(tmp_path / "wasim.sqlite3") as db:
+        return db.execute(query).fetchall()
+
+
+def test_statuses_reached_across_flushes_are_rows_of_their_own(tmp_path: Path) -> None:
+    sim = _sim()
+    sim.set_progression("manual")
+    sim.inbound(ANA, "hi", name="Ana")
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    sent = [sim.send(text_message(body=f"m{i}"))["messages"][0]["id"] for i in range(3)]
+    store.flush()
+    assert sim.message(sent[0]).status == "sent"  # manual: sent, then only what is set
+    for status in ("delivered", "read"):
+        sim.set_status(sent[0], status)
+        store.flush()
+    sim.set_status(sent[1], "failed", code=131026)
+    sim.advance("1m")
+    store.close()
+    # one row per message, written once; one row per status; status webhooks as references
+    assert [r[0] for r in _rows(tmp_path, "SELECT id FROM messages ORDER BY seq")] == sent
+    first = _rows(tmp_path, "SELECT seq FROM messages ORDER BY seq")[0][0]
+    assert [r[0] for r in _rows(tmp_path, "SELECT idx FROM statuses WHERE message_seq = "
+                                f"{first} ORDER BY idx")] == [0, 1, 2]
+    refs = [r[0] for r in _rows(tmp_path, "SELECT data FROM webhooks ORDER BY seq")]
+    assert sum(r.startswith('["s",') for r in refs) == 6  # 3 sent, delivered, read, failed
+    again = _sim()
+    Store(tmp_path).restore(again._core)
+    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+    assert again.message(sent[0]).status == "read"
+    failed = again.message(sent[1])
+    assert failed.status == "failed" and failed.error is not None
+    assert failed.error["code"] == 131026
+    assert again.message(sent[2]).status == "sent"
+
+
+def test_evicted_history_comes_back_whole_from_disk(tmp_path: Path) -> None:
+    sim = _sim(retention_messages=100)
+    sim.inbound(ANA, "hi", name="Ana")
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    retention = Retention(sim._core, lambda: None, lambda ids: store.evicted(sim._core, ids))
+    for i in range(150):
+        sim.send(text_message(body=f"m{i}"))
+        if i % 40 == 0:
+            store.flush()
+    whole = sim.export_state()  # before eviction: every message and webhook
+    retention.trim()
+    store.close()
+    assert len(sim.world.messages) == 100
+    everything = Store(tmp_path).load(None)
+    assert everything is not None
+    assert everything["world"]["messages"] == whole["world"]["messages"]
+    assert everything["webhooks"] == whole["webhooks"]
+
+
+def test_a_reset_empties_every_table(tmp_path: Path) -> None:
+    sim = _sim()
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    _busy(sim)
+    store.flush()
+    assert _rows(tmp_path, "SELECT count(*) FROM statuses")[0][0] > 0
+    sim.reset()
+    store.close()
+    for table in ("messages", "statuses", "webhooks"):
+        assert _rows(tmp_path, f"SELECT count(*) FROM {table}")[0][0] == 0

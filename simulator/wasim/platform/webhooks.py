@@ -161,6 +161,11 @@ class StatusWebhook(_MessagesWebhook):
     def created_at(self) -> datetime:
         return self._event.at
 
+    def source(self) -> tuple[StatusSnapshot, OutboundMessage, StatusEvent]:
+        """What the body is built from: the snapshot, the message and the status event
+        (the store writes a status webhook as a reference to them)."""
+        return cast(StatusSnapshot, self._snapshot), self._message, self._event
+
     @property
     def value(self) -> dict[str, Any]:
         _, display, phone_id, name, wa_id, user_id = cast(StatusSnapshot, self._snapshot)

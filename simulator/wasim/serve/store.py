@@ -2,15 +2,20 @@
 
 A :class:`Store` owns ``DIR/wasim.sqlite3`` (the standard library's ``sqlite3``, WAL
 mode). Its writer thread wakes every :data:`FLUSH_SECONDS`, takes under the simulator's
-lock what changed since the last write (new and changed messages, new inbound messages,
+lock what changed since the last write (new messages, new statuses, new inbound messages,
 webhooks and attempts, deliveries whose state moved, and the rest of the state export:
 world without its message lists, clock, schedule, the features' parts), and writes it
 outside the lock in one transaction. A send never waits on the disk; a ``kill -9`` loses
 at most the work of the last interval (plus the write in progress).
 
-The rows are the state export's own JSON (``GET /_sim/state``), so what is stored is
-what an export holds. History dropped from memory by ``retention_messages`` stays on
-disk. :meth:`Store.restore` loads a stored state back: the newest messages, webhooks and
+What changed is found without walking the history: new messages are the newest entries of
+the message table (walked from its end), new statuses arrive with their status webhooks
+(every status reached emits one, §5.2), the journals are append-only. The rows are the
+state export's own JSON (``GET /_sim/state``), in the small forms of
+:mod:`wasim.serve.rows`: a message is written once, without its statuses; each status is
+a short row of its own; a status webhook is a reference to its message and status, built
+back on reading. History dropped from memory by ``retention_messages`` stays on disk.
+:meth:`Store.restore` loads a stored state back: the newest messages, webhooks and
 finished deliveries within the retention limit, every pending delivery with its retry,
 the clock where it stopped (frozen if it was).
 
@@ -24,13 +29,18 @@ import dataclasses
 import json
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from wasim.clock import parse_instant
 from wasim.core import STATE_FORMAT, Core
 from wasim.delivery.engine import DeliveryEngine
-from wasim.world.journal import Webhook
+from wasim.platform.webhooks import StatusWebhook
+from wasim.serve.reader import read_state
+from wasim.serve.rows import message_row, status_row, webhook_ref
+from wasim.world.journal import Journal, Webhook
+from wasim.world.messages import OutboundMessage, StatusEvent
 
 try:
     import orjson
@@ -43,6 +53,9 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
                                      data TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS statuses (message_seq INTEGER NOT NULL, idx INTEGER NOT NULL,
+                                     data TEXT NOT NULL, PRIMARY KEY (message_seq, idx))
+                                     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS inbound (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS webhooks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
                                      data TEXT NOT NULL);
@@ -57,7 +70,7 @@ delivery's first write gives it the next number, kept for its later writes), not
 wamid or delivery id: the writer knows the ``seq`` of everything in memory, and an index on
 a wamid (random text) made each write touch a random page of an index that grows with the
 history kept on disk (the send cost rose with it)."""
-TABLES = ("meta", "messages", "inbound", "webhooks", "deliveries", "attempts")
+TABLES = ("meta", "messages", "statuses", "inbound", "webhooks", "deliveries", "attempts")
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -76,14 +89,23 @@ def dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
-def _new_items(items: list[Any], last: Any) -> list[Any]:
-    """The items after ``last`` in an append-only list whose front may be dropped."""
-    if last is None:
-        return list(items)
-    for index in range(len(items) - 1, -1, -1):
-        if items[index] is last:
-            return items[index + 1:]
-    return list(items)  # ``last`` was dropped: everything kept is newer
+def _new_items(items: Sequence[Any] | Journal[Any], last: Any) -> list[Any]:
+    """The items after ``last`` in an append-only list whose front may be dropped (found
+    from the end: no copy of what was seen before)."""
+    end = len(items)
+    if last is not None:
+        for index in range(end - 1, -1, -1):
+            if items[index] is last:
+                return [items[i] for i in range(index + 1, end)]
+    return [items[i] for i in range(end)]  # ``last`` was dropped: everything kept is newer
+
+
+def _index(statuses: list[StatusEvent], event: StatusEvent) -> int:
+    """Where ``event`` is in a message's statuses (``-1``: not there)."""
+    for index in range(len(statuses) - 1, -1, -1):
+        if statuses[index] is event:
+            return index
+    return -1
 
 
 class _Changes:
@@ -93,9 +115,10 @@ class _Changes:
     def __init__(self) -> None:
         self.wipe = False
         self.state: dict[str, Any] = {}
-        self.messages: list[tuple[int, str, Any]] = []
+        self.messages: list[tuple[int, str, OutboundMessage]] = []
+        self.statuses: list[tuple[int, int, OutboundMessage, StatusEvent]] = []
         self.inbound: list[dict[str, Any]] = []
-        self.webhooks: list[Webhook] = []
+        self.webhooks: list[tuple[str, Webhook | list[Any]]] = []
         self.deliveries: list[tuple[int, str, bool, Any]] = []
         self.attempts: list[Any] = []
 
@@ -129,14 +152,16 @@ class Store:
     def _forget(self) -> None:
         """What was written (reset when the file is cleared)."""
         self._messages_table: object = None
-        self._message_sigs: dict[str, int] = {}
+        self._status_counts: dict[str, int] = {}
+        """How many statuses of each message are written."""
         self._message_seqs: dict[str, int] = {}
         self._delivery_sigs: dict[str, tuple[str, int]] = {}
         self._delivery_seqs: dict[str, int] = {}
         self._last_inbound: object = None
         self._last_webhook: object = None
         self._last_attempt: object = None
-        self._evicted: list[tuple[int, str, dict[str, Any]]] = []
+        self._evicted: list[tuple[int, str, OutboundMessage]] = []
+        self._evicted_statuses: list[tuple[int, int, OutboundMessage, StatusEvent]] = []
 
     def _max_seq(self) -> int:
         row = self._db.execute("SELECT max(m) FROM (SELECT max(seq) m FROM messages UNION "
@@ -151,52 +176,8 @@ class Store:
 
     def load(self, keep: int | None) -> dict[str, Any] | None:
         """The stored state as a state export, with the newest ``keep`` messages (``None``:
-        all), or ``None`` when nothing is stored."""
-        row = self._db.execute("SELECT value FROM meta WHERE key='state'").fetchone()
-        if row is None:
-            return None
-        state: dict[str, Any] = json.loads(row[0])
-        limit = -1 if keep is None else keep
-        state["world"]["messages"] = self._rows(
-            "SELECT data, seq FROM messages ORDER BY seq DESC LIMIT ?", limit)
-        state["world"]["inbound"] = self._rows(
-            "SELECT data FROM inbound ORDER BY seq DESC LIMIT ?", limit)
-        state["webhooks"] = self._rows("SELECT data FROM webhooks ORDER BY seq DESC LIMIT ?",
-                                       -1 if keep is None else keep * 4)
-        finished = 1 << 62 if keep is None else keep * 4
-        found = sorted(self._db.execute(
-            "SELECT seq, data FROM deliveries WHERE pending = 1 UNION ALL SELECT * FROM "
-            "(SELECT seq, data FROM deliveries WHERE pending = 0 ORDER BY seq DESC LIMIT ?)",
-            (finished,)))
-        deliveries = [json.loads(data) for _, data in found]
-        self._loaded_seqs.update((d["id"], seq) for d, (seq, _) in
-                                 zip(deliveries, found, strict=True))
-        wanted = [d["id"] for d in deliveries]
-        attempts: list[tuple[int, str]] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            attempts += self._db.execute(
-                f"SELECT seq, data FROM attempts WHERE delivery_id IN ({marks})",
-                chunk).fetchall()
-        attempts.sort()
-        if "delivery_seq" in state or deliveries:
-            state.setdefault("parts", {})["deliveries"] = {
-                "deliveries": deliveries,
-                "attempts": [json.loads(data) for _, data in attempts],
-                "seq": state.pop("delivery_seq", len(deliveries))}
-        return state
-
-    def _rows(self, query: str, limit: int) -> list[dict[str, Any]]:
-        """The rows of a newest-first ``query``, oldest first (with a second column, the
-        row's ``seq``, noted for the first write of what it holds)."""
-        rows = []
-        for row in self._db.execute(query, (limit,)):
-            rows.append(json.loads(row[0]))
-            if len(row) > 1:
-                self._loaded_seqs[rows[-1]["id"]] = row[1]
-        rows.reverse()
-        return rows
+        all), or ``None`` when nothing is stored (:func:`wasim.serve.reader.read_state`)."""
+        return read_state(self._db, keep, self._loaded_seqs)
 
     def restore(self, core: Core) -> bool:
         """Load the stored state into ``core`` (``False`` when nothing is stored)."""
@@ -212,9 +193,13 @@ class Store:
 
     # --- writing -----------------------------------------------------------------------
 
+    def bind(self, core: Core, engine: DeliveryEngine | None) -> None:
+        """Write ``core``'s state (and ``engine``'s deliveries) at each :meth:`flush`."""
+        self._core, self._engine = core, engine
+
     def start(self, core: Core, engine: DeliveryEngine | None) -> None:
         """Write ``core``'s state now, then every :data:`FLUSH_SECONDS` in a thread."""
-        self._core, self._engine = core, engine
+        self.bind(core, engine)
         self.flush()
         self._thread = threading.Thread(target=self._run, name="wasim-store", daemon=True)
         self._thread.start()
@@ -227,17 +212,22 @@ class Store:
                 continue
 
     def evicted(self, core: Core, message_ids: list[str]) -> None:
-        """Called by retention (under the lock) before messages leave memory: their last
-        form is written with the next flush."""
-        messages = core.world.messages
+        """Called by retention (under the lock) before messages leave memory: what of
+        them is not written yet (the message, statuses reached since the last flush) is
+        written with the next flush."""
+        messages, seqs = core.world.messages, self._message_seqs
         for message_id in message_ids:
             message = messages.get(message_id)
-            seq = self._message_seqs.pop(message_id, None)
-            if message is not None and self._message_sigs.get(message_id) != len(
-                    message.statuses):
-                self._evicted.append((seq or self._next_seq(), message_id,
-                                      message.to_dict()))
-            self._message_sigs.pop(message_id, None)
+            if message is None:
+                continue
+            seq = seqs.get(message_id)
+            if seq is None:
+                seq = self._seq_of(seqs, message_id)
+                self._evicted.append((seq, message_id, message))
+            written = self._status_counts.pop(message_id, 0)
+            statuses = message.statuses
+            self._evicted_statuses += [(seq, index, message, statuses[index])
+                                       for index in range(written, len(statuses))]
 
     def _next_seq(self) -> int:
         self._seq += 1
@@ -278,27 +268,14 @@ class Store:
             changes.wipe = self._messages_table is not None
             self._forget()
             self._messages_table = world.messages
-        sigs, seqs = self._message_sigs, self._message_seqs
-        fresh: dict[str, int] = {}
-        for message_id, message in world.messages.items():
-            count = len(message.statuses)
-            fresh[message_id] = count
-            if sigs.get(message_id) != count:
-                changes.messages.append((self._seq_of(seqs, message_id), message_id,
-                                         message))
-        self._message_sigs = fresh
-        if len(seqs) > 2 * len(fresh) + 1000:  # gone from memory without an eviction
-            self._message_seqs = {k: seqs[k] for k in fresh if k in seqs}
-        changes.messages[:0] = self._evicted
-        self._evicted = []
+        changes.messages, self._evicted = self._evicted, []
+        changes.statuses, self._evicted_statuses = self._evicted_statuses, []
+        self._take_messages(world.messages, changes)
+        self._take_webhooks(core, changes)
         inbound = _new_items(world.inbound, self._last_inbound)
         changes.inbound = [m.to_dict() for m in inbound]
         if world.inbound:
             self._last_inbound = world.inbound[-1]
-        webhooks = list(core.webhooks)
-        changes.webhooks = _new_items(webhooks, self._last_webhook)
-        if webhooks:
-            self._last_webhook = webhooks[-1]
         shallow = dataclasses.replace(world, messages={}, inbound=[])
         parts = core.export_parts(skip="deliveries")
         changes.state = {"format": STATE_FORMAT, "clock": core.clock.to_dict(),
@@ -308,6 +285,49 @@ class Store:
         if engine is not None and core.sink is engine:
             self._take_deliveries(engine, changes)
         return changes
+
+    def _take_messages(self, messages: dict[str, OutboundMessage],
+                       changes: _Changes) -> None:
+        """The messages not seen before (the newest of the table, walked from its end),
+        with the statuses they hold already."""
+        seqs, counts = self._message_seqs, self._status_counts
+        new = []
+        for message_id in reversed(messages):
+            if message_id in seqs:
+                break
+            new.append(message_id)
+        for message_id in reversed(new):
+            message = messages[message_id]
+            seq = self._seq_of(seqs, message_id)
+            changes.messages.append((seq, message_id, message))
+            statuses = message.statuses
+            changes.statuses += [(seq, index, message, statuses[index])
+                                 for index in range(len(statuses))]
+            counts[message_id] = len(statuses)
+        if len(seqs) > 2 * len(messages) + 1000:  # gone from memory: forget them
+            self._message_seqs = {k: seqs[k] for k in messages if k in seqs}
+            self._status_counts = {k: counts[k] for k in messages if k in counts}
+
+    def _take_webhooks(self, core: Core, changes: _Changes) -> None:
+        """The new webhooks; a status webhook of a written message is written as a
+        reference, and brings its status if that is not written yet."""
+        webhooks = core.webhooks
+        new = _new_items(webhooks, self._last_webhook)
+        if len(webhooks):
+            self._last_webhook = webhooks[len(webhooks) - 1]
+        seqs, counts = self._message_seqs, self._status_counts
+        for webhook in new:
+            if type(webhook) is StatusWebhook:
+                snapshot, message, event = webhook.source()
+                seq = seqs.get(message.id)
+                index = -1 if seq is None else _index(message.statuses, event)
+                if seq is not None and index >= 0:
+                    if index >= counts.get(message.id, 0):
+                        changes.statuses.append((seq, index, message, event))
+                        counts[message.id] = index + 1
+                    changes.webhooks.append((webhook.id, webhook_ref(snapshot, seq, index)))
+                    continue
+            changes.webhooks.append((webhook.id, webhook))
 
     def _take_deliveries(self, engine: DeliveryEngine, changes: _Changes) -> None:
         changes.state["delivery_seq"] = engine.log.seq
@@ -335,16 +355,19 @@ class Store:
             if changes.wipe:
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
-            rows = []
-            for seq, message_id, message in changes.messages:
-                data = message if isinstance(message, dict) else message.to_dict()
-                rows.append((seq, message_id, dumps(data)))
+            rows = [(seq, message_id, dumps(message_row(message)))
+                    for seq, message_id, message in changes.messages]
             db.executemany("INSERT OR REPLACE INTO messages (seq, id, data) VALUES (?, ?, ?)",
                            rows)
+            db.executemany("INSERT OR REPLACE INTO statuses (message_seq, idx, data) "
+                           "VALUES (?, ?, ?)",
+                           [(seq, index, dumps(status_row(message, event)))
+                            for seq, index, message, event in changes.statuses])
             db.executemany("INSERT INTO inbound (data) VALUES (?)",
                            [(dumps(m),) for m in changes.inbound])
             db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)",
-                           [(w.id, dumps(w.to_dict())) for w in changes.webhooks])
+                           [(webhook_id, dumps(w if isinstance(w, list) else w.to_dict()))
+                            for webhook_id, w in changes.webhooks])
             drows = [(seq, delivery_id, int(pending), dumps(delivery.to_dict()))
                      for seq, delivery_id, pending, delivery in changes.deliveries]
             db.executemany("INSERT OR REPLACE INTO deliveries (seq, id, pending, data) "
@@ -358,5 +381,5 @@ class Store:
             db.execute("ROLLBACK")
             raise
         self.writes += 1
-        return (len(rows) + len(changes.inbound) + len(changes.webhooks) + len(drows)
-                + len(changes.attempts))
+        return (len(rows) + len(changes.statuses) + len(changes.inbound)
+                + len(changes.webhooks) + len(drows) + len(changes.attempts))

@@ -64,6 +64,10 @@ class StatusEvent:
                 f"pricing={self.pricing!r}, conversation={self.conversation!r}, "
                 f"errors={self.errors!r})")
 
+    def keeps(self, conversation: SharedConversation | None) -> bool:
+        """Whether this status keeps ``conversation`` itself (shares the message's)."""
+        return conversation is not None and self._conversation is conversation
+
     def to_dict(self) -> dict[str, Any]:
         return {"status": self.status, "at": self.at.isoformat(), "pricing": self.pricing,
                 "conversation": self.conversation, "errors": self.errors}
@@ -234,7 +238,9 @@ class OutboundMessage:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _MESSAGE_FIELDS)
         return f"OutboundMessage({shown})"
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, statuses: bool = True) -> dict[str, Any]:
+        """The export form; ``statuses=False``: as if no status was reached yet (the
+        store writes each status as a row of its own)."""
         return {"id": self.id, "phone_number_id": self.phone_number_id,
                 "waba_id": self.waba_id, "to": self.to, "input": self.input,
                 "type": self.type, "body": self.body, "created_at": self.created_at.isoformat(),
@@ -244,8 +250,9 @@ class OutboundMessage:
                 "pricing": self.pricing,
                 "biz_opaque_callback_data": self.biz_opaque_callback_data,
                 "conversation": self.conversation,
-                "status": self.status,
-                "statuses": [s.to_dict() for s in self.statuses], "error": self.error}
+                "status": self.status if statuses else "accepted",
+                "statuses": [s.to_dict() for s in self.statuses] if statuses else [],
+                "error": self.error}
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OutboundMessage:
