@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -130,10 +131,9 @@ def test_a_message_changed_after_a_restart_is_still_one_row(tmp_path: Path) -> N
     second.close()
     with sqlite3.connect(tmp_path / "wasim.sqlite3") as db:
         rows = db.execute("SELECT id, seq FROM messages ORDER BY seq").fetchall()
-        read = db.execute("SELECT data FROM statuses WHERE message_seq = ? ORDER BY idx",
-                          (rows[1][1],)).fetchall()
+    read = [row for seq, _, row in _statuses(tmp_path) if seq == rows[1][1]]
     assert [r[0] for r in rows][:3] == sent and len(rows) == 4
-    assert '"read"' in read[-1][0]
+    assert read[-1][0] == "read"
     third = _sim()
     Store(tmp_path).restore(third._core)
     assert third.message(sent[1]).status == "read"
@@ -143,6 +143,12 @@ def test_a_message_changed_after_a_restart_is_still_one_row(tmp_path: Path) -> N
 def _rows(tmp_path: Path, query: str) -> list[Any]:
     with sqlite3.connect(tmp_path / "wasim.sqlite3") as db:
         return db.execute(query).fetchall()
+
+
+def _statuses(tmp_path: Path) -> list[Any]:
+    """Every status row written, ``(message seq, index, row)``, in writing order."""
+    return [tuple(entry) for (data,) in _rows(
+        tmp_path, "SELECT data FROM status_batches ORDER BY seq") for entry in json.loads(data)]
 
 
 def test_statuses_reached_across_flushes_are_rows_of_their_own(tmp_path: Path) -> None:
@@ -163,10 +169,11 @@ def test_statuses_reached_across_flushes_are_rows_of_their_own(tmp_path: Path) -
     # one row per message, written once; one row per status; status webhooks as references
     assert [r[0] for r in _rows(tmp_path, "SELECT id FROM messages ORDER BY seq")] == sent
     first = _rows(tmp_path, "SELECT seq FROM messages ORDER BY seq")[0][0]
-    assert [r[0] for r in _rows(tmp_path, "SELECT idx FROM statuses WHERE message_seq = "
-                                f"{first} ORDER BY idx")] == [0, 1, 2]
-    refs = [r[0] for r in _rows(tmp_path, "SELECT data FROM webhooks ORDER BY seq")]
-    assert sum(r.startswith('["s",') for r in refs) == 6  # 3 sent, delivered, read, failed
+    assert [(i, row[0]) for seq, i, row in _statuses(tmp_path) if seq == first] == [
+        (0, "sent"), (1, "delivered"), (2, "read")]
+    batches = [json.loads(r[0]) for r in _rows(tmp_path, "SELECT data FROM webhooks")]
+    refs = [entry for b in batches if isinstance(b, list) and b[0] == "S" for entry in b[1]]
+    assert len(refs) == 6  # 3 sent, delivered, read, failed: all written as references
     again = _sim()
     Store(tmp_path).restore(again._core)
     assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
@@ -203,8 +210,8 @@ def test_a_reset_empties_every_table(tmp_path: Path) -> None:
     store.start(sim._core, None)
     _busy(sim)
     store.flush()
-    assert _rows(tmp_path, "SELECT count(*) FROM statuses")[0][0] > 0
+    assert _statuses(tmp_path)
     sim.reset()
     store.close()
-    for table in ("messages", "statuses", "webhooks"):
+    for table in ("messages", "status_batches", "webhooks"):
         assert _rows(tmp_path, f"SELECT count(*) FROM {table}")[0][0] == 0

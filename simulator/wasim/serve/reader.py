@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import Any
 
-from wasim.serve.rows import merge, rebuild_webhook
+from wasim.serve.rows import expand, merge, rebuild_webhook
 from wasim.world.messages import OutboundMessage
 
 
@@ -64,38 +64,59 @@ def _rows(db: sqlite3.Connection, query: str, limit: int) -> list[dict[str, Any]
 
 
 def _messages(db: sqlite3.Connection, where: str, args: list[Any]) -> dict[int, dict[str, Any]]:
-    """The messages of the rows ``where`` picks, by ``seq``, with their statuses."""
-    found = {seq: json.loads(data) for seq, data in db.execute(
+    """The message rows ``where`` picks, by ``seq`` (without the statuses of later rows:
+    :func:`_merge_statuses`)."""
+    return {seq: json.loads(data) for seq, data in db.execute(
         f"SELECT seq, data FROM messages {where}", args)}
+
+
+def _merge_statuses(db: sqlite3.Connection, found: dict[int, dict[str, Any]]) -> None:
+    """Put into each of ``found`` the statuses of the status rows. A row of statuses is
+    written after the rows of their messages (its ``seq`` is higher), so only the rows
+    after the oldest of ``found`` are read."""
     if not found:
-        return found
+        return
     rows: dict[int, list[tuple[int, list[Any]]]] = {}
-    for seq, index, data in db.execute(
-            "SELECT message_seq, idx, data FROM statuses WHERE message_seq BETWEEN ? "
-            "AND ? ORDER BY message_seq, idx", (min(found), max(found))):
-        if seq in found:
-            rows.setdefault(seq, []).append((index, json.loads(data)))
+    for (data,) in db.execute("SELECT data FROM status_batches WHERE seq > ? ORDER BY seq",
+                              (min(found),)):
+        for seq, index, row in json.loads(data):
+            if seq in found:
+                rows.setdefault(seq, []).append((index, row))
     for seq, message in found.items():
         merge(message, rows.get(seq, []))
-    return found
 
 
-def _webhooks(db: sqlite3.Connection, limit: int, found: dict[int, dict[str, Any]]) -> list[Any]:
+def _newest_webhooks(db: sqlite3.Connection, limit: int) -> list[tuple[str, Any]]:
+    """The newest ``limit`` webhooks (``-1``: all), oldest first, as :func:`expand`
+    gives them."""
+    held: list[list[tuple[str, Any]]] = []
+    count = 0
+    for webhook_id, data in db.execute("SELECT id, data FROM webhooks ORDER BY seq DESC"):
+        if 0 <= limit <= count:
+            break
+        held.append(expand(webhook_id, json.loads(data)))
+        count += len(held[-1])
+    webhooks = [webhook for row in reversed(held) for webhook in row]
+    return webhooks if limit < 0 else webhooks[max(0, len(webhooks) - limit):]
+
+
+def _webhooks(db: sqlite3.Connection, limit: int,
+              found: dict[int, dict[str, Any]]) -> list[dict[str, Any]]:
     """The newest ``limit`` webhooks, oldest first; a status webhook written as a
-    reference is built back from its message (``found``, or read for it)."""
-    rows = [(webhook_id, json.loads(data)) for webhook_id, data in db.execute(
-        "SELECT id, data FROM webhooks ORDER BY seq DESC LIMIT ?", (limit,))]
-    rows.reverse()
-    wanted = sorted({data[1] for _, data in rows if type(data) is list} - set(found))
+    reference is built back from its message (``found``, or read for it). Merges the
+    statuses into ``found`` (and the messages read for it)."""
+    rows = _newest_webhooks(db, limit)
+    wanted = sorted({data[1] for _, data in rows if type(data) is tuple} - set(found))
     messages = dict(found)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start:start + 500]
-        messages.update(_messages(db,
-            f"WHERE seq IN ({','.join('?' * len(chunk))})", chunk))
+        messages.update(_messages(db, f"WHERE seq IN ({','.join('?' * len(chunk))})",
+                                  chunk))
+    _merge_statuses(db, messages)
     records: dict[int, OutboundMessage] = {}
     webhooks = []
     for webhook_id, data in rows:
-        if type(data) is not list:
+        if type(data) is not tuple:
             webhooks.append(data)
             continue
         message = messages.get(data[1])

@@ -18,6 +18,7 @@ the state export the server showed before.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from wasim.platform.webhooks import StatusSnapshot, StatusWebhook
@@ -28,9 +29,15 @@ SAME = 1
 status keeps the very object the message keeps)."""
 
 
-def message_row(message: OutboundMessage) -> dict[str, Any]:
-    """A message's export form without its statuses (they are rows of their own)."""
-    return message.to_dict(statuses=False)
+def message_row(message: OutboundMessage, dumps: Callable[[Any], str]) -> str:
+    """A message's export form without its statuses (they are rows of their own), as
+    JSON text: its body's JSON is put in as the message keeps it, not parsed and
+    written again."""
+    body = message.body_json()
+    if body is None:
+        return dumps(message.to_dict(statuses=False))
+    text = dumps(message.to_dict(statuses=False, body=False))
+    return f'{text[:-1]},"body":{body}}}'
 
 
 def status_row(message: OutboundMessage, event: StatusEvent) -> list[Any]:
@@ -74,20 +81,43 @@ def merge(message: dict[str, Any], rows: list[tuple[int, list[Any]]]) -> dict[st
     return message
 
 
-def webhook_ref(snapshot: StatusSnapshot, message_seq: int, index: int) -> list[Any]:
-    """A status webhook as a reference to its message row and status."""
-    return ["s", message_seq, index, *snapshot]
+StatusRef = tuple[StatusSnapshot, int, int]
+"""A status webhook to write: its snapshot, its message's row ``seq``, its status index."""
 
 
-def rebuild_webhook(webhook_id: str, ref: list[Any],
+def webhook_batch(refs: list[tuple[str, StatusRef]]) -> list[Any]:
+    """Status webhooks emitted one after another, as one row:
+    ``["S", [[id, message seq, status index, snapshot index], ...], [snapshot, ...]]``
+    (each snapshot written once; a conversation's webhooks share one)."""
+    snapshots: dict[StatusSnapshot, int] = {}
+    entries = []
+    for webhook_id, (snapshot, seq, index) in refs:
+        at = snapshots.get(snapshot)
+        if at is None:
+            at = snapshots[snapshot] = len(snapshots)
+        entries.append([webhook_id, seq, index, at])
+    return ["S", entries, list(snapshots)]
+
+
+def expand(webhook_id: str, data: Any) -> list[tuple[str, Any]]:
+    """The webhooks one row holds, as ``(id, whole export form)`` or ``(id, StatusRef)``:
+    a whole webhook, one reference (``["s", seq, index, *snapshot]``) or a batch."""
+    if type(data) is not list:
+        return [(webhook_id, data)]
+    if data[0] == "s":
+        return [(webhook_id, (tuple(data[3:9]), data[1], data[2]))]
+    snapshots = [tuple(s) for s in data[2]]
+    return [(e[0], (snapshots[e[3]], e[1], e[2])) for e in data[1]]
+
+
+def rebuild_webhook(webhook_id: str, ref: StatusRef,
                     record: OutboundMessage) -> dict[str, Any] | None:
     """The export form of a status webhook from its reference and its message (read back
     with its statuses; ``None`` when it does not hold that status)."""
-    index = ref[2]
+    snapshot, _, index = ref
     if not 0 <= index < len(record.statuses):
         return None
     event = record.statuses[index]
-    snapshot: StatusSnapshot = (ref[3], ref[4], ref[5], ref[6], ref[7], ref[8])
     payload = StatusWebhook(0, snapshot, record, event).payload
     return {"id": webhook_id, "field": "messages", "waba_id": snapshot[0],
             "payload": payload, "created_at": event.at.isoformat()}

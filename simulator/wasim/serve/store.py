@@ -38,7 +38,7 @@ from wasim.core import STATE_FORMAT, Core
 from wasim.delivery.engine import DeliveryEngine
 from wasim.platform.webhooks import StatusWebhook
 from wasim.serve.reader import read_state
-from wasim.serve.rows import message_row, status_row, webhook_ref
+from wasim.serve.rows import StatusRef, message_row, status_row, webhook_batch
 from wasim.world.journal import Journal, Webhook
 from wasim.world.messages import OutboundMessage, StatusEvent
 
@@ -53,9 +53,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
                                      data TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS statuses (message_seq INTEGER NOT NULL, idx INTEGER NOT NULL,
-                                     data TEXT NOT NULL, PRIMARY KEY (message_seq, idx))
-                                     WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS status_batches (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS inbound (seq INTEGER PRIMARY KEY, data TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS webhooks (seq INTEGER PRIMARY KEY, id TEXT NOT NULL,
                                      data TEXT NOT NULL);
@@ -70,7 +68,7 @@ delivery's first write gives it the next number, kept for its later writes), not
 wamid or delivery id: the writer knows the ``seq`` of everything in memory, and an index on
 a wamid (random text) made each write touch a random page of an index that grows with the
 history kept on disk (the send cost rose with it)."""
-TABLES = ("meta", "messages", "statuses", "inbound", "webhooks", "deliveries", "attempts")
+TABLES = ("meta", "messages", "status_batches", "inbound", "webhooks", "deliveries", "attempts")
 
 
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
@@ -100,6 +98,23 @@ def _new_items(items: Sequence[Any] | Journal[Any], last: Any) -> list[Any]:
     return [items[i] for i in range(end)]  # ``last`` was dropped: everything kept is newer
 
 
+def _webhook_rows(webhooks: list[tuple[str, Webhook | StatusRef]]) -> list[tuple[str, str]]:
+    """The rows of ``webhooks``, in order: each run of status webhooks one row."""
+    rows: list[tuple[str, str]] = []
+    run: list[tuple[str, StatusRef]] = []
+    for webhook_id, webhook in webhooks:
+        if isinstance(webhook, tuple):
+            run.append((webhook_id, webhook))
+            continue
+        if run:
+            rows.append((run[0][0], dumps(webhook_batch(run))))
+            run = []
+        rows.append((webhook_id, dumps(webhook.to_dict())))
+    if run:
+        rows.append((run[0][0], dumps(webhook_batch(run))))
+    return rows
+
+
 def _index(statuses: list[StatusEvent], event: StatusEvent) -> int:
     """Where ``event`` is in a message's statuses (``-1``: not there)."""
     for index in range(len(statuses) - 1, -1, -1):
@@ -117,8 +132,10 @@ class _Changes:
         self.state: dict[str, Any] = {}
         self.messages: list[tuple[int, str, OutboundMessage]] = []
         self.statuses: list[tuple[int, int, OutboundMessage, StatusEvent]] = []
+        self.status_seq = 0
+        """The ``seq`` of the row that holds :attr:`statuses` (after every message's)."""
         self.inbound: list[dict[str, Any]] = []
-        self.webhooks: list[tuple[str, Webhook | list[Any]]] = []
+        self.webhooks: list[tuple[str, Webhook | StatusRef]] = []
         self.deliveries: list[tuple[int, str, bool, Any]] = []
         self.attempts: list[Any] = []
 
@@ -272,6 +289,8 @@ class Store:
         changes.statuses, self._evicted_statuses = self._evicted_statuses, []
         self._take_messages(world.messages, changes)
         self._take_webhooks(core, changes)
+        if changes.statuses:
+            changes.status_seq = self._next_seq()
         inbound = _new_items(world.inbound, self._last_inbound)
         changes.inbound = [m.to_dict() for m in inbound]
         if world.inbound:
@@ -325,7 +344,7 @@ class Store:
                     if index >= counts.get(message.id, 0):
                         changes.statuses.append((seq, index, message, event))
                         counts[message.id] = index + 1
-                    changes.webhooks.append((webhook.id, webhook_ref(snapshot, seq, index)))
+                    changes.webhooks.append((webhook.id, (snapshot, seq, index)))
                     continue
             changes.webhooks.append((webhook.id, webhook))
 
@@ -355,19 +374,19 @@ class Store:
             if changes.wipe:
                 for table in TABLES:
                     db.execute(f"DELETE FROM {table}")
-            rows = [(seq, message_id, dumps(message_row(message)))
+            rows = [(seq, message_id, message_row(message, dumps))
                     for seq, message_id, message in changes.messages]
             db.executemany("INSERT OR REPLACE INTO messages (seq, id, data) VALUES (?, ?, ?)",
                            rows)
-            db.executemany("INSERT OR REPLACE INTO statuses (message_seq, idx, data) "
-                           "VALUES (?, ?, ?)",
-                           [(seq, index, dumps(status_row(message, event)))
-                            for seq, index, message, event in changes.statuses])
+            if changes.statuses:
+                db.execute("INSERT INTO status_batches (seq, data) VALUES (?, ?)",
+                           (changes.status_seq, dumps(
+                               [[seq, index, status_row(message, event)]
+                                for seq, index, message, event in changes.statuses])))
             db.executemany("INSERT INTO inbound (data) VALUES (?)",
                            [(dumps(m),) for m in changes.inbound])
-            db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)",
-                           [(webhook_id, dumps(w if isinstance(w, list) else w.to_dict()))
-                            for webhook_id, w in changes.webhooks])
+            wrows = _webhook_rows(changes.webhooks)
+            db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)", wrows)
             drows = [(seq, delivery_id, int(pending), dumps(delivery.to_dict()))
                      for seq, delivery_id, pending, delivery in changes.deliveries]
             db.executemany("INSERT OR REPLACE INTO deliveries (seq, id, pending, data) "
@@ -381,5 +400,5 @@ class Store:
             db.execute("ROLLBACK")
             raise
         self.writes += 1
-        return (len(rows) + len(changes.statuses) + len(changes.inbound)
-                + len(changes.webhooks) + len(drows) + len(changes.attempts))
+        return (len(rows) + bool(changes.statuses) + len(changes.inbound)
+                + len(wrows) + len(drows) + len(changes.attempts))

@@ -118,6 +118,14 @@ def unpack_body(stored: Any) -> Any:
     return orjson.loads(b"{" + stored)
 
 
+def packed_json(stored: Any) -> str | None:
+    """The JSON text of a body :func:`pack_body` kept as bytes (``None``: kept as is)."""
+    if type(stored) is not bytes:
+        return None
+    whole = _USUAL_START + stored if stored[0] == 44 else b"{" + stored
+    return whole.decode()
+
+
 _SHARED: dict[str, str] = {}
 _SHARED_LIMIT = 4096
 

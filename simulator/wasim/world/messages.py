@@ -16,6 +16,7 @@ from wasim.world.compact import (
     SharedConversation,
     conversation_view,
     pack_body,
+    packed_json,
     shared,
     unpack_body,
 )
@@ -238,12 +239,17 @@ class OutboundMessage:
         shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _MESSAGE_FIELDS)
         return f"OutboundMessage({shown})"
 
-    def to_dict(self, statuses: bool = True) -> dict[str, Any]:
+    def body_json(self) -> str | None:
+        """The body's JSON text as kept (``None`` when it is kept as a dict)."""
+        return packed_json(self._body)
+
+    def to_dict(self, statuses: bool = True, body: bool = True) -> dict[str, Any]:
         """The export form; ``statuses=False``: as if no status was reached yet (the
-        store writes each status as a row of its own)."""
-        return {"id": self.id, "phone_number_id": self.phone_number_id,
+        store writes each status as a row of its own); ``body=False``: without it."""
+        shown = {"id": self.id, "phone_number_id": self.phone_number_id,
                 "waba_id": self.waba_id, "to": self.to, "input": self.input,
-                "type": self.type, "body": self.body, "created_at": self.created_at.isoformat(),
+                "type": self.type, "body": self.body if body else None,
+                "created_at": self.created_at.isoformat(),
                 "in_window": self.in_window, "category": self.category,
                 "template_name": self.template_name,
                 "template_language": self.template_language, "api_version": self.api_version,
@@ -253,6 +259,9 @@ class OutboundMessage:
                 "status": self.status if statuses else "accepted",
                 "statuses": [s.to_dict() for s in self.statuses] if statuses else [],
                 "error": self.error}
+        if not body:
+            del shown["body"]
+        return shown
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> OutboundMessage:
