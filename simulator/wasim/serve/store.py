@@ -26,7 +26,6 @@ the new state whole.
 from __future__ import annotations
 
 import dataclasses
-import json
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -38,14 +37,9 @@ from wasim.core import STATE_FORMAT, Core
 from wasim.delivery.engine import DeliveryEngine
 from wasim.platform.webhooks import StatusWebhook
 from wasim.serve.reader import read_state
-from wasim.serve.rows import StatusRef, message_row, status_row, webhook_batch
+from wasim.serve.rows import StatusRef, dumps, message_row, status_row, webhook_rows
 from wasim.world.journal import Journal, Webhook
 from wasim.world.messages import OutboundMessage, StatusEvent
-
-try:
-    import orjson
-except ImportError:  # another interpreter than CPython: the standard library
-    orjson = None  # type: ignore[assignment]
 
 FILE_NAME = "wasim.sqlite3"
 FLUSH_SECONDS = 0.5
@@ -71,22 +65,6 @@ history kept on disk (the send cost rose with it)."""
 TABLES = ("meta", "messages", "status_batches", "inbound", "webhooks", "deliveries", "attempts")
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def dumps(value: Any) -> str:
-    """A row's JSON text: orjson's when it is installed (the writer encodes two or three
-    rows per send, and the standard library took about half of its time), else the
-    standard library's; a value orjson refuses (a whole number past 64 bits, a key that
-    is not a string) goes the standard library's way."""
-    if orjson is not None:
-        try:
-            return orjson.dumps(value).decode()
-        except TypeError:
-            pass
-    return _ENCODER.encode(value)
-
-
 def _new_items(items: Sequence[Any] | Journal[Any], last: Any) -> list[Any]:
     """The items after ``last`` in an append-only list whose front may be dropped (found
     from the end: no copy of what was seen before)."""
@@ -96,23 +74,6 @@ def _new_items(items: Sequence[Any] | Journal[Any], last: Any) -> list[Any]:
             if items[index] is last:
                 return [items[i] for i in range(index + 1, end)]
     return [items[i] for i in range(end)]  # ``last`` was dropped: everything kept is newer
-
-
-def _webhook_rows(webhooks: list[tuple[str, Webhook | StatusRef]]) -> list[tuple[str, str]]:
-    """The rows of ``webhooks``, in order: each run of status webhooks one row."""
-    rows: list[tuple[str, str]] = []
-    run: list[tuple[str, StatusRef]] = []
-    for webhook_id, webhook in webhooks:
-        if isinstance(webhook, tuple):
-            run.append((webhook_id, webhook))
-            continue
-        if run:
-            rows.append((run[0][0], dumps(webhook_batch(run))))
-            run = []
-        rows.append((webhook_id, dumps(webhook.to_dict())))
-    if run:
-        rows.append((run[0][0], dumps(webhook_batch(run))))
-    return rows
 
 
 def _index(statuses: list[StatusEvent], event: StatusEvent) -> int:
@@ -385,7 +346,7 @@ class Store:
                                 for seq, index, message, event in changes.statuses])))
             db.executemany("INSERT INTO inbound (data) VALUES (?)",
                            [(dumps(m),) for m in changes.inbound])
-            wrows = _webhook_rows(changes.webhooks)
+            wrows = webhook_rows(changes.webhooks, dumps)
             db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)", wrows)
             drows = [(seq, delivery_id, int(pending), dumps(delivery.to_dict()))
                      for seq, delivery_id, pending, delivery in changes.deliveries]
