@@ -215,3 +215,22 @@ def test_a_reset_empties_every_table(tmp_path: Path) -> None:
     store.close()
     for table in ("messages", "status_batches", "webhooks"):
         assert _rows(tmp_path, f"SELECT count(*) FROM {table}")[0][0] == 0
+
+
+def test_every_kind_of_conversation_and_status_time_comes_back(tmp_path: Path) -> None:
+    sim = _sim(read_after=30)
+    sim.inbound(ANA, "hi", name="Ana")
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    sim.send(text_message(body="v23: a per-message conversation"), api_version="v23.0")
+    sim.send(text_message(body="v24: none"), api_version="v24.0")
+    sim.send(text_message(body="tagged", biz_opaque_callback_data="order-7"))
+    store.flush()
+    sim.advance("45s")  # read 30 s after delivered: a status time after the send's
+    store.close()
+    sent = sim.messages()
+    assert {m.status for m in sent} == {"read"}
+    assert sent[0].conversation is not None and sent[1].conversation is None
+    again = _sim()
+    Store(tmp_path).restore(again._core)
+    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from typing import Any
 
-from wasim.serve.rows import expand, merge, rebuild_webhook
+from wasim.serve.rows import expand, merge, read_message, rebuild_webhook
 from wasim.world.messages import OutboundMessage
 
 
@@ -66,7 +66,7 @@ def _rows(db: sqlite3.Connection, query: str, limit: int) -> list[dict[str, Any]
 def _messages(db: sqlite3.Connection, where: str, args: list[Any]) -> dict[int, dict[str, Any]]:
     """The message rows ``where`` picks, by ``seq`` (without the statuses of later rows:
     :func:`_merge_statuses`)."""
-    return {seq: json.loads(data) for seq, data in db.execute(
+    return {seq: read_message(json.loads(data)) for seq, data in db.execute(
         f"SELECT seq, data FROM messages {where}", args)}
 
 

@@ -20,8 +20,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
+from wasim.clock import parse_instant
+from wasim.platform.charging import MessageConversation
 from wasim.platform.webhooks import StatusSnapshot, StatusWebhook
 from wasim.world.journal import Webhook
 from wasim.world.messages import OutboundMessage, StatusEvent
@@ -31,6 +34,7 @@ try:
 except ImportError:  # another interpreter than CPython: the standard library
     orjson = None  # type: ignore[assignment]
 
+MICROSECOND = timedelta(microseconds=1)
 SAME = 1
 """In a status row, in place of ``pricing`` or ``conversation``: the message's own (the
 status keeps the very object the message keeps)."""
@@ -39,28 +43,51 @@ status keeps the very object the message keeps)."""
 def message_row(message: OutboundMessage, dumps: Callable[[Any], str]) -> str:
     """A message's export form without its statuses (they are rows of their own), as
     JSON text: its body's JSON is put in as the message keeps it, not parsed and
-    written again."""
+    written again; a per-message conversation (§5.2, v23.0 and older: its id and expiry
+    follow from the message's id and send time) as ``["m", origin]``."""
+    row = message.to_dict(bare=True)
+    ref = message.conversation_ref
+    if (type(ref) is MessageConversation and ref.message_id == message.id
+            and ref.sent_at is message.created_at):
+        row["conversation"] = ["m", ref.origin]
+    else:
+        row["conversation"] = message.conversation
     body = message.body_json()
     if body is None:
-        return dumps(message.to_dict(statuses=False))
-    text = dumps(message.to_dict(statuses=False, body=False))
-    return f'{text[:-1]},"body":{body}}}'
+        row["body"] = message.body
+        return dumps(row)
+    return f'{dumps(row)[:-1]},"body":{body}}}'
+
+
+def read_message(row: dict[str, Any]) -> dict[str, Any]:
+    """A message row back in its export form (its statuses: :func:`merge`)."""
+    conversation = row.get("conversation")
+    if type(conversation) is list:
+        row["conversation"] = MessageConversation(
+            row["id"], parse_instant(row["created_at"]), conversation[1]).as_dict()
+    return row
 
 
 def status_row(message: OutboundMessage, event: StatusEvent) -> list[Any]:
-    """``[status, at, pricing, conversation, errors]``: ``pricing`` and ``conversation``
-    are :data:`SAME` when the status shares the message's (as ``sent`` and the first of
-    delivered/read do), else what the status shows."""
+    """``[status, at, pricing, conversation, errors]``: ``at`` as microseconds after the
+    message's ``created_at`` (ISO text if its zone differs); ``pricing`` and
+    ``conversation`` are :data:`SAME` when the status shares the message's (as ``sent``
+    and the first of delivered/read do), else what the status shows."""
     pricing: Any = SAME if (event.pricing is not None
                             and event.pricing is message.pricing) else event.pricing
     ref = message.conversation_ref
     conversation: Any = SAME if event.keeps(ref) else event.conversation
-    return [event.status, event.at.isoformat(), pricing, conversation, event.errors]
+    at, sent_at = event.at, message.created_at
+    when: Any = ((at - sent_at) // MICROSECOND if at.tzinfo is sent_at.tzinfo
+                 else at.isoformat())
+    return [event.status, when, pricing, conversation, event.errors]
 
 
 def status_dict(message: dict[str, Any], row: list[Any]) -> dict[str, Any]:
     """A status's export form from its row and its message's export form."""
     status, at, pricing, conversation, errors = row
+    if type(at) is int:
+        at = (parse_instant(message["created_at"]) + at * MICROSECOND).isoformat()
     if pricing == SAME:
         pricing = message["pricing"]
     if conversation == SAME:

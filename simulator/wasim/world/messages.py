@@ -243,23 +243,23 @@ class OutboundMessage:
         """The body's JSON text as kept (``None`` when it is kept as a dict)."""
         return packed_json(self._body)
 
-    def to_dict(self, statuses: bool = True, body: bool = True) -> dict[str, Any]:
-        """The export form; ``statuses=False``: as if no status was reached yet (the
-        store writes each status as a row of its own); ``body=False``: without it."""
+    def to_dict(self, bare: bool = False) -> dict[str, Any]:
+        """The export form; ``bare``: without the body, the conversation (``None``) and
+        the statuses (as if none was reached yet), which the store writes its own way."""
         shown = {"id": self.id, "phone_number_id": self.phone_number_id,
-                "waba_id": self.waba_id, "to": self.to, "input": self.input,
-                "type": self.type, "body": self.body if body else None,
-                "created_at": self.created_at.isoformat(),
-                "in_window": self.in_window, "category": self.category,
-                "template_name": self.template_name,
-                "template_language": self.template_language, "api_version": self.api_version,
-                "pricing": self.pricing,
-                "biz_opaque_callback_data": self.biz_opaque_callback_data,
-                "conversation": self.conversation,
-                "status": self.status if statuses else "accepted",
-                "statuses": [s.to_dict() for s in self.statuses] if statuses else [],
-                "error": self.error}
-        if not body:
+                 "waba_id": self.waba_id, "to": self.to, "input": self.input,
+                 "type": self.type, "body": None if bare else self.body,
+                 "created_at": self.created_at.isoformat(),
+                 "in_window": self.in_window, "category": self.category,
+                 "template_name": self.template_name,
+                 "template_language": self.template_language,
+                 "api_version": self.api_version, "pricing": self.pricing,
+                 "biz_opaque_callback_data": self.biz_opaque_callback_data,
+                 "conversation": None if bare else self.conversation,
+                 "status": "accepted" if bare else self.status,
+                 "statuses": [] if bare else [s.to_dict() for s in self.statuses],
+                 "error": self.error}
+        if bare:
             del shown["body"]
         return shown
 
