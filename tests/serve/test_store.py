@@ -234,3 +234,42 @@ def test_every_kind_of_conversation_and_status_time_comes_back(tmp_path: Path) -
     again = _sim()
     Store(tmp_path).restore(again._core)
     assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+
+
+def test_contacts_and_windows_are_rows_written_when_they_change(tmp_path: Path) -> None:
+    sim = _sim()
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    customers = [f"1650555{i:04d}" for i in range(200)]
+    for number in customers:
+        sim.inbound(number, "hi", name=f"N{number[-3:]}")
+    store.flush()
+    assert _rows(tmp_path, "SELECT count(*) FROM contacts")[0][0] >= 200
+    state = json.loads(_rows(tmp_path, "SELECT value FROM meta WHERE key='state'")[0][0])
+    assert state["world"]["windows"] == []
+    assert all(a["contacts"] == [] for a in state["world"]["accounts"])
+    before = _rows(tmp_path, "SELECT seq, wa_id FROM contacts ORDER BY seq")
+    sim.set_contact(customers[5], opted_out_marketing=True)  # changed in place
+    sim.inbound(customers[7], "again", name="Renamed")  # a window moved, a name changed
+    store.flush()
+    store.close()
+    assert _rows(tmp_path, "SELECT seq, wa_id FROM contacts ORDER BY seq") == before
+    stored = dict(_rows(tmp_path, "SELECT wa_id, data FROM contacts"))
+    assert json.loads(stored[customers[5]])["opted_out_marketing"] is True
+    assert json.loads(stored[customers[7]])["name"] == "Renamed"
+    again = _sim()
+    Store(tmp_path).restore(again._core)
+    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+
+
+def test_a_flush_writes_only_the_customers_that_changed(tmp_path: Path) -> None:
+    sim = _sim()
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    for i in range(300):
+        sim.inbound(f"1650777{i:04d}", "hi")
+    store.flush()
+    sim.inbound("16507770003", "one more")
+    # the window it moved, the inbound message, its webhook: not the other 299 customers
+    assert store.flush() == 3
+    store.close()

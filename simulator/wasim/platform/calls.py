@@ -54,7 +54,7 @@ def customer_call(core: Core, backend: Backend, phone_number_id: str, wa_id: str
         terminate.update(status="COMPLETED", start_time=unix(now), end_time=unix(end),
                          duration=int(duration))
     if duration is not None or core.world.settings.missed_call_opens_window:
-        core.world.windows[(phone.id, contact.wa_id)] = now
+        core.world.open_window(phone.id, contact.wa_id, now)
     for event in (connect, terminate):
         value = metadata(phone)
         value["contacts"] = [contact_entry(contact)]

@@ -369,7 +369,7 @@ class Backend(Feature):
             record_referral(self.world, phone.id, contact.wa_id, now)
         if window.opens_window(message_type,
                                reaction_opens=self.world.settings.reaction_opens_window):
-            self.world.windows[(phone.id, contact.wa_id)] = now
+            self.world.open_window(phone.id, contact.wa_id, now)
         sender = None if message_type == "system" else contact
         self.record(InboundWebhook.of(self.ids.token_number(8), self.clock.now(),
                                       account.waba_id, phone, sender, message))

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from typing import Any
 
+from wasim.serve import people
 from wasim.serve.rows import expand, merge, read_message, rebuild_webhook
 from wasim.world.messages import OutboundMessage
 
@@ -25,6 +26,7 @@ def read_state(db: sqlite3.Connection, keep: int | None,
     if row is None:
         return None
     state: dict[str, Any] = json.loads(row[0])
+    people.read(db, state["world"])
     limit = -1 if keep is None else keep
     messages = _messages(db, "ORDER BY seq DESC LIMIT ?", [limit])
     state["world"]["messages"] = [messages[seq] for seq in sorted(messages)]

@@ -25,7 +25,6 @@ the new state whole.
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -36,6 +35,8 @@ from wasim.clock import parse_instant
 from wasim.core import STATE_FORMAT, Core
 from wasim.delivery.engine import DeliveryEngine
 from wasim.platform.webhooks import StatusWebhook
+from wasim.serve import people
+from wasim.serve.people import ContactRow, People, WindowRow, without_people
 from wasim.serve.reader import read_state
 from wasim.serve.rows import StatusRef, dumps, message_row, status_row, webhook_rows
 from wasim.world.journal import Journal, Webhook
@@ -96,6 +97,8 @@ class _Changes:
         self.status_seq = 0
         """The ``seq`` of the row that holds :attr:`statuses` (after every message's)."""
         self.inbound: list[dict[str, Any]] = []
+        self.contacts: list[ContactRow] = []
+        self.windows: list[WindowRow] = []
         self.webhooks: list[tuple[str, Webhook | StatusRef]] = []
         self.deliveries: list[tuple[int, str, bool, Any]] = []
         self.attempts: list[Any] = []
@@ -114,7 +117,8 @@ class Store:
         self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db.executescript(SCHEMA + people.SCHEMA)
+        self._people = People()
         self._core: Core | None = None
         self._engine: DeliveryEngine | None = None
         self._stop = threading.Event()
@@ -140,6 +144,7 @@ class Store:
         self._last_attempt: object = None
         self._evicted: list[tuple[int, str, OutboundMessage]] = []
         self._evicted_statuses: list[tuple[int, int, OutboundMessage, StatusEvent]] = []
+        self._people.rewrite()
 
     def _max_seq(self) -> int:
         row = self._db.execute("SELECT max(m) FROM (SELECT max(seq) m FROM messages UNION "
@@ -174,6 +179,7 @@ class Store:
     def bind(self, core: Core, engine: DeliveryEngine | None) -> None:
         """Write ``core``'s state (and ``engine``'s deliveries) at each :meth:`flush`."""
         self._core, self._engine = core, engine
+        self._people.watch()
 
     def start(self, core: Core, engine: DeliveryEngine | None) -> None:
         """Write ``core``'s state now, then every :data:`FLUSH_SECONDS` in a thread."""
@@ -234,6 +240,7 @@ class Store:
         if self._thread is not None:
             self._thread.join(timeout=10)
         self.flush()
+        self._people.unwatch()
         self._db.close()
 
     def _mark_written(self, core: Core) -> None:
@@ -256,10 +263,10 @@ class Store:
         changes.inbound = [m.to_dict() for m in inbound]
         if world.inbound:
             self._last_inbound = world.inbound[-1]
-        shallow = dataclasses.replace(world, messages={}, inbound=[])
+        changes.contacts, changes.windows = self._people.take(world)
         parts = core.export_parts(skip="deliveries")
         changes.state = {"format": STATE_FORMAT, "clock": core.clock.to_dict(),
-                         "world": shallow.to_dict(), "schedule": core.schedule.to_list(),
+                         "world": without_people(world), "schedule": core.schedule.to_list(),
                          "webhooks": [], "parts": parts}
         engine = self._engine
         if engine is not None and core.sink is engine:
@@ -333,7 +340,7 @@ class Store:
         db.execute("BEGIN")
         try:
             if changes.wipe:
-                for table in TABLES:
+                for table in TABLES + people.TABLES:
                     db.execute(f"DELETE FROM {table}")
             rows = [(seq, message_id, message_row(message, dumps))
                     for seq, message_id, message in changes.messages]
@@ -346,6 +353,7 @@ class Store:
                                 for seq, index, message, event in changes.statuses])))
             db.executemany("INSERT INTO inbound (data) VALUES (?)",
                            [(dumps(m),) for m in changes.inbound])
+            written = people.write(db, changes.contacts, changes.windows, dumps)
             wrows = webhook_rows(changes.webhooks, dumps)
             db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)", wrows)
             drows = [(seq, delivery_id, int(pending), dumps(delivery.to_dict()))
@@ -362,4 +370,4 @@ class Store:
             raise
         self.writes += 1
         return (len(rows) + bool(changes.statuses) + len(changes.inbound)
-                + len(wrows) + len(drows) + len(changes.attempts))
+                + len(wrows) + len(drows) + len(changes.attempts) + written)

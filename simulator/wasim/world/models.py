@@ -85,6 +85,12 @@ class PhoneNumber:
         return phone
 
 
+CONTACT_WATCHERS: list[dict[int, Contact]] = []
+"""Who is told of every contact made or changed (``wasim serve --data``'s store, which
+writes contacts one by one instead of with the whole state): each gets the contact under
+its ``id()``. Empty unless a store is writing."""
+
+
 @dataclass(slots=True)
 class Contact:
     """A WhatsApp user known to the world: ``wa_id``, profile name and BSUID (§11)."""
@@ -94,6 +100,11 @@ class Contact:
     user_id: str
     opted_out_marketing: bool = False
     alias: str | None = None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        for seen in CONTACT_WATCHERS:
+            seen[id(self)] = self
 
     def to_dict(self) -> dict[str, Any]:
         return {"wa_id": self.wa_id, "name": self.name, "user_id": self.user_id,

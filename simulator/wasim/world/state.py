@@ -228,6 +228,11 @@ class BusinessAccount:
         return account
 
 
+WINDOW_WATCHERS: list[dict[tuple[str, str], None]] = []
+"""Who is told of every window opened (``wasim serve --data``'s store): each gets its key.
+Empty unless a store is writing."""
+
+
 @dataclass(slots=True)
 class World:
     """Everything the simulated platform knows, keyed for the lookups the rules make."""
@@ -261,6 +266,13 @@ class World:
 
     def last_inbound(self, phone_number_id: str, wa_id: str) -> datetime | None:
         return self.windows.get((phone_number_id, wa_id))
+
+    def open_window(self, phone_number_id: str, wa_id: str, at: datetime) -> None:
+        """The customer wrote (or called) at ``at``: their window runs from there (§1.2)."""
+        key = (phone_number_id, wa_id)
+        self.windows[key] = at
+        for seen in WINDOW_WATCHERS:
+            seen[key] = None
 
     def resolve_customer(self, who: str) -> str:
         """A wa_id for a contact alias, name, BSUID or phone number."""
