@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from wasim.serve.rows import insert_many
 from wasim.world.models import CONTACT_WATCHERS, Contact
 from wasim.world.state import WINDOW_WATCHERS, World
 
@@ -95,12 +96,12 @@ def without_people(world: World) -> dict[str, Any]:
 def write(db: sqlite3.Connection, contacts: list[ContactRow], windows: list[WindowRow],
           dumps: Callable[[Any], str]) -> int:
     """Write the rows (a row already there is updated in place: it keeps its order)."""
-    db.executemany("INSERT INTO contacts (waba_id, wa_id, data) VALUES (?, ?, ?) ON CONFLICT "
-                   "(waba_id, wa_id) DO UPDATE SET data = excluded.data",
-                   [(waba_id, wa_id, dumps(c.to_dict())) for waba_id, wa_id, c in contacts])
-    db.executemany("INSERT INTO windows (phone_number_id, wa_id, at) VALUES (?, ?, ?) ON "
-                   "CONFLICT (phone_number_id, wa_id) DO UPDATE SET at = excluded.at",
-                   [(p, w, at.isoformat()) for p, w, at in windows])
+    insert_many(db, "INSERT INTO contacts (waba_id, wa_id, data) VALUES",
+                [(waba_id, wa_id, dumps(c.to_dict())) for waba_id, wa_id, c in contacts],
+                "ON CONFLICT (waba_id, wa_id) DO UPDATE SET data = excluded.data")
+    insert_many(db, "INSERT INTO windows (phone_number_id, wa_id, at) VALUES",
+                [(p, w, at.isoformat()) for p, w, at in windows],
+                "ON CONFLICT (phone_number_id, wa_id) DO UPDATE SET at = excluded.at")
     return len(contacts) + len(windows)
 
 

@@ -38,7 +38,14 @@ from wasim.platform.webhooks import StatusWebhook
 from wasim.serve import people
 from wasim.serve.people import ContactRow, People, WindowRow, without_people
 from wasim.serve.reader import read_state
-from wasim.serve.rows import StatusRef, dumps, message_row, status_row, webhook_rows
+from wasim.serve.rows import (
+    StatusRef,
+    dumps,
+    insert_many,
+    message_row,
+    status_row,
+    webhook_rows,
+)
 from wasim.world.journal import Journal, Webhook
 from wasim.world.messages import OutboundMessage, StatusEvent
 
@@ -344,24 +351,23 @@ class Store:
                     db.execute(f"DELETE FROM {table}")
             rows = [(seq, message_id, message_row(message, dumps))
                     for seq, message_id, message in changes.messages]
-            db.executemany("INSERT OR REPLACE INTO messages (seq, id, data) VALUES (?, ?, ?)",
-                           rows)
+            insert_many(db, "INSERT OR REPLACE INTO messages (seq, id, data) VALUES", rows)
             if changes.statuses:
                 db.execute("INSERT INTO status_batches (seq, data) VALUES (?, ?)",
                            (changes.status_seq, dumps(
                                [[seq, index, status_row(message, event)]
                                 for seq, index, message, event in changes.statuses])))
-            db.executemany("INSERT INTO inbound (data) VALUES (?)",
-                           [(dumps(m),) for m in changes.inbound])
+            insert_many(db, "INSERT INTO inbound (data) VALUES",
+                        [(dumps(m),) for m in changes.inbound])
             written = people.write(db, changes.contacts, changes.windows, dumps)
             wrows = webhook_rows(changes.webhooks, dumps)
-            db.executemany("INSERT INTO webhooks (id, data) VALUES (?, ?)", wrows)
+            insert_many(db, "INSERT INTO webhooks (id, data) VALUES", wrows)
             drows = [(seq, delivery_id, int(pending), dumps(delivery.to_dict()))
                      for seq, delivery_id, pending, delivery in changes.deliveries]
-            db.executemany("INSERT OR REPLACE INTO deliveries (seq, id, pending, data) "
-                           "VALUES (?, ?, ?, ?)", drows)
-            db.executemany("INSERT INTO attempts (delivery_id, data) VALUES (?, ?)",
-                           [(a.delivery_id, dumps(a.to_dict())) for a in changes.attempts])
+            insert_many(db, "INSERT OR REPLACE INTO deliveries (seq, id, pending, data) VALUES",
+                        drows)
+            insert_many(db, "INSERT INTO attempts (delivery_id, data) VALUES",
+                        [(a.delivery_id, dumps(a.to_dict())) for a in changes.attempts])
             db.execute("INSERT INTO meta (key, value) VALUES ('state', ?) ON CONFLICT(key) "
                        "DO UPDATE SET value = excluded.value", (dumps(changes.state),))
             db.execute("COMMIT")
