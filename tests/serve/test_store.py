@@ -273,3 +273,26 @@ def test_a_flush_writes_only_the_customers_that_changed(tmp_path: Path) -> None:
     # the window it moved, the inbound message, its webhook: not the other 299 customers
     assert store.flush() == 3
     store.close()
+
+
+def test_statuses_reached_after_a_restart_are_written_after_the_old_ones(
+        tmp_path: Path) -> None:
+    sim = _sim()
+    sim.set_progression("manual")
+    sim.inbound(ANA, "hi")
+    store = Store(tmp_path)
+    store.start(sim._core, None)
+    sent = sim.send(text_message(body="before"))["messages"][0]["id"]
+    store.flush()  # the message's row, then a row of its statuses
+    sim.set_status(sent, "delivered")
+    store.close()  # another row of statuses, numbered after the first
+    again = _sim()
+    second = Store(tmp_path)
+    second.restore(again._core)
+    second.start(again._core, None)
+    again.set_status(sent, "read")  # a flush with statuses and no new message
+    second.close()
+    third = _sim()
+    Store(tmp_path).restore(third._core)
+    assert [s.status for s in third.message(sent).statuses] == ["sent", "delivered", "read"]
+    assert _without_clock(third.export_state()) == _without_clock(again.export_state())

@@ -155,7 +155,8 @@ class Store:
 
     def _max_seq(self) -> int:
         row = self._db.execute("SELECT max(m) FROM (SELECT max(seq) m FROM messages UNION "
-                               "SELECT max(seq) FROM deliveries)").fetchone()
+                               "SELECT max(seq) FROM deliveries UNION "
+                               "SELECT max(seq) FROM status_batches)").fetchone()
         return int(row[0] or 0)
 
     @property
