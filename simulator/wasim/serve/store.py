@@ -187,6 +187,7 @@ class Store:
     def bind(self, core: Core, engine: DeliveryEngine | None) -> None:
         """Write ``core``'s state (and ``engine``'s deliveries) at each :meth:`flush`."""
         self._core, self._engine = core, engine
+        self._people.rewrite()  # what changed before it watched is written too
         self._people.watch()
 
     def start(self, core: Core, engine: DeliveryEngine | None) -> None:
@@ -326,17 +327,17 @@ class Store:
 
     def _take_deliveries(self, engine: DeliveryEngine, changes: _Changes) -> None:
         changes.state["delivery_seq"] = engine.log.seq
-        fresh: dict[str, tuple[str, int]] = {}
-        seqs = self._delivery_seqs
-        for delivery in engine.deliveries.values():
+        sigs, seqs = self._delivery_sigs, self._delivery_seqs
+        deliveries = engine.deliveries
+        for delivery in deliveries.values():  # the signatures updated in place, not rebuilt
             sig = (delivery.state, delivery.attempts)
-            fresh[delivery.id] = sig
-            if self._delivery_sigs.get(delivery.id) != sig:
+            if sigs.get(delivery.id) != sig:
+                sigs[delivery.id] = sig
                 changes.deliveries.append((self._seq_of(seqs, delivery.id), delivery.id,
                                            delivery.pending, delivery))
-        self._delivery_sigs = fresh
-        if len(seqs) > 2 * len(fresh) + 1000:  # trimmed from the log
-            self._delivery_seqs = {k: seqs[k] for k in fresh if k in seqs}
+        if len(sigs) > 2 * len(deliveries) + 1000:  # trimmed from the log
+            self._delivery_sigs = {k: sigs[k] for k in deliveries if k in sigs}
+            self._delivery_seqs = {k: seqs[k] for k in deliveries if k in seqs}
         attempts = engine.attempts
         new = _new_items(attempts, self._last_attempt)
         changes.attempts = new
