@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from wasim.delivery.engine import DeliveryEngine, Target
 
 GRAPH_VERSION = "v23.0"
+INSPECTED_SLACK = 1024  # inspected ids kept beyond 2x the stored messages before a prune
 RE_ENGAGEMENT = assertions.RE_ENGAGEMENT
 
 
@@ -263,6 +264,8 @@ class Simulator:
 
     def _mark_inspected(self, messages: list[OutboundMessage]) -> None:
         self._inspected.update(m.id for m in messages)
+        if len(self._inspected) > 2 * len(stored := self.world.messages) + INSPECTED_SLACK:
+            self._inspected = {i for i in self._inspected if i in stored}  # dropped: no check
 
     def inspected(self, message_id: str) -> bool:
         """Whether the test looked at this message's failure (teardown check 131047)."""

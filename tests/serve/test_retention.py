@@ -8,6 +8,7 @@ from wasim.api import create_app
 from wasim.asgi import sync_client
 from wasim.errors import GraphError
 from wasim.serve.retention import Retention
+from wasim.simulation import INSPECTED_SLACK
 
 from tests.conftest import ANA, MESSAGES, START, TOKEN, text_message
 
@@ -117,3 +118,23 @@ def test_retention_takes_a_whole_number_of_at_least_100_or_null(value: object) -
     assert error.value.code == 100
     sim.update_settings({"retention_messages": None})
     assert sim.world.settings.retention_messages is None
+
+
+def test_messages_looked_at_one_by_one_leave_no_trace_once_dropped() -> None:
+    """A long-running server asked for message after message (``GET /_sim/messages/ID``
+    marks each inspected, for the teardown check of 131047 failures) keeps a bounded set
+    of inspected ids: those of dropped messages are forgotten."""
+    sim = _sim()
+    sim.inbound(ANA, "hi")
+    retention = Retention(sim._core, lambda: sim.delivery)
+    kept_and_seen = ""
+    for round_ in range(30):
+        for i in range(100):
+            sent = sim.send(text_message(body=f"r{round_} m{i}"))
+            kept_and_seen = sent["messages"][0]["id"]
+            sim.message(kept_and_seen)
+        sim.advance("1s")
+        retention.trim()
+    assert len(sim.world.messages) == 100
+    assert len(sim._inspected) <= 2 * 100 + INSPECTED_SLACK + 1
+    assert sim.inspected(kept_and_seen)  # a stored message looked at is still seen
