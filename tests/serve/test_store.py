@@ -33,10 +33,25 @@ def _without_clock(state: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k != "clock"}
 
 
+def _started(sim: Simulator, directory: Path) -> Store:
+    """A store in ``directory`` writing ``sim``'s state (no delivery engine)."""
+    store = Store(directory)
+    store.start(sim._core, None)
+    return store
+
+
+def _restored_equal(sim: Simulator, directory: Path) -> Simulator:
+    """A fresh simulator restored from ``directory``, asserted to export what ``sim``
+    exports (the clock aside)."""
+    again = _sim()
+    Store(directory).restore(again._core)
+    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+    return again
+
+
 def test_a_stored_state_comes_back_equal(tmp_path: Path) -> None:
     sim = _sim()
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     _busy(sim)
     store.close()
     again = _sim()
@@ -74,8 +89,7 @@ def test_pending_deliveries_and_their_retries_survive(tmp_path: Path) -> None:
 def test_a_frozen_clock_stays_frozen(tmp_path: Path) -> None:
     sim = _sim()
     sim.freeze()
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     store.close()
     again = _sim()
     again.unfreeze()
@@ -86,8 +100,7 @@ def test_a_frozen_clock_stays_frozen(tmp_path: Path) -> None:
 def test_history_dropped_by_retention_stays_on_disk(tmp_path: Path) -> None:
     sim = _sim(retention_messages=100)
     sim.inbound(ANA, "hi")
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     retention = Retention(sim._core, lambda: None, lambda ids: store.evicted(sim._core, ids))
     sent = [sim.send(text_message(body=f"m{i}"))["messages"][0]["id"] for i in range(150)]
     retention.trim()
@@ -103,8 +116,7 @@ def test_history_dropped_by_retention_stays_on_disk(tmp_path: Path) -> None:
 
 def test_a_reset_clears_the_file(tmp_path: Path) -> None:
     sim = _sim()
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     _busy(sim)
     store.flush()
     sim.reset()
@@ -118,8 +130,7 @@ def test_a_message_changed_after_a_restart_is_still_one_row(tmp_path: Path) -> N
     sim = _sim()
     sim.set_progression("manual")
     sim.inbound(ANA, "hi")
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     sent = [sim.send(text_message(body=f"m{i}"))["messages"][0]["id"] for i in range(3)]
     store.close()
     again = _sim()
@@ -155,8 +166,7 @@ def test_statuses_reached_across_flushes_are_rows_of_their_own(tmp_path: Path) -
     sim = _sim()
     sim.set_progression("manual")
     sim.inbound(ANA, "hi", name="Ana")
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     sent = [sim.send(text_message(body=f"m{i}"))["messages"][0]["id"] for i in range(3)]
     store.flush()
     assert sim.message(sent[0]).status == "sent"  # manual: sent, then only what is set
@@ -174,9 +184,7 @@ def test_statuses_reached_across_flushes_are_rows_of_their_own(tmp_path: Path) -
     batches = [json.loads(r[0]) for r in _rows(tmp_path, "SELECT data FROM webhooks")]
     refs = [entry for b in batches if isinstance(b, list) and b[0] == "S" for entry in b[1]]
     assert len(refs) == 6  # 3 sent, delivered, read, failed: all written as references
-    again = _sim()
-    Store(tmp_path).restore(again._core)
-    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+    again = _restored_equal(sim, tmp_path)
     assert again.message(sent[0]).status == "read"
     failed = again.message(sent[1])
     assert failed.status == "failed" and failed.error is not None
@@ -187,8 +195,7 @@ def test_statuses_reached_across_flushes_are_rows_of_their_own(tmp_path: Path) -
 def test_evicted_history_comes_back_whole_from_disk(tmp_path: Path) -> None:
     sim = _sim(retention_messages=100)
     sim.inbound(ANA, "hi", name="Ana")
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     retention = Retention(sim._core, lambda: None, lambda ids: store.evicted(sim._core, ids))
     for i in range(150):
         sim.send(text_message(body=f"m{i}"))
@@ -206,8 +213,7 @@ def test_evicted_history_comes_back_whole_from_disk(tmp_path: Path) -> None:
 
 def test_a_reset_empties_every_table(tmp_path: Path) -> None:
     sim = _sim()
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     _busy(sim)
     store.flush()
     assert _statuses(tmp_path)
@@ -220,8 +226,7 @@ def test_a_reset_empties_every_table(tmp_path: Path) -> None:
 def test_every_kind_of_conversation_and_status_time_comes_back(tmp_path: Path) -> None:
     sim = _sim(read_after=30)
     sim.inbound(ANA, "hi", name="Ana")
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     sim.send(text_message(body="v23: a per-message conversation"), api_version="v23.0")
     sim.send(text_message(body="v24: none"), api_version="v24.0")
     sim.send(text_message(body="tagged", biz_opaque_callback_data="order-7"))
@@ -231,15 +236,12 @@ def test_every_kind_of_conversation_and_status_time_comes_back(tmp_path: Path) -
     sent = sim.messages()
     assert {m.status for m in sent} == {"read"}
     assert sent[0].conversation is not None and sent[1].conversation is None
-    again = _sim()
-    Store(tmp_path).restore(again._core)
-    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+    _restored_equal(sim, tmp_path)
 
 
 def test_contacts_and_windows_are_rows_written_when_they_change(tmp_path: Path) -> None:
     sim = _sim()
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     customers = [f"1650555{i:04d}" for i in range(200)]
     for number in customers:
         sim.inbound(number, "hi", name=f"N{number[-3:]}")
@@ -257,15 +259,12 @@ def test_contacts_and_windows_are_rows_written_when_they_change(tmp_path: Path) 
     stored = dict(_rows(tmp_path, "SELECT wa_id, data FROM contacts"))
     assert json.loads(stored[customers[5]])["opted_out_marketing"] is True
     assert json.loads(stored[customers[7]])["name"] == "Renamed"
-    again = _sim()
-    Store(tmp_path).restore(again._core)
-    assert _without_clock(again.export_state()) == _without_clock(sim.export_state())
+    _restored_equal(sim, tmp_path)
 
 
 def test_a_flush_writes_only_the_customers_that_changed(tmp_path: Path) -> None:
     sim = _sim()
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     for i in range(300):
         sim.inbound(f"1650777{i:04d}", "hi")
     store.flush()
@@ -280,8 +279,7 @@ def test_statuses_reached_after_a_restart_are_written_after_the_old_ones(
     sim = _sim()
     sim.set_progression("manual")
     sim.inbound(ANA, "hi")
-    store = Store(tmp_path)
-    store.start(sim._core, None)
+    store = _started(sim, tmp_path)
     sent = sim.send(text_message(body="before"))["messages"][0]["id"]
     store.flush()  # the message's row, then a row of its statuses
     sim.set_status(sent, "delivered")
