@@ -9,10 +9,12 @@ from datetime import UTC, datetime
 
 import httpx
 from wasim import Simulator
+from wasim.api import create_app
+from wasim.asgi import sync_client
 from wasim.world.compact import ConversationRef, pack_body, unpack_body
 from wasim.world.models import OutboundMessage
 
-from tests.conftest import ANA, MESSAGES, text_message
+from tests.conftest import ANA, MESSAGES, TOKEN, text_message
 
 
 def _sent(sim: Simulator, body: dict[str, object], api_version: str = "v23.0") -> OutboundMessage:
@@ -118,6 +120,25 @@ def test_request_records_share_their_path_strings(sim: Simulator,
     assert first.path == second.path == MESSAGES
     assert first.path is second.path and first.method is second.method
     assert first.to_dict()["path"] == MESSAGES
+    # status, version, error code and implemented: one tuple for calls that answered alike
+    assert first._outcome is second._outcome
+    assert (first.status_code, first.api_version, first.error_code, first.implemented) == (
+        200, "v23.0", None, True)
+
+
+def test_a_send_is_recorded_at_its_message_time_and_a_failure_at_the_clock() -> None:
+    running = Simulator(seed=3)  # a clock that runs: every reading is a new object
+    running.inbound(ANA, "hi")
+    with sync_client(create_app(running)) as client:
+        client.headers["Authorization"] = f"Bearer {TOKEN}"
+        sent = client.post(MESSAGES, json=text_message())
+        refused = client.post(MESSAGES, json={"messaging_product": "whatsapp"})
+    assert (sent.status_code, refused.status_code) == (200, 400)
+    accepted, failed = list(running.requests)[-2:]
+    message = running.world.messages[sent.json()["messages"][0]["id"]]
+    assert accepted.at is message.created_at
+    assert failed.status_code == 400 and failed.error_code == 131008  # a missing field
+    assert failed.at >= accepted.at
 
 
 def test_bodies_round_trip_whichever_way_their_json_starts() -> None:
@@ -169,4 +190,32 @@ def test_rarely_set_fields_read_and_write_as_plain_fields() -> None:
     other = OutboundMessage("wamid.Z", "1", "2", ANA, ANA, "template", text_message(),
                             datetime(2026, 1, 5, tzinfo=UTC), False, "MARKETING",
                             "promo", "en_US")
-    assert other._template is message._template
+    assert other._profile is message._profile
+
+
+def test_messages_sent_alike_share_one_profile_and_read_their_own_fields() -> None:
+    at = datetime(2026, 1, 5, tzinfo=UTC)
+    pricing = {"billable": True, "category": "marketing"}
+    one = OutboundMessage("wamid.A", "1", "2", ANA, ANA, "template", text_message(), at,
+                          False, "MARKETING", "promo", "en_US", "v23.0", pricing)
+    two = OutboundMessage("wamid.B", "1", "2", ANA, ANA, "template", text_message(), at,
+                          False, "MARKETING", "promo", "en_US", "v23.0", pricing)
+    assert one._profile is two._profile
+    assert (two.phone_number_id, two.waba_id, two.type, two.api_version, two.in_window,
+            two.category, two.template_name, two.template_language) == (
+        "1", "2", "template", "v23.0", False, "MARKETING", "promo", "en_US")
+    assert two.pricing is pricing
+    # an equal pricing object of its own is not mistaken for the shared one
+    other = OutboundMessage("wamid.C", "1", "2", ANA, ANA, "template", text_message(), at,
+                            False, "MARKETING", "promo", "en_US", "v23.0", dict(pricing))
+    assert other.pricing is not pricing and other.pricing == pricing
+    assert OutboundMessage("wamid.D", "9", "2", ANA, ANA, "text", text_message(), at,
+                           True).phone_number_id == "9"
+
+
+def test_a_message_keeps_its_statuses_as_a_tuple_that_grows_by_replacement(
+        sim: Simulator) -> None:
+    sim.inbound(ANA, "hi")
+    message = _sent(sim, text_message())
+    assert type(message.statuses) is tuple
+    assert [event.status for event in message.statuses] == ["sent", "delivered"]

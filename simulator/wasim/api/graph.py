@@ -12,6 +12,7 @@ import functools
 import json
 import re
 from collections.abc import Awaitable, Callable, Mapping
+from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -279,16 +280,28 @@ async def send_direct(sim: Simulator, scope: Scope, raw: bytes, version: str,
     try:
         known = await admit(sim, method, path, version, authorization, None, "messaging")
         scope.setdefault("state", {})["token"] = known
-        answer = (200, jsoncodec.render_strings(send_parsed(
-            sim, request_body(raw, content_type_of(scope)), object_id, version)))
+        sent = send_parsed(sim, request_body(raw, content_type_of(scope)), object_id, version)
+        answer = (200, jsoncodec.render_strings(sent))
+        at = sent_at(sim, sent)
     except Exception as exc:  # every failure answers a Graph envelope
         if isinstance(exc, GraphError) and names_missing_object(exc, object_id):
             exc = missing_object(sim.world, method, path, object_id)
             implemented = exc.code != UNKNOWN_PATH.code
         status, code, answer = failure_answer(sim, exc, f"{method} {path}")
-    sim.requests.append(RequestRecord(method, path, status, sim.clock.now(), version, code,
+        at = sim.clock.now()
+    sim.requests.append(RequestRecord(method, path, status, at, version, code,
                                       implemented=implemented))
     return answer
+
+
+def sent_at(sim: Simulator, answer: dict[str, Any]) -> datetime:
+    """When a send's call is recorded: the accepted message's own time (the one instant
+    object the message and its ``sent`` status already share, so a running clock makes
+    no new one for the record), or the clock's time if the answer names no message."""
+    try:
+        return sim.world.messages[answer["messages"][0]["id"]].created_at
+    except (KeyError, IndexError, TypeError):
+        return sim.clock.now()
 
 
 def failure_answer(sim: Simulator, exc: Exception, where: str = "") -> tuple[

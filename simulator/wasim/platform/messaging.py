@@ -7,7 +7,7 @@ clock and hands webhook bodies to ``emit``. It knows nothing of HTTP.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -319,7 +319,7 @@ class Backend(Feature):
             conversation = message.conversation_ref or billing.status_conversation(
                 message.conversation, status)
         event = StatusEvent(status, now, pricing, conversation, errors)
-        statuses.append(event)
+        message.statuses = (*statuses, event)
         self.record(StatusWebhook(self.ids.token_number(8), snapshot, message, event))
 
     def force_status(self, message_id: str, status: str, error_code: int | None = None,
@@ -380,7 +380,7 @@ class Backend(Feature):
         return inbound
 
 
-def _priced_on_delivery(statuses: list[StatusEvent]) -> bool:
+def _priced_on_delivery(statuses: Sequence[StatusEvent]) -> bool:
     """Whether a ``delivered`` or ``read`` status already carried the pricing."""
     for event in statuses:
         if event.pricing is not None and event.status in ("delivered", "read"):

@@ -84,7 +84,7 @@ def _new_items(items: Sequence[Any] | Journal[Any], last: Any) -> list[Any]:
     return [items[i] for i in range(end)]  # ``last`` was dropped: everything kept is newer
 
 
-def _index(statuses: list[StatusEvent], event: StatusEvent) -> int:
+def _index(statuses: Sequence[StatusEvent], event: StatusEvent) -> int:
     """Where ``event`` is in a message's statuses (``-1``: not there)."""
     for index in range(len(statuses) - 1, -1, -1):
         if statuses[index] is event:

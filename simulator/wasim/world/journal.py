@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
@@ -151,27 +150,75 @@ class _BuiltWebhook(Webhook):
         return self._payload
 
 
-@dataclass(slots=True)
+_Outcome = tuple[int, str | None, int | None, bool]
+_OUTCOMES: dict[_Outcome, _Outcome] = {}
+_OUTCOMES_LIMIT = 4096
+
+
+def _outcome(status_code: int, api_version: str | None, error_code: int | None,
+             implemented: bool) -> _Outcome:
+    """One tuple for each (status, version, error code, implemented) seen, while the
+    table has room: almost every call answers one of a handful of these."""
+    key = (status_code, api_version, error_code, implemented)
+    found = _OUTCOMES.get(key)
+    if found is not None:
+        return found
+    if len(_OUTCOMES) < _OUTCOMES_LIMIT:
+        _OUTCOMES[key] = key
+    return key
+
+
 class RequestRecord:
     """A Graph API call as the HTTP edge saw it.
 
-    Its method, path and version are kept as shared strings (every send to one number
-    has the same path): about 130 bytes less per recorded call.
+    Its method and path are kept as shared strings (every send to one number has the
+    same path), and its status, version, error code and ``implemented`` as one tuple
+    shared by every call that answered the same: four references per recorded call.
     """
 
-    method: str
-    path: str
-    status_code: int
-    at: datetime
-    api_version: str | None = None
-    error_code: int | None = None
-    implemented: bool = True
+    __slots__ = ("_outcome", "at", "method", "path")
 
-    def __post_init__(self) -> None:
-        self.method = shared(self.method)
-        self.path = shared(self.path)
-        if self.api_version is not None:
-            self.api_version = shared(self.api_version)
+    def __init__(self, method: str, path: str, status_code: int, at: datetime,
+                 api_version: str | None = None, error_code: int | None = None,
+                 implemented: bool = True) -> None:
+        self.method = shared(method)
+        self.path = shared(path)
+        self.at = at
+        self._outcome = _outcome(status_code, None if api_version is None
+                                 else shared(api_version), error_code, implemented)
+
+    @property
+    def status_code(self) -> int:
+        return self._outcome[0]
+
+    @property
+    def api_version(self) -> str | None:
+        return self._outcome[1]
+
+    @property
+    def error_code(self) -> int | None:
+        return self._outcome[2]
+
+    @property
+    def implemented(self) -> bool:
+        return self._outcome[3]
+
+    def _fields(self) -> tuple[Any, ...]:
+        return (self.method, self.path, self.status_code, self.at, self.api_version,
+                self.error_code, self.implemented)
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not RequestRecord:
+            return NotImplemented
+        return self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]  # equal by value, and mutable
+
+    def __repr__(self) -> str:
+        return (f"RequestRecord(method={self.method!r}, path={self.path!r}, "
+                f"status_code={self.status_code!r}, at={self.at!r}, "
+                f"api_version={self.api_version!r}, error_code={self.error_code!r}, "
+                f"implemented={self.implemented!r})")
 
     def to_dict(self) -> dict[str, Any]:
         return {"method": self.method, "path": self.path, "status_code": self.status_code,

@@ -7,8 +7,9 @@ small forms they keep. Every read answers what the plain fields answered before
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar, cast, overload
 
 from wasim.clock import parse_instant
 from wasim.world.compact import (
@@ -79,20 +80,56 @@ class StatusEvent:
                    d.get("conversation"), d.get("errors"))
 
 
-_TEMPLATES: dict[tuple[str | None, str | None, str | None],
-                 tuple[str | None, str | None, str | None]] = {}
+T = TypeVar("T")
+
+_Profile = tuple[str, str, str, str, bool, dict[str, Any] | None, str | None,
+                 str | None, str | None]
+_PROFILES: dict[tuple[Any, ...], _Profile] = {}
+_PROFILES_LIMIT = 4096
 
 
-def _template(category: str | None, name: str | None,
-              language: str | None) -> tuple[str | None, str | None, str | None]:
-    """One tuple for every message of a template (the table holds at most 4,096)."""
-    key = (category, name, language)
-    found = _TEMPLATES.get(key)
-    if found is None:
-        found = key
-        if len(_TEMPLATES) < 4096:
-            _TEMPLATES[key] = key
-    return found
+def _profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
+             in_window: bool, pricing: dict[str, Any] | None, category: str | None,
+             template_name: str | None, template_language: str | None) -> _Profile:
+    """One tuple for every message that shares these fields: the sending number and its
+    account, the type, the Graph version, whether the window was open, the pricing
+    object (one per price, ``wasim.platform.charging``) and the template. A run has a
+    handful of these; the table holds at most 4,096, and a message beyond that keeps a
+    tuple of its own."""
+    key = (phone_number_id, waba_id, type, api_version, in_window,
+           None if pricing is None else id(pricing), category, template_name,
+           template_language)
+    found = _PROFILES.get(key)
+    if found is not None and found[5] is pricing:
+        return found
+    profile: _Profile = (shared(phone_number_id), shared(waba_id), shared(type),
+                         shared(api_version), in_window, pricing, category, template_name,
+                         template_language)
+    if found is None and len(_PROFILES) < _PROFILES_LIMIT:
+        _PROFILES[key] = profile  # the tuple keeps ``pricing`` alive, so its id stays its
+    return profile
+
+
+class _Shared(Generic[T]):
+    """A read-only field of :class:`OutboundMessage` kept in its shared profile tuple
+    (``_profile[index]``): declared like a plain field, read like one."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index: int) -> None:
+        self.index = index
+
+    @overload
+    def __get__(self, message: None, owner: type[Any] | None = None) -> _Shared[T]: ...
+
+    @overload
+    def __get__(self, message: OutboundMessage, owner: type[Any] | None = None) -> T: ...
+
+    def __get__(self, message: OutboundMessage | None,
+                owner: type[Any] | None = None) -> T | _Shared[T]:
+        if message is None:
+            return self
+        return cast(T, message._profile[self.index])
 
 
 _MESSAGE_FIELDS = ("id", "phone_number_id", "waba_id", "to", "input", "type", "body",
@@ -110,9 +147,8 @@ class OutboundMessage:
     not stored when it equals ``to``; short repeated strings (type, Graph version) shared.
     """
 
-    __slots__ = ("_body", "_conversation", "_rare", "_template", "api_version",
-                 "created_at", "id", "in_window", "phone_number_id", "pricing", "statuses",
-                 "to", "type", "waba_id")
+    __slots__ = ("_body", "_conversation", "_profile", "_rare", "created_at", "id",
+                 "statuses", "to")
 
     def __init__(self, id: str, phone_number_id: str, waba_id: str, to: str, input: str,
                  type: str, body: dict[str, Any], created_at: datetime, in_window: bool,
@@ -121,28 +157,24 @@ class OutboundMessage:
                  pricing: dict[str, Any] | None = None,
                  biz_opaque_callback_data: str | None = None,
                  conversation: dict[str, Any] | SharedConversation | None = None,
-                 statuses: list[StatusEvent] | None = None,
+                 statuses: Sequence[StatusEvent] | None = None,
                  error: dict[str, Any] | None = None) -> None:
         self.id = id
-        self.phone_number_id = phone_number_id
-        self.waba_id = waba_id
         self.to = to
-        self.type = shared(type)
+        self._profile = _profile(phone_number_id, waba_id, type, api_version, in_window,
+                                 pricing, category, template_name, template_language)
         self._body = pack_body(body)
         self.created_at = created_at
-        self.in_window = in_window
-        self._template = None if template_name is None and category is None else _template(
-            category, template_name, template_language)
-        self.api_version = shared(api_version)
-        self.pricing = pricing
         self._conversation = conversation
-        self.statuses = [] if statuses is None else statuses
+        self.statuses: tuple[StatusEvent, ...] = () if statuses is None else tuple(statuses)
+        """The statuses reached, oldest first (a tuple: a new status makes a new one)."""
         self._rare: tuple[str | None, str | None, dict[str, Any] | None] | None = None
         if input != to or biz_opaque_callback_data is not None or error is not None:
             self._keep_rare(None if input == to else input, biz_opaque_callback_data, error)
 
-    # the fields most messages leave unset share one slot (``_rare``), the template's
-    # three another (``_template``, one shared tuple per template)
+    # the fields most messages leave unset share one slot (``_rare``); the number, the
+    # type, the version, the window, the pricing and the template another (``_profile``,
+    # one tuple shared by every message with the same ones)
 
     def _keep_rare(self, given_input: str | None, callback_data: str | None,
                    error: dict[str, Any] | None) -> None:
@@ -181,17 +213,18 @@ class OutboundMessage:
     def error(self, value: dict[str, Any] | None) -> None:
         self._keep_rare(self._given_input(), self.biz_opaque_callback_data, value)
 
-    @property
-    def category(self) -> str | None:
-        return None if self._template is None else self._template[0]
-
-    @property
-    def template_name(self) -> str | None:
-        return None if self._template is None else self._template[1]
-
-    @property
-    def template_language(self) -> str | None:
-        return None if self._template is None else self._template[2]
+    phone_number_id: _Shared[str] = _Shared(0)
+    waba_id: _Shared[str] = _Shared(1)
+    type: _Shared[str] = _Shared(2)
+    api_version: _Shared[str] = _Shared(3)
+    in_window: _Shared[bool] = _Shared(4)
+    """Whether the customer service window was open when it was sent (§1)."""
+    pricing: _Shared[dict[str, Any] | None] = _Shared(5)
+    """The ``pricing`` object of its statuses (§7), the same object for every message
+    priced the same."""
+    category: _Shared[str | None] = _Shared(6)
+    template_name: _Shared[str | None] = _Shared(7)
+    template_language: _Shared[str | None] = _Shared(8)
 
     @property
     def body(self) -> dict[str, Any]:
