@@ -190,7 +190,7 @@ def test_rarely_set_fields_read_and_write_as_plain_fields() -> None:
     other = OutboundMessage("wamid.Z", "1", "2", ANA, ANA, "template", text_message(),
                             datetime(2026, 1, 5, tzinfo=UTC), False, "MARKETING",
                             "promo", "en_US")
-    assert other._profile is message._profile
+    assert other.profile is message.profile
 
 
 def test_messages_sent_alike_share_one_profile_and_read_their_own_fields() -> None:
@@ -200,7 +200,7 @@ def test_messages_sent_alike_share_one_profile_and_read_their_own_fields() -> No
                           False, "MARKETING", "promo", "en_US", "v23.0", pricing)
     two = OutboundMessage("wamid.B", "1", "2", ANA, ANA, "template", text_message(), at,
                           False, "MARKETING", "promo", "en_US", "v23.0", pricing)
-    assert one._profile is two._profile
+    assert one.profile is two.profile
     assert (two.phone_number_id, two.waba_id, two.type, two.api_version, two.in_window,
             two.category, two.template_name, two.template_language) == (
         "1", "2", "template", "v23.0", False, "MARKETING", "promo", "en_US")

@@ -86,7 +86,7 @@ class Limiter(Feature, SendHook):
                        "the customer service window in the last 24 hours.")
 
     def accepted(self, attempt: SendAttempt, message: OutboundMessage, failed: bool) -> None:
-        if not message.in_window and not failed:
+        if not message.profile.in_window and not failed:
             self.reached[attempt.account.portfolio_key].setdefault(attempt.contact.wa_id,
                                                              attempt.now)
 

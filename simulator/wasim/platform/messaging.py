@@ -206,7 +206,7 @@ class Backend(Feature):
     def _accepted(message: OutboundMessage, contact: Contact) -> dict[str, Any]:
         """The success body of §3; ``message_status`` only on template sends."""
         sent: dict[str, Any] = {"id": message.id}
-        if message.type == "template":
+        if message.profile.type == "template":
             sent["message_status"] = "accepted"
         return {"messaging_product": "whatsapp",
                 "contacts": [{"input": message.input, "wa_id": contact.wa_id}],
@@ -261,7 +261,7 @@ class Backend(Feature):
         if now is None:
             now = self.clock.now()
         delivered_after, read_after = delays_for(self.world, message.to)
-        account, phone = self.phone(message.phone_number_id)
+        account, phone = self.phone(message.profile.phone_number_id)
         contact = account.contacts.get(message.to) or self.contact(account, message.to)
         snapshot = status_snapshot(account.waba_id, phone, contact)
         errors = [error] if error else None
@@ -271,7 +271,7 @@ class Backend(Feature):
             self._reach(message, status, errors, now, account.waba_id, snapshot)
             errors = None
             seconds: float | None
-            if status == "sent" and message.type != "reaction":
+            if status == "sent" and message.profile.type != "reaction":
                 status, seconds = "delivered", delivered_after
             elif status == "delivered":
                 status, seconds = "read", read_after
@@ -315,7 +315,7 @@ class Backend(Feature):
             message.error = errors[0] if errors else None
         elif status == "sent" or (status in ("delivered", "read")
                                   and not _priced_on_delivery(statuses)):
-            pricing = message.pricing
+            pricing = message.profile.pricing
             conversation = message.conversation_ref or billing.status_conversation(
                 message.conversation, status)
         event = StatusEvent(status, now, pricing, conversation, errors)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Generic, TypeVar, cast, overload
+from typing import Any, Generic, NamedTuple, TypeVar, cast, overload
 
 from wasim.clock import parse_instant
 from wasim.world.compact import (
@@ -82,15 +82,27 @@ class StatusEvent:
 
 T = TypeVar("T")
 
-_Profile = tuple[str, str, str, str, bool, dict[str, Any] | None, str | None,
-                 str | None, str | None]
-_PROFILES: dict[tuple[Any, ...], _Profile] = {}
+class MessageProfile(NamedTuple):
+    """The fields many messages share, kept once for all of them (:func:`profile`)."""
+
+    phone_number_id: str
+    waba_id: str
+    type: str
+    api_version: str
+    in_window: bool
+    pricing: dict[str, Any] | None
+    category: str | None
+    template_name: str | None
+    template_language: str | None
+
+
+_PROFILES: dict[tuple[Any, ...], MessageProfile] = {}
 _PROFILES_LIMIT = 4096
 
 
-def _profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
-             in_window: bool, pricing: dict[str, Any] | None, category: str | None,
-             template_name: str | None, template_language: str | None) -> _Profile:
+def profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
+            in_window: bool, pricing: dict[str, Any] | None, category: str | None,
+            template_name: str | None, template_language: str | None) -> MessageProfile:
     """One tuple for every message that shares these fields: the sending number and its
     account, the type, the Graph version, whether the window was open, the pricing
     object (one per price, ``wasim.platform.charging``) and the template. A run has a
@@ -102,17 +114,18 @@ def _profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
     found = _PROFILES.get(key)
     if found is not None and found[5] is pricing:
         return found
-    profile: _Profile = (shared(phone_number_id), shared(waba_id), shared(type),
-                         shared(api_version), in_window, pricing, category, template_name,
-                         template_language)
+    made = MessageProfile(shared(phone_number_id), shared(waba_id), shared(type),
+                          shared(api_version), in_window, pricing, category, template_name,
+                          template_language)
     if found is None and len(_PROFILES) < _PROFILES_LIMIT:
-        _PROFILES[key] = profile  # the tuple keeps ``pricing`` alive, so its id stays its
-    return profile
+        _PROFILES[key] = made  # the tuple keeps ``pricing`` alive, so its id stays its
+    return made
 
 
 class _Shared(Generic[T]):
-    """A read-only field of :class:`OutboundMessage` kept in its shared profile tuple
-    (``_profile[index]``): declared like a plain field, read like one."""
+    """A read-only field of :class:`OutboundMessage` kept in its shared profile
+    (``profile[index]``): declared like a plain field, read like one. (Code on the send
+    path reads ``message.profile.<field>``, a lookup in C, not a call of this.)"""
 
     __slots__ = ("index",)
 
@@ -129,7 +142,7 @@ class _Shared(Generic[T]):
                 owner: type[Any] | None = None) -> T | _Shared[T]:
         if message is None:
             return self
-        return cast(T, message._profile[self.index])
+        return cast(T, message.profile[self.index])
 
 
 _MESSAGE_FIELDS = ("id", "phone_number_id", "waba_id", "to", "input", "type", "body",
@@ -147,7 +160,7 @@ class OutboundMessage:
     not stored when it equals ``to``; short repeated strings (type, Graph version) shared.
     """
 
-    __slots__ = ("_body", "_conversation", "_profile", "_rare", "created_at", "id",
+    __slots__ = ("_body", "_conversation", "_rare", "created_at", "id", "profile",
                  "statuses", "to")
 
     def __init__(self, id: str, phone_number_id: str, waba_id: str, to: str, input: str,
@@ -161,8 +174,8 @@ class OutboundMessage:
                  error: dict[str, Any] | None = None) -> None:
         self.id = id
         self.to = to
-        self._profile = _profile(phone_number_id, waba_id, type, api_version, in_window,
-                                 pricing, category, template_name, template_language)
+        self.profile = profile(phone_number_id, waba_id, type, api_version, in_window,
+                               pricing, category, template_name, template_language)
         self._body = pack_body(body)
         self.created_at = created_at
         self._conversation = conversation
@@ -173,7 +186,7 @@ class OutboundMessage:
             self._keep_rare(None if input == to else input, biz_opaque_callback_data, error)
 
     # the fields most messages leave unset share one slot (``_rare``); the number, the
-    # type, the version, the window, the pricing and the template another (``_profile``,
+    # type, the version, the window, the pricing and the template another (``profile``,
     # one tuple shared by every message with the same ones)
 
     def _keep_rare(self, given_input: str | None, callback_data: str | None,
