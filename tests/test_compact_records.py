@@ -11,6 +11,7 @@ import httpx
 from wasim import Simulator
 from wasim.api import create_app
 from wasim.asgi import sync_client
+from wasim.delivery.records import Attempt
 from wasim.world.compact import ConversationRef, pack_body, unpack_body
 from wasim.world.models import OutboundMessage
 
@@ -219,3 +220,17 @@ def test_a_message_keeps_its_statuses_as_a_tuple_that_grows_by_replacement(
     message = _sent(sim, text_message())
     assert type(message.statuses) is tuple
     assert [event.status for event in message.statuses] == ["sent", "delivered"]
+
+
+def test_attempts_that_ended_alike_share_their_outcome_and_read_as_before() -> None:
+    at = datetime(2026, 1, 5, tzinfo=UTC)
+    one = Attempt("w1", at, True, 200, None, 3.5, "d1")
+    two = Attempt("w2", at, True, 200, None, 4.25, "d2")
+    failed = Attempt("w3", at, False, 500, "receiver answered HTTP 500", 1.0, "d3", 2,
+                     "redelivery", 3)
+    assert one._outcome is two._outcome and failed._outcome is not one._outcome
+    assert (failed.ok, failed.status_code, failed.error, failed.number, failed.kind,
+            failed.batch_size) == (False, 500, "receiver answered HTTP 500", 2,
+                                   "redelivery", 3)
+    assert Attempt.from_dict(failed.to_dict()) == failed
+    assert one != two and one == Attempt("w1", at, True, 200, None, 3.5, "d1")
