@@ -294,3 +294,56 @@ def test_statuses_reached_after_a_restart_are_written_after_the_old_ones(
     Store(tmp_path).restore(third._core)
     assert [s.status for s in third.message(sent).statuses] == ["sent", "delivered", "read"]
     assert _without_clock(third.export_state()) == _without_clock(again.export_state())
+
+
+def test_a_flush_writes_only_the_deliveries_that_moved(tmp_path: Path) -> None:
+    sim = _sim()
+    answers = [200]
+    engine = sim.attach(lambda headers, body: answers[0])
+    store = Store(tmp_path)
+    store.start(sim._core, engine)
+    try:
+        _busy(sim, 20)
+        assert engine.flush()
+        store.flush()
+        kept = len(engine.deliveries)
+        assert kept > 40
+        assert store.flush() == 0  # nothing moved: no delivery row, whatever the log keeps
+        answers[0] = 500
+        sim.send(text_message(body="one more"))
+        assert engine.flush()
+        # its sent and delivered webhooks: two deliveries, each failed at once and on the
+        # immediate retry, now waiting for the next; only they are written
+        count = "SELECT (SELECT count(*) FROM deliveries), (SELECT count(*) FROM attempts)"
+        deliveries, attempts = _rows(tmp_path, count)[0]
+        store.flush()
+        assert _rows(tmp_path, count)[0] == (deliveries + 2, attempts + 4)
+        assert store.flush() == 0
+        store.close()
+        rows = [json.loads(data) for (data,) in _rows(
+            tmp_path, "SELECT data FROM deliveries WHERE pending = 1")]
+        assert [(r["state"], r["attempts"]) for r in rows] == [("retrying", 2)] * 2
+    finally:
+        engine.close()
+
+
+def test_the_log_notes_moved_deliveries_only_while_a_writer_watches() -> None:
+    sim = _sim()
+    engine = sim.attach(lambda headers, body: 200)
+    try:
+        _busy(sim, 2)
+        assert engine.flush()
+        log = engine.log
+        assert log.changed is None and log.take_changed() == []
+        log.watch()
+        assert [d.id for d in log.take_changed()] == list(engine.deliveries)
+        assert log.take_changed() == []
+        sim.send(text_message(body="again"))
+        assert engine.flush()
+        # its sent and delivered webhooks: two deliveries, both delivered
+        assert [d.state for d in log.take_changed()] == ["delivered", "delivered"]
+        log.unwatch()
+        sim.send(text_message(body="unwatched"))
+        assert engine.flush() and log.changed is None
+    finally:
+        engine.close()

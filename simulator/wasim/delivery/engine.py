@@ -152,7 +152,7 @@ class DeliveryEngine(Feature):
         if route == "delay":
             self._schedule(delivery, webhook.created_at + drills.delay_by)
         elif route in ("hold", "release"):
-            delivery.state = "held"
+            self.log.move(delivery, "held")
             if route == "release":
                 drills.release()
         else:
@@ -167,13 +167,13 @@ class DeliveryEngine(Feature):
 
     def _enqueue(self, delivery_id: str, at: datetime) -> None:
         self.log.retrying.discard(delivery_id)
-        self.deliveries[delivery_id].state = "queued"
+        self.log.move(self.deliveries[delivery_id], "queued")
         self.pump.put((delivery_id, at))
 
     def _schedule(self, delivery: Delivery, due: datetime) -> None:
         self.log.retrying.add(delivery.id)
-        delivery.state = "retrying"
         delivery.next_at = due
+        self.log.move(delivery, "retrying")
         self.sim.schedule.add(due, RETRY_JOB, {"delivery_id": delivery.id})
 
     def _retry_job(self, job: Job) -> None:

@@ -218,12 +218,44 @@ class DeliveryLog:
         self.carriers: dict[str, int] = {}
         """How many kept deliveries carry each webhook (a redelivery or a duplicate
         carries the same webhook as its event)."""
+        self.changed: dict[str, Delivery] | None = None
+        """The deliveries created or moved (state, attempts) since :meth:`take_changed`,
+        while a writer watches (:meth:`watch`); ``None``: nobody does, nothing kept."""
+
+    def watch(self) -> None:
+        """Start keeping :attr:`changed`, with every delivery kept now in it (a writer
+        that starts watching writes them all once)."""
+        self.changed = dict(self.deliveries)
+
+    def unwatch(self) -> None:
+        self.changed = None
+
+    def touch(self, delivery: Delivery) -> None:
+        """Note that ``delivery`` was created or moved, for the writer that watches."""
+        changed = self.changed
+        if changed is not None:
+            changed[delivery.id] = delivery
+
+    def move(self, delivery: Delivery, state: str) -> None:
+        """Put ``delivery`` in ``state`` (and note it for the writer)."""
+        delivery.state = state
+        self.touch(delivery)
+
+    def take_changed(self) -> list[Delivery]:
+        """The deliveries :meth:`touch` noted since the last call (under the lock), oldest
+        first; a delivery the log forgot meanwhile is among them (its last state)."""
+        changed = self.changed
+        if not changed:
+            return []
+        self.changed = {}
+        return list(changed.values())
 
     def new(self, webhook_id: str, at: datetime, kind: str) -> Delivery:
         self.seq += 1
         delivery = Delivery(f"d{self.seq}", webhook_id, at, kind)
         self.deliveries[delivery.id] = delivery
         self.carriers[webhook_id] = self.carriers.get(webhook_id, 0) + 1
+        self.touch(delivery)
         return delivery
 
     def record(self, delivery: Delivery, at: datetime, status: int | None,
@@ -235,6 +267,7 @@ class DeliveryLog:
         if not ok and error is None:
             error = f"receiver answered HTTP {status}"
         delivery.attempts += 1
+        self.touch(delivery)
         self.attempts.append(Attempt(delivery.webhook_id, at, ok, status, error, latency,
                                      delivery.id, delivery.attempts, delivery.kind,
                                      batch_size))
@@ -305,6 +338,8 @@ class DeliveryLog:
         self.seq = int(data.get("seq", len(self.deliveries)))
         self.trimmed.update({k: int(v) for k, v in (data.get("trimmed") or {}).items()
                              if k in self.trimmed})
+        if self.changed is not None:
+            self.watch()  # a writer watching writes what was loaded
 
     def trim(self, keep: int, at_most: int | None = None) -> int:
         """Forget the oldest finished deliveries (delivered or dropped) beyond ``keep``
@@ -357,3 +392,5 @@ class DeliveryLog:
         self.webhooks.clear()
         self.carriers.clear()
         self.retrying.clear()
+        if self.changed is not None:
+            self.changed = {}

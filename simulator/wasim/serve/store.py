@@ -144,7 +144,6 @@ class Store:
         self._status_counts: dict[str, int] = {}
         """How many statuses of each message are written."""
         self._message_seqs: dict[str, int] = {}
-        self._delivery_sigs: dict[str, tuple[str, int]] = {}
         self._delivery_seqs: dict[str, int] = {}
         self._last_inbound: object = None
         self._last_webhook: object = None
@@ -187,6 +186,8 @@ class Store:
     def bind(self, core: Core, engine: DeliveryEngine | None) -> None:
         """Write ``core``'s state (and ``engine``'s deliveries) at each :meth:`flush`."""
         self._core, self._engine = core, engine
+        if engine is not None:
+            engine.log.watch()  # every delivery kept now is written at the first flush
         self._people.rewrite()  # what changed before it watched is written too
         self._people.watch()
 
@@ -250,6 +251,8 @@ class Store:
             self._thread.join(timeout=10)
         self.flush()
         self._people.unwatch()
+        if self._engine is not None:
+            self._engine.log.unwatch()
         self._db.close()
 
     def _mark_written(self, core: Core) -> None:
@@ -261,6 +264,8 @@ class Store:
         if world.messages is not self._messages_table:
             changes.wipe = self._messages_table is not None
             self._forget()
+            if self._engine is not None and changes.wipe:
+                self._engine.log.watch()  # the file is cleared: every delivery again
             self._messages_table = world.messages
         changes.messages, self._evicted = self._evicted, []
         changes.statuses, self._evicted_statuses = self._evicted_statuses, []
@@ -326,17 +331,14 @@ class Store:
             changes.webhooks.append((webhook.id, webhook))
 
     def _take_deliveries(self, engine: DeliveryEngine, changes: _Changes) -> None:
+        """The deliveries created or moved since the last take (the log notes them: the
+        cost follows what changed, not how many the log keeps), and the new attempts."""
         changes.state["delivery_seq"] = engine.log.seq
-        sigs, seqs = self._delivery_sigs, self._delivery_seqs
+        seqs = self._delivery_seqs
+        changes.deliveries = [(self._seq_of(seqs, d.id), d.id, d.pending, d)
+                              for d in engine.log.take_changed()]
         deliveries = engine.deliveries
-        for delivery in deliveries.values():  # the signatures updated in place, not rebuilt
-            sig = (delivery.state, delivery.attempts)
-            if sigs.get(delivery.id) != sig:
-                sigs[delivery.id] = sig
-                changes.deliveries.append((self._seq_of(seqs, delivery.id), delivery.id,
-                                           delivery.pending, delivery))
-        if len(sigs) > 2 * len(deliveries) + 1000:  # trimmed from the log
-            self._delivery_sigs = {k: sigs[k] for k in deliveries if k in sigs}
+        if len(seqs) > 2 * len(deliveries) + 1000:  # trimmed from the log: forget them
             self._delivery_seqs = {k: seqs[k] for k in deliveries if k in seqs}
         attempts = engine.attempts
         new = _new_items(attempts, self._last_attempt)
