@@ -8,10 +8,12 @@ import json
 from datetime import UTC, datetime
 
 import httpx
+import pytest
 from wasim import Simulator
 from wasim.api import create_app
 from wasim.asgi import sync_client
 from wasim.delivery.records import Attempt
+from wasim.world import compact
 from wasim.world.compact import ConversationRef, pack_body, unpack_body
 from wasim.world.models import OutboundMessage
 
@@ -234,3 +236,14 @@ def test_attempts_that_ended_alike_share_their_outcome_and_read_as_before() -> N
                                    "redelivery", 3)
     assert Attempt.from_dict(failed.to_dict()) == failed
     assert one != two and one == Attempt("w1", at, True, 200, None, 3.5, "d1")
+
+
+def test_an_intern_table_stops_growing_at_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(compact, "INTERNED_LIMIT", 2)
+    table: dict[tuple[int, ...], tuple[int, ...]] = {}
+    first = compact.interned(table, (1,))
+    assert compact.interned(table, tuple([1])) is first
+    compact.interned(table, (2,))
+    beyond = tuple([3])
+    assert compact.interned(table, beyond) is beyond and len(table) == 2
+    assert compact.interned(table, tuple([3])) is not beyond  # not kept: no sharing

@@ -17,6 +17,7 @@ from typing import Any
 from wasim.clock import parse_instant
 from wasim.errors import INVALID_PARAMETER
 from wasim.platform.webhooks import sign
+from wasim.world.compact import SharedField, interned
 from wasim.world.journal import Webhook
 
 RETRY_JOB = "webhook_retry"
@@ -60,19 +61,6 @@ _Outcome = tuple[bool, int | None, str | None, int, str, int]
 _OUTCOMES: dict[_Outcome, _Outcome] = {}
 
 
-def _outcome(ok: bool, status_code: int | None, error: str | None, number: int, kind: str,
-             batch_size: int) -> _Outcome:
-    """One tuple for every attempt that ended alike (a first POST of an event answered
-    200, most of them), while the table has room for another (4,096 at most)."""
-    key = (ok, status_code, error, number, kind, batch_size)
-    found = _OUTCOMES.get(key)
-    if found is not None:
-        return found
-    if len(_OUTCOMES) < 4096:
-        _OUTCOMES[key] = key
-    return key
-
-
 class Attempt:
     """One POST of one webhook: when (simulated), what came back, how long it took.
 
@@ -90,31 +78,14 @@ class Attempt:
         self.at = at
         self.latency_ms = latency_ms
         self.delivery_id = delivery_id
-        self._outcome = _outcome(ok, status_code, error, number, kind, batch_size)
+        self._outcome = interned(_OUTCOMES, (ok, status_code, error, number, kind, batch_size))
 
-    @property
-    def ok(self) -> bool:
-        return self._outcome[0]
-
-    @property
-    def status_code(self) -> int | None:
-        return self._outcome[1]
-
-    @property
-    def error(self) -> str | None:
-        return self._outcome[2]
-
-    @property
-    def number(self) -> int:
-        return self._outcome[3]
-
-    @property
-    def kind(self) -> str:
-        return self._outcome[4]
-
-    @property
-    def batch_size(self) -> int:
-        return self._outcome[5]
+    ok: SharedField[bool] = SharedField("_outcome", 0)
+    status_code: SharedField[int | None] = SharedField("_outcome", 1)
+    error: SharedField[str | None] = SharedField("_outcome", 2)
+    number: SharedField[int] = SharedField("_outcome", 3)
+    kind: SharedField[str] = SharedField("_outcome", 4)
+    batch_size: SharedField[int] = SharedField("_outcome", 5)
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.webhook_id, self.at, self.latency_ms, self.delivery_id, *self._outcome)

@@ -10,12 +10,13 @@ forms and build the usual dicts when read, every read answering an equal value:
 - :func:`pack_body` / :func:`unpack_body`: a request body as the bytes of its JSON (with
   orjson, a dependency on CPython; without it the dict is kept as it is).
 - :func:`shared`: one string object for the many equal short strings (message types,
-  Graph versions, request paths), from a bounded table.
+  Graph versions, request paths), from a bounded table; :func:`interned`: the same for
+  tuples of fields many records share, read back through :class:`SharedField`.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast, overload
 
 try:
     import orjson
@@ -140,3 +141,43 @@ def shared(value: str) -> str:
     if len(_SHARED) < _SHARED_LIMIT and type(value) is str:
         _SHARED[value] = value
     return value
+
+
+K = TypeVar("K", bound=tuple[Any, ...])
+T = TypeVar("T")
+INTERNED_LIMIT = 4096
+
+
+def interned(table: dict[K, K], fields: K) -> K:
+    """One tuple for equal ``fields`` (many records sharing an outcome, a profile): the
+    first one seen, while ``table`` has room (4,096 at most); beyond that a record keeps
+    its own tuple, so unbounded values cannot grow the table."""
+    found = table.get(fields)
+    if found is not None:
+        return found
+    if len(table) < INTERNED_LIMIT:
+        table[fields] = fields
+    return fields
+
+
+class SharedField(Generic[T]):
+    """A read-only field kept in a shared tuple of its record (``record.<holder>[index]``):
+    declared like a plain field, read like one."""
+
+    __slots__ = ("holder", "index")
+
+    def __init__(self, holder: str, index: int) -> None:
+        self.holder = holder
+        self.index = index
+
+    @overload
+    def __get__(self, record: None, owner: type[Any] | None = None) -> SharedField[T]: ...
+
+    @overload
+    def __get__(self, record: object, owner: type[Any] | None = None) -> T: ...
+
+    def __get__(self, record: object | None,
+                owner: type[Any] | None = None) -> T | SharedField[T]:
+        if record is None:
+            return self
+        return cast(T, getattr(record, self.holder)[self.index])

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any, Generic, TypeVar, cast
 
-from wasim.world.compact import shared
+from wasim.world.compact import SharedField, interned, shared
 
 T = TypeVar("T")
 
@@ -152,20 +152,6 @@ class _BuiltWebhook(Webhook):
 
 _Outcome = tuple[int, str | None, int | None, bool]
 _OUTCOMES: dict[_Outcome, _Outcome] = {}
-_OUTCOMES_LIMIT = 4096
-
-
-def _outcome(status_code: int, api_version: str | None, error_code: int | None,
-             implemented: bool) -> _Outcome:
-    """One tuple for each (status, version, error code, implemented) seen, while the
-    table has room: almost every call answers one of a handful of these."""
-    key = (status_code, api_version, error_code, implemented)
-    found = _OUTCOMES.get(key)
-    if found is not None:
-        return found
-    if len(_OUTCOMES) < _OUTCOMES_LIMIT:
-        _OUTCOMES[key] = key
-    return key
 
 
 class RequestRecord:
@@ -184,24 +170,14 @@ class RequestRecord:
         self.method = shared(method)
         self.path = shared(path)
         self.at = at
-        self._outcome = _outcome(status_code, None if api_version is None
-                                 else shared(api_version), error_code, implemented)
+        self._outcome = interned(_OUTCOMES, (
+            status_code, None if api_version is None else shared(api_version), error_code,
+            implemented))
 
-    @property
-    def status_code(self) -> int:
-        return self._outcome[0]
-
-    @property
-    def api_version(self) -> str | None:
-        return self._outcome[1]
-
-    @property
-    def error_code(self) -> int | None:
-        return self._outcome[2]
-
-    @property
-    def implemented(self) -> bool:
-        return self._outcome[3]
+    status_code: SharedField[int] = SharedField("_outcome", 0)
+    api_version: SharedField[str | None] = SharedField("_outcome", 1)
+    error_code: SharedField[int | None] = SharedField("_outcome", 2)
+    implemented: SharedField[bool] = SharedField("_outcome", 3)
 
     def _fields(self) -> tuple[Any, ...]:
         return (self.method, self.path, self.status_code, self.at, self.api_version,

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Generic, NamedTuple, TypeVar, cast, overload
+from typing import Any, NamedTuple
 
 from wasim.clock import parse_instant
 from wasim.world.compact import (
     ConversationRef,
     SharedConversation,
+    SharedField,
     conversation_view,
     pack_body,
     packed_json,
@@ -80,8 +81,6 @@ class StatusEvent:
                    d.get("conversation"), d.get("errors"))
 
 
-T = TypeVar("T")
-
 class MessageProfile(NamedTuple):
     """The fields many messages share, kept once for all of them (:func:`profile`)."""
 
@@ -120,29 +119,6 @@ def profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
     if found is None and len(_PROFILES) < _PROFILES_LIMIT:
         _PROFILES[key] = made  # the tuple keeps ``pricing`` alive, so its id stays its
     return made
-
-
-class _Shared(Generic[T]):
-    """A read-only field of :class:`OutboundMessage` kept in its shared profile
-    (``profile[index]``): declared like a plain field, read like one. (Code on the send
-    path reads ``message.profile.<field>``, a lookup in C, not a call of this.)"""
-
-    __slots__ = ("index",)
-
-    def __init__(self, index: int) -> None:
-        self.index = index
-
-    @overload
-    def __get__(self, message: None, owner: type[Any] | None = None) -> _Shared[T]: ...
-
-    @overload
-    def __get__(self, message: OutboundMessage, owner: type[Any] | None = None) -> T: ...
-
-    def __get__(self, message: OutboundMessage | None,
-                owner: type[Any] | None = None) -> T | _Shared[T]:
-        if message is None:
-            return self
-        return cast(T, message.profile[self.index])
 
 
 _MESSAGE_FIELDS = ("id", "phone_number_id", "waba_id", "to", "input", "type", "body",
@@ -226,18 +202,18 @@ class OutboundMessage:
     def error(self, value: dict[str, Any] | None) -> None:
         self._keep_rare(self._given_input(), self.biz_opaque_callback_data, value)
 
-    phone_number_id: _Shared[str] = _Shared(0)
-    waba_id: _Shared[str] = _Shared(1)
-    type: _Shared[str] = _Shared(2)
-    api_version: _Shared[str] = _Shared(3)
-    in_window: _Shared[bool] = _Shared(4)
+    phone_number_id: SharedField[str] = SharedField("profile", 0)
+    waba_id: SharedField[str] = SharedField("profile", 1)
+    type: SharedField[str] = SharedField("profile", 2)
+    api_version: SharedField[str] = SharedField("profile", 3)
+    in_window: SharedField[bool] = SharedField("profile", 4)
     """Whether the customer service window was open when it was sent (§1)."""
-    pricing: _Shared[dict[str, Any] | None] = _Shared(5)
+    pricing: SharedField[dict[str, Any] | None] = SharedField("profile", 5)
     """The ``pricing`` object of its statuses (§7), the same object for every message
     priced the same."""
-    category: _Shared[str | None] = _Shared(6)
-    template_name: _Shared[str | None] = _Shared(7)
-    template_language: _Shared[str | None] = _Shared(8)
+    category: SharedField[str | None] = SharedField("profile", 6)
+    template_name: SharedField[str | None] = SharedField("profile", 7)
+    template_language: SharedField[str | None] = SharedField("profile", 8)
 
     @property
     def body(self) -> dict[str, Any]:
