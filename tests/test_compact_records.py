@@ -239,7 +239,7 @@ def test_attempts_that_ended_alike_share_their_outcome_and_read_as_before() -> N
 
 
 def test_an_intern_table_stops_growing_at_its_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(compact, "INTERNED_LIMIT", 2)
+    monkeypatch.setattr(compact, "KEPT_LIMIT", 2)
     table: dict[tuple[int, ...], tuple[int, ...]] = {}
     first = compact.interned(table, (1,))
     assert compact.interned(table, tuple([1])) is first

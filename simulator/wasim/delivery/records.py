@@ -64,9 +64,9 @@ _OUTCOMES: dict[_Outcome, _Outcome] = {}
 class Attempt:
     """One POST of one webhook: when (simulated), what came back, how long it took.
 
-    Read-only. What many attempts share (the outcome, the attempt's number, the
-    delivery's kind, the batch size) is one tuple for all of them: five references per
-    attempt, where ten fields were kept before.
+    Treat as read-only (the outcome fields are). What many attempts share (the outcome,
+    the attempt's number, the delivery's kind, the batch size) is one tuple for all of
+    them: five references per attempt, where ten fields were kept before.
     """
 
     __slots__ = ("_outcome", "at", "delivery_id", "latency_ms", "webhook_id")

@@ -15,7 +15,7 @@ from typing import Any, NamedTuple
 from wasim.clock import parse_instant
 from wasim.ids import IdGenerator
 from wasim.rules import billing
-from wasim.world.compact import ConversationRef
+from wasim.world.compact import ConversationRef, kept
 from wasim.world.parts import Conversation, FreeEntryPoint
 from wasim.world.state import World
 
@@ -35,15 +35,6 @@ class Charge:
 _PRICING: dict[tuple[Any, ...], dict[str, Any]] = {}
 """The pricing objects made so far, by what decides them: a few distinct values, shared
 by every message (about 180 bytes saved per stored message)."""
-
-
-def _pricing(key: tuple[Any, ...], make: Any, *args: Any) -> dict[str, Any]:
-    found = _PRICING.get(key)
-    if found is None:
-        found = make(*args)
-        if len(_PRICING) < 256:
-            _PRICING[key] = found
-    return found
 
 
 def _ref(conversation_id: str, origin: str, expires: datetime) -> ConversationRef:
@@ -124,9 +115,8 @@ def charge(world: World, ids: IdGenerator, *, phone_number_id: str, wa_id: str,
     settings = world.settings
     if billing.model_at(settings.pricing_model, now) == "PMP":
         fep_category = settings.fep_pricing_category
-        pricing = _pricing(("PMP", category, in_window, fep is not None, fep_category),
-                           billing.pmp_pricing, category, in_window, fep is not None,
-                           fep_category)
+        pricing = kept(_PRICING, ("PMP", category, in_window, fep is not None, fep_category),
+                       billing.pmp_pricing, category, in_window, fep is not None, fep_category)
         conv: ConversationRef | MessageConversation | None = None
         if fep is not None:
             conv = _ref(fep["id"], "referral_conversion", parse_instant(fep["expires_at"]))
@@ -134,10 +124,10 @@ def charge(world: World, ids: IdGenerator, *, phone_number_id: str, wa_id: str,
             conv = MessageConversation(message_id, now, category)
         return Charge(pricing, conv)
     if fep is not None:
-        return Charge(_pricing(("CBP", "referral_conversion"), billing.cbp_pricing,
-                               "referral_conversion"),
+        return Charge(kept(_PRICING, ("CBP", "referral_conversion"), billing.cbp_pricing,
+                           "referral_conversion"),
                       _ref(fep["id"], "referral_conversion", parse_instant(fep["expires_at"])))
     opened = _cbp_conversation(world, ids, phone_number_id, wa_id,
                                billing.cbp_category(category, in_window, now), now)
-    return Charge(_pricing(("CBP", opened.category), billing.cbp_pricing, opened.category),
+    return Charge(kept(_PRICING, ("CBP", opened.category), billing.cbp_pricing, opened.category),
                   _ref(opened.id, opened.category, opened.expires_at))

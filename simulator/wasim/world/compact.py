@@ -16,6 +16,7 @@ forms and build the usual dicts when read, every read answering an equal value:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, cast, overload
 
 try:
@@ -127,37 +128,51 @@ def packed_json(stored: Any) -> str | None:
     return whole.decode()
 
 
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+T = TypeVar("T")
+KEPT_LIMIT = 4096
+"""How many values one table of :func:`kept` (and so :func:`interned`, :func:`shared`)
+holds at most."""
+
+
+def kept(table: dict[K, V], key: K, make: Callable[..., V], *args: Any) -> V:
+    """The value ``table`` holds for ``key``, made by ``make(*args)`` the first time and
+    kept while the table has room (:data:`KEPT_LIMIT`): past that each call makes its own,
+    so unbounded keys (paths with ids, error texts) cannot grow a table without limit.
+
+    The tables are process-wide caches of values that never change (a pricing object, a
+    tuple of shared fields, a string), not simulation state: equal keys give equal values
+    in every simulator."""
+    found = table.get(key)
+    if found is None:
+        found = make(*args)
+        if len(table) < KEPT_LIMIT:
+            table[key] = found
+    return found
+
+
+def _itself(value: V) -> V:
+    return value
+
+
+def interned(table: dict[K, K], fields: K) -> K:
+    """One object for equal ``fields`` (a tuple of what many records share: an outcome, a
+    version), the first one seen (:func:`kept`; the lookup first, a tuple of fields is
+    never empty)."""
+    return table.get(fields) or kept(table, fields, _itself, fields)
+
+
 _SHARED: dict[str, str] = {}
-_SHARED_LIMIT = 4096
 
 
 def shared(value: str) -> str:
     """One object for equal strings (``text``, ``v23.0``, a request path): the first one
-    seen, while the table has room (it holds at most 4,096, so unbounded values such as
-    paths with ids cannot grow it without limit)."""
+    seen (:func:`kept`; a subclass of ``str`` is not kept)."""
     found = _SHARED.get(value)
     if found is not None:
         return found
-    if len(_SHARED) < _SHARED_LIMIT and type(value) is str:
-        _SHARED[value] = value
-    return value
-
-
-K = TypeVar("K", bound=tuple[Any, ...])
-T = TypeVar("T")
-INTERNED_LIMIT = 4096
-
-
-def interned(table: dict[K, K], fields: K) -> K:
-    """One tuple for equal ``fields`` (many records sharing an outcome, a profile): the
-    first one seen, while ``table`` has room (4,096 at most); beyond that a record keeps
-    its own tuple, so unbounded values cannot grow the table."""
-    found = table.get(fields)
-    if found is not None:
-        return found
-    if len(table) < INTERNED_LIMIT:
-        table[fields] = fields
-    return fields
+    return kept(_SHARED, value, _itself, value) if type(value) is str else value
 
 
 class SharedField(Generic[T]):

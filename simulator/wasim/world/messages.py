@@ -17,6 +17,7 @@ from wasim.world.compact import (
     SharedConversation,
     SharedField,
     conversation_view,
+    kept,
     pack_body,
     packed_json,
     shared,
@@ -82,7 +83,7 @@ class StatusEvent:
 
 
 class MessageProfile(NamedTuple):
-    """The fields many messages share, kept once for all of them (:func:`profile`)."""
+    """The fields many messages share, kept once for all of them (:func:`message_profile`)."""
 
     phone_number_id: str
     waba_id: str
@@ -96,29 +97,31 @@ class MessageProfile(NamedTuple):
 
 
 _PROFILES: dict[tuple[Any, ...], MessageProfile] = {}
-_PROFILES_LIMIT = 4096
 
 
-def profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
-            in_window: bool, pricing: dict[str, Any] | None, category: str | None,
-            template_name: str | None, template_language: str | None) -> MessageProfile:
-    """One tuple for every message that shares these fields: the sending number and its
+def message_profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
+                    in_window: bool, pricing: dict[str, Any] | None, category: str | None,
+                    template_name: str | None,
+                    template_language: str | None) -> MessageProfile:
+    """One profile for every message that shares these fields: the sending number and its
     account, the type, the Graph version, whether the window was open, the pricing
-    object (one per price, ``wasim.platform.charging``) and the template. A run has a
-    handful of these; the table holds at most 4,096, and a message beyond that keeps a
-    tuple of its own."""
+    object (one per price, ``wasim.platform.charging``) and the template (a handful in
+    any run; :func:`~wasim.world.compact.kept`). The pricing object is a dict, so the key
+    names it by ``id()``: the kept profile holds it, so no other object takes its id."""
     key = (phone_number_id, waba_id, type, api_version, in_window,
            None if pricing is None else id(pricing), category, template_name,
            template_language)
-    found = _PROFILES.get(key)
-    if found is not None and found[5] is pricing:
-        return found
-    made = MessageProfile(shared(phone_number_id), shared(waba_id), shared(type),
+    return _PROFILES.get(key) or kept(
+        _PROFILES, key, _new_profile, phone_number_id, waba_id, type, api_version, in_window,
+        pricing, category, template_name, template_language)
+
+
+def _new_profile(phone_number_id: str, waba_id: str, type: str, api_version: str,
+                 in_window: bool, pricing: dict[str, Any] | None, category: str | None,
+                 template_name: str | None, template_language: str | None) -> MessageProfile:
+    return MessageProfile(shared(phone_number_id), shared(waba_id), shared(type),
                           shared(api_version), in_window, pricing, category, template_name,
                           template_language)
-    if found is None and len(_PROFILES) < _PROFILES_LIMIT:
-        _PROFILES[key] = made  # the tuple keeps ``pricing`` alive, so its id stays its
-    return made
 
 
 _MESSAGE_FIELDS = ("id", "phone_number_id", "waba_id", "to", "input", "type", "body",
@@ -150,8 +153,9 @@ class OutboundMessage:
                  error: dict[str, Any] | None = None) -> None:
         self.id = id
         self.to = to
-        self.profile = profile(phone_number_id, waba_id, type, api_version, in_window,
-                               pricing, category, template_name, template_language)
+        self.profile = message_profile(phone_number_id, waba_id, type, api_version,
+                                       in_window, pricing, category, template_name,
+                                       template_language)
         self._body = pack_body(body)
         self.created_at = created_at
         self._conversation = conversation
